@@ -1,0 +1,14 @@
+// One file per subcommand; each registers itself on the `verdict` app.
+#pragma once
+#include <CLI/CLI.hpp>
+
+namespace verdict {
+
+void add_data_command(CLI::App& app);
+void add_train_command(CLI::App& app);
+void add_explain_command(CLI::App& app);
+
+// Worker threads to use when the user says 0 (= all cores).
+unsigned resolve_threads(unsigned requested);
+
+}  // namespace verdict

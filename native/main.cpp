@@ -1,0 +1,42 @@
+// verdict: train, score, explain and review tabular model decisions.
+#include <cstdio>
+#include <exception>
+#include <thread>
+
+#include "commands.h"
+#include "shared/error.h"
+
+namespace verdict {
+
+unsigned resolve_threads(unsigned requested) {
+  if (requested) return requested;
+  const unsigned n = std::thread::hardware_concurrency();
+  return n ? n : 1;
+}
+
+}  // namespace verdict
+
+int main(int argc, char** argv) {
+  CLI::App app{"verdict: train, score and explain tabular models with exact SHAP, for human review"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "verdict 0.1.0");
+  verdict::add_data_command(app);
+  verdict::add_train_command(app);
+  verdict::add_explain_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "verdict: error: %s (see --help)\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "verdict: error: %s\n", e.what());
+    return 2;
+  }
+  return 0;
+}

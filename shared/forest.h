@@ -1,0 +1,38 @@
+// A tree ensemble as flat structure-of-arrays, loaded from XGBoost's JSON model.
+// Node indices are global (trees concatenated); a leaf has left == -1.
+#pragma once
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace verdict {
+
+// How a margin becomes a prediction.
+enum class Link { Identity, Logistic, Exp };
+
+struct Forest {
+  std::vector<std::int32_t> tree_root;  // first node of each tree
+  std::vector<std::int32_t> left, right, feature;
+  std::vector<float> threshold;             // x < threshold goes left (float32 compare)
+  std::vector<std::uint8_t> default_left;   // where NaN goes
+  std::vector<double> value;                // leaf value (learning rate applied)
+  std::vector<double> cover;                // sum of hessians of the training rows
+  std::vector<std::uint8_t> depth_of_tree;  // max depth per tree
+  int num_features = 0;
+  double base_margin = 0;  // margin added to every prediction
+  Link link = Link::Identity;
+  std::string objective;
+  std::vector<std::string> feature_names;  // may be empty
+
+  std::size_t num_trees() const { return tree_root.size(); }
+  std::size_t num_nodes() const { return left.size(); }
+  bool is_leaf(std::int32_t node) const { return left[node] < 0; }
+  int max_depth() const;
+};
+
+// Loads a model saved by XGBoost (1.x to 2.x JSON, booster gbtree). Throws verdict::Error
+// naming the offending field for anything it cannot represent.
+Forest load_xgboost_json(const nlohmann::json& model);
+
+}  // namespace verdict

@@ -1,0 +1,23 @@
+// Model quality figures from predictions and labels.
+#pragma once
+#include <vector>
+
+namespace verdict {
+
+struct BinaryMetrics {
+  double accuracy = 0, auc = 0, log_loss = 0;
+};
+struct RegressionMetrics {
+  double rmse = 0, mae = 0, r2 = 0;
+};
+
+// probabilities in [0,1], labels 0/1; accuracy at `threshold`.
+BinaryMetrics binary_metrics(const std::vector<double>& probability,
+                             const std::vector<float>& label, double threshold = 0.5);
+RegressionMetrics regression_metrics(const std::vector<double>& prediction,
+                                     const std::vector<float>& target);
+
+// Area under the ROC curve, ties counted as half (Mann–Whitney U).
+double roc_auc(const std::vector<double>& score, const std::vector<float>& label);
+
+}  // namespace verdict

@@ -1,0 +1,23 @@
+#include "predict.h"
+
+namespace verdict {
+
+double predict_margin(const Forest& f, const float* row) {
+  double sum = f.base_margin;
+  for (std::int32_t root : f.tree_root) sum += f.value[leaf_of(f, root, row)];
+  return sum;
+}
+
+double apply_link(Link link, double margin) {
+  switch (link) {
+    case Link::Logistic:
+      return 1.0 / (1.0 + std::exp(-margin));
+    case Link::Exp:
+      return std::exp(margin);
+    case Link::Identity:
+      break;
+  }
+  return margin;
+}
+
+}  // namespace verdict

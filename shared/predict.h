@@ -1,0 +1,33 @@
+// Scoring one encoded row (float32, NaN = missing) with a Forest.
+#pragma once
+#include <cmath>
+#include <cstdint>
+
+#include "forest.h"
+
+namespace verdict {
+
+// The leaf a row reaches from `node`.
+inline std::int32_t leaf_of(const Forest& f, std::int32_t node, const float* row) {
+  while (f.left[node] >= 0) {
+    const float x = row[f.feature[node]];
+    const bool go_left = std::isnan(x) ? f.default_left[node] != 0 : x < f.threshold[node];
+    node = go_left ? f.left[node] : f.right[node];
+  }
+  return node;
+}
+
+// The child of an inner node a row goes to.
+inline std::int32_t child_of(const Forest& f, std::int32_t node, const float* row) {
+  const float x = row[f.feature[node]];
+  const bool go_left = std::isnan(x) ? f.default_left[node] != 0 : x < f.threshold[node];
+  return go_left ? f.left[node] : f.right[node];
+}
+
+// Raw score: base margin plus every tree's leaf value.
+double predict_margin(const Forest& f, const float* row);
+
+// The objective's link applied to a margin (probability for logistic objectives).
+double apply_link(Link link, double margin);
+
+}  // namespace verdict

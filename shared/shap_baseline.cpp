@@ -1,0 +1,68 @@
+#include "shap_baseline.h"
+
+#include <algorithm>
+
+#include "error.h"
+#include "predict.h"
+
+namespace verdict {
+
+BaselineShap::BaselineShap(const Forest& forest, std::vector<float> reference)
+    : forest_(forest), reference_(std::move(reference)) {
+  if (reference_.size() != static_cast<std::size_t>(forest.num_features)) {
+    throw Error("baseline has " + std::to_string(reference_.size()) + " values; the model has " +
+                std::to_string(forest.num_features) + " features");
+  }
+  expected_value_ = predict_margin(forest, reference_.data());
+  const int n = forest.max_depth() + 1;
+  weight_.assign(n, std::vector<double>(n, 0.0));
+  for (int a = 0; a < n; ++a) {
+    weight_[a][0] = 1.0 / (a + 1);
+    for (int b = 1; b < n; ++b) weight_[a][b] = weight_[a][b - 1] * b / (a + b + 1);
+  }
+  side_.assign(forest.num_features, 0);
+  x_features_.reserve(n);
+  r_features_.reserve(n);
+}
+
+void BaselineShap::explain(const float* row, double* phi) {
+  std::fill(phi, phi + forest_.num_features, 0.0);
+  for (std::int32_t root : forest_.tree_root) recurse(row, phi, root, 0, 0);
+}
+
+void BaselineShap::recurse(const float* row, double* phi, int node, int in_x, int in_r) {
+  const Forest& f = forest_;
+  if (f.is_leaf(node)) {
+    if (in_x + in_r == 0) return;
+    const double v = f.value[node];
+    if (in_x > 0) {
+      const double gain = v * weight_[in_x - 1][in_r];
+      for (int feature : x_features_) phi[feature] += gain;
+    }
+    if (in_r > 0) {
+      const double loss = v * weight_[in_x][in_r - 1];
+      for (int feature : r_features_) phi[feature] -= loss;
+    }
+    return;
+  }
+  const int feature = f.feature[node];
+  const int x_child = child_of(f, node, row);
+  const int r_child = child_of(f, node, reference_.data());
+  if (side_[feature] == 1 || x_child == r_child) {
+    recurse(row, phi, x_child, in_x, in_r);
+  } else if (side_[feature] == 2) {
+    recurse(row, phi, r_child, in_x, in_r);
+  } else {
+    side_[feature] = 1;
+    x_features_.push_back(feature);
+    recurse(row, phi, x_child, in_x + 1, in_r);
+    x_features_.pop_back();
+    side_[feature] = 2;
+    r_features_.push_back(feature);
+    recurse(row, phi, r_child, in_x, in_r + 1);
+    r_features_.pop_back();
+    side_[feature] = 0;
+  }
+}
+
+}  // namespace verdict
