@@ -58,10 +58,10 @@ Link link_of(const std::string& objective) {
               "' is not supported (binary and regression objectives are)");
 }
 
-// base_score is stored in prediction space; turn it into a margin.
+// base_score is stored in prediction space; turn it into a margin (binary:logitraw's
+// prediction space is the margin itself).
 double base_margin_of(const std::string& objective, double base_score) {
-  if (objective == "binary:logistic" || objective == "reg:logistic" ||
-      objective == "binary:logitraw") {
+  if (objective == "binary:logistic" || objective == "reg:logistic") {
     if (!(base_score > 0 && base_score < 1)) {
       throw Error("model: field 'learner.learner_model_param.base_score' must be in (0,1)");
     }

@@ -1,0 +1,28 @@
+#include <catch2/catch.hpp>
+
+#include "shared/metrics.h"
+#include "shared/shap_summary.h"
+
+using namespace verdict;
+
+TEST_CASE("AUC counts ties as half and matches a hand count", "[metrics]") {
+  // Pairs (pos, neg): (0.8,0.1) win, (0.8,0.4) win, (0.4,0.1) win, (0.4,0.4) tie -> 3.5/4.
+  CHECK(roc_auc({0.1, 0.4, 0.4, 0.8}, {0, 0, 1, 1}) == Approx(0.875));
+  const BinaryMetrics m = binary_metrics({0.9, 0.2, 0.6, 0.4}, {1, 0, 0, 1});
+  CHECK(m.accuracy == Approx(0.5));
+  CHECK(m.log_loss == Approx(-(std::log(0.9) + std::log(0.8) + std::log(0.4) + std::log(0.4)) / 4));
+}
+
+TEST_CASE("regression metrics", "[metrics]") {
+  const RegressionMetrics m = regression_metrics({1, 2, 3}, {1, 2, 5});
+  CHECK(m.rmse == Approx(std::sqrt(4.0 / 3)));
+  CHECK(m.mae == Approx(2.0 / 3));
+}
+
+TEST_CASE("global SHAP aggregations", "[metrics]") {
+  const std::vector<double> v = {1, -2, -3, 4, 5, 6};  // 3 rows x 2 features
+  CHECK(global_shap(v, 2, Aggregation::MeanAbs) == std::vector<double>{3, 4});
+  CHECK(global_shap(v, 2, Aggregation::MeanSq) == std::vector<double>{35.0 / 3, 56.0 / 3});
+  CHECK(global_shap(v, 2, Aggregation::Median) == std::vector<double>{1, 4});
+  CHECK_THROWS(parse_aggregation("max"));
+}
