@@ -19,3 +19,15 @@ build_native() {
     { cat "$BUILD/configure.log" >&2; return 1; }
   cmake --build "$BUILD" -j "$(nproc)"
 }
+
+BUILD_WASM=${VERDICT_BUILD_WASM_DIR:-$ROOT/build-wasm}
+
+build_wasm() {
+  step "build WebAssembly (Emscripten) in $BUILD_WASM"
+  mkdir -p "$BUILD_WASM"
+  if [ ! -f "$BUILD_WASM/CMakeCache.txt" ]; then
+    emcmake cmake -S "$ROOT" -B "$BUILD_WASM" -DCMAKE_BUILD_TYPE=Release > "$BUILD_WASM/configure.log" 2>&1 ||
+      { cat "$BUILD_WASM/configure.log" >&2; return 1; }
+  fi
+  cmake --build "$BUILD_WASM" -j "$(nproc)"
+}

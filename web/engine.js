@@ -1,0 +1,55 @@
+// The page's only door to the model: the core (shared/) compiled to WebAssembly.
+// Rows go in and results come out through buffers allocated once in wasm memory.
+import createVerdictModule from './verdict_wasm.mjs';
+
+const LINKS = ['identity', 'logistic', 'exp'];
+
+export class Engine {
+  constructor(module) {
+    this.module = module;
+    this.numFeatures = module._vd_num_features();
+    this.expectedValue = module._vd_expected_value();
+    this.link = LINKS[module._vd_link()];
+    this.rowPtr = module._malloc(4 * this.numFeatures);
+    this.outPtr = module._malloc(8 * (this.numFeatures + 2));
+  }
+
+  // encoded: Float32Array or number[] of numFeatures values (NaN or null = missing).
+  // Returns { margin, prediction, phi: Float64Array }.
+  explain(encoded) {
+    const m = this.module;
+    if (!encoded || encoded.length !== this.numFeatures) {
+      throw new Error(`explain needs ${this.numFeatures} values, got ${encoded ? encoded.length : 0}`);
+    }
+    const row = new Float32Array(m.HEAPF32.buffer, this.rowPtr, this.numFeatures);
+    for (let i = 0; i < this.numFeatures; i++) {
+      const v = encoded[i];
+      row[i] = v === null || v === undefined ? NaN : v;
+    }
+    if (m._vd_explain(this.rowPtr, this.outPtr) !== 0) {
+      throw new Error(m.UTF8ToString(m._vd_last_error()));
+    }
+    const out = new Float64Array(m.HEAPF64.buffer, this.outPtr, this.numFeatures + 2);
+    return { margin: out[0], prediction: out[1], phi: out.slice(2) };
+  }
+}
+
+function withString(module, text, fn) {
+  const size = module.lengthBytesUTF8(text) + 1;
+  const ptr = module._malloc(size);
+  try {
+    module.stringToUTF8(text, ptr, size);
+    return fn(ptr);
+  } finally {
+    module._free(ptr);
+  }
+}
+
+// options are passed to the Emscripten factory (e.g. { wasmBinary } under Node).
+export async function loadEngine(modelText, schemaText, options = {}) {
+  const module = await createVerdictModule(options);
+  const rc = withString(module, modelText, (m) =>
+    withString(module, schemaText, (s) => module._vd_load(m, s)));
+  if (rc !== 0) throw new Error(module.UTF8ToString(module._vd_last_error()));
+  return new Engine(module);
+}
