@@ -7,6 +7,8 @@ namespace verdict {
 void add_data_command(CLI::App& app);
 void add_train_command(CLI::App& app);
 void add_explain_command(CLI::App& app);
+void add_serve_command(CLI::App& app);
+void add_review_commands(CLI::App& app);  // flow, reviewer, review
 
 // Worker threads to use when the user says 0 (= all cores).
 unsigned resolve_threads(unsigned requested);

@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
   verdict::add_data_command(app);
   verdict::add_train_command(app);
   verdict::add_explain_command(app);
+  verdict::add_serve_command(app);
+  verdict::add_review_commands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

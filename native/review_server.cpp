@@ -1,0 +1,172 @@
+#include "review_server.h"
+
+#include <httplib.h>
+
+#include <atomic>
+
+namespace verdict::review {
+
+namespace {
+
+void send_json(httplib::Response& res, int status, const nlohmann::json& body) {
+  res.status = status;
+  res.set_content(body.dump(), "application/json");
+}
+
+void send_error(httplib::Response& res, int status, const std::string& message) {
+  send_json(res, status, {{"error", message}});
+}
+
+nlohmann::json parse_body(const httplib::Request& req) {
+  try {
+    return nlohmann::json::parse(req.body);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw ReviewError(400, std::string("malformed JSON at byte ") + std::to_string(e.byte));
+  }
+}
+
+std::string bearer(const httplib::Request& req) {
+  const std::string h = req.get_header_value("Authorization");
+  const std::string prefix = "Bearer ";
+  return h.compare(0, prefix.size(), prefix) == 0 ? h.substr(prefix.size()) : "";
+}
+
+}  // namespace
+
+ReviewServer::ReviewServer(Store& store, ServerOptions options)
+    : store_(store), options_(std::move(options)), http_(std::make_unique<httplib::Server>()) {
+  routes();
+}
+
+ReviewServer::~ReviewServer() = default;
+
+void ReviewServer::routes() {
+  httplib::Server& s = *http_;
+  s.set_payload_max_length(options_.max_body);
+  const int threads = options_.threads;
+  s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+  if (!options_.dist.empty() && !s.set_mount_point("/", options_.dist)) {
+    throw Error("cannot serve '" + options_.dist + "': not a folder");
+  }
+  s.set_file_request_handler([](const httplib::Request&, httplib::Response& res) {
+    res.set_header("Cache-Control", "no-cache");
+  });
+
+  // Every API handler: authentication, then the store; errors become JSON with a status.
+  using Handler = std::function<void(const httplib::Request&, httplib::Response&, const Reviewer&)>;
+  auto api = [this](bool admin_only, Handler h) {
+    return [this, admin_only, h](const httplib::Request& req, httplib::Response& res) {
+      try {
+        const auto who = store_.authenticate(bearer(req));
+        if (!who) return send_error(res, 401, "a valid reviewer token is required (Authorization: Bearer ...)");
+        if (admin_only && !who->admin) return send_error(res, 403, "this needs an admin token");
+        h(req, res, *who);
+      } catch (const ReviewError& e) {
+        send_error(res, e.status, e.what());
+      } catch (const std::exception& e) {
+        send_error(res, 500, e.what());
+      }
+    };
+  };
+
+  s.Get("/api/health", [](const httplib::Request&, httplib::Response& res) {
+    send_json(res, 200, {{"status", "ok"}, {"service", "verdict"}});
+  });
+  s.Get("/api/me", api(false, [](const httplib::Request&, httplib::Response& res, const Reviewer& r) {
+    send_json(res, 200, {{"id", r.id}, {"name", r.name}, {"admin", r.admin}});
+  }));
+
+  s.Post("/api/flows", api(true, [this](const httplib::Request& req, httplib::Response& res, const Reviewer& r) {
+    const Flow f = Flow::from_json(parse_body(req));
+    store_.create_flow(f, r.name);
+    send_json(res, 201, store_.flow(f.name).to_json());
+  }));
+  s.Get("/api/flows", api(true, [this](const httplib::Request&, httplib::Response& res, const Reviewer&) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const Flow& f : store_.flows()) out.push_back(f.to_json());
+    send_json(res, 200, {{"flows", out}});
+  }));
+
+  s.Post("/api/loops", api(true, [this](const httplib::Request& req, httplib::Response& res, const Reviewer& r) {
+    const nlohmann::json body = parse_body(req);
+    if (!body.is_object() || !body.contains("flow") || !body["flow"].is_string() || !body.contains("input_content")) {
+      throw ReviewError(400, "start a loop with {\"flow\": NAME, \"input_content\": {...}, \"name\": optional}");
+    }
+    const std::string name = store_.start_loop(body["flow"], body["input_content"],
+                                               body.value("name", ""), r.name);
+    send_json(res, 201, store_.describe(name));
+  }));
+  s.Get("/api/loops", api(true, [this](const httplib::Request& req, httplib::Response& res, const Reviewer&) {
+    LoopFilter f;
+    f.flow = req.get_param_value("flow");
+    f.status = req.get_param_value("status");
+    f.next_token = req.get_param_value("next_token");
+    try {
+      if (req.has_param("limit")) f.limit = std::stoi(req.get_param_value("limit"));
+      if (req.has_param("created_after_ms")) f.created_after_ms = std::stoll(req.get_param_value("created_after_ms"));
+      if (req.has_param("created_before_ms")) f.created_before_ms = std::stoll(req.get_param_value("created_before_ms"));
+    } catch (...) {
+      throw ReviewError(400, "limit, created_after_ms and created_before_ms are whole numbers");
+    }
+    send_json(res, 200, store_.list(f));
+  }));
+  s.Get(R"(/api/loops/([A-Za-z0-9_-]+))", api(true, [this](const httplib::Request& req, httplib::Response& res, const Reviewer&) {
+    send_json(res, 200, store_.describe(req.matches[1]));
+  }));
+  s.Get(R"(/api/loops/([A-Za-z0-9_-]+)/output)", api(true, [this](const httplib::Request& req, httplib::Response& res, const Reviewer&) {
+    send_json(res, 200, store_.output(req.matches[1]));
+  }));
+  s.Post(R"(/api/loops/([A-Za-z0-9_-]+)/stop)", api(true, [this](const httplib::Request& req, httplib::Response& res, const Reviewer& r) {
+    store_.stop(req.matches[1], r.name);
+    send_json(res, 200, store_.describe(req.matches[1]));
+  }));
+  s.Delete(R"(/api/loops/([A-Za-z0-9_-]+))", api(true, [this](const httplib::Request& req, httplib::Response& res, const Reviewer& r) {
+    store_.remove(req.matches[1], r.name);
+    send_json(res, 200, {{"deleted", std::string(req.matches[1])}});
+  }));
+  s.Get("/api/audit", api(true, [this](const httplib::Request& req, httplib::Response& res, const Reviewer&) {
+    std::int64_t after = 0;
+    if (req.has_param("after")) after = std::atoll(req.get_param_value("after").c_str());
+    send_json(res, 200, {{"events", store_.audit(after, 1000)}});
+  }));
+
+  s.Post("/api/tasks/next", api(false, [this](const httplib::Request&, httplib::Response& res, const Reviewer& r) {
+    const auto task = store_.next_task(r);
+    if (!task) return send_json(res, 200, {{"task", nullptr}, {"message", "no task is waiting for you"}});
+    send_json(res, 200, {{"task", *task}});
+  }));
+  s.Get(R"(/api/tasks/([A-Za-z0-9_-]+))", api(false, [this](const httplib::Request& req, httplib::Response& res, const Reviewer& r) {
+    send_json(res, 200, {{"task", store_.task(r, req.matches[1])}});
+  }));
+  s.Post(R"(/api/tasks/([A-Za-z0-9_-]+)/answer)", api(false, [this](const httplib::Request& req, httplib::Response& res, const Reviewer& r) {
+    const nlohmann::json body = parse_body(req);
+    if (!body.is_object() || !body.contains("answer_id") || !body["answer_id"].is_string() ||
+        !body.contains("answer_content")) {
+      throw ReviewError(400, "answer with {\"answer_id\": \"...\", \"answer_content\": {...}}");
+    }
+    std::optional<double> spent;
+    if (body.contains("time_spent_seconds") && body["time_spent_seconds"].is_number()) spent = body["time_spent_seconds"].get<double>();
+    const SubmitResult result = store_.submit(r, req.matches[1], body["answer_id"], body["answer_content"], spent);
+    send_json(res, result.duplicate ? 200 : 201,
+              {{"stored", true}, {"duplicate", result.duplicate}, {"loop_status", result.loop_status}});
+  }));
+}
+
+int ReviewServer::bind() {
+  if (options_.port == 0) {
+    const int port = http_->bind_to_any_port(options_.host);
+    if (port < 0) throw Error("cannot listen on " + options_.host);
+    options_.port = port;
+    return port;
+  }
+  if (!http_->bind_to_port(options_.host, options_.port)) {
+    throw Error("cannot listen on " + options_.host + ":" + std::to_string(options_.port) + " (in use?)");
+  }
+  return options_.port;
+}
+
+void ReviewServer::listen() { http_->listen_after_bind(); }
+
+void ReviewServer::stop() { http_->stop(); }
+
+}  // namespace verdict::review

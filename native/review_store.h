@@ -1,0 +1,117 @@
+// The review workflow's state: flows, human loops, reviewers, leases, answers and the audit
+// log, in one SQLite file (WAL; an answer is acknowledged only after its commit is on disk).
+// The HTTP server and the CLI both work through this class.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "shared/error.h"
+#include "shared/review_rules.h"
+#include "sqlite.h"
+
+namespace verdict::review {
+
+// An error with the HTTP status it maps to (400, 401, 403, 404, 409).
+struct ReviewError : Error {
+  ReviewError(int status, const std::string& message) : Error(message), status(status) {}
+  int status;
+};
+
+struct Flow {
+  std::string name, title, description, instructions;
+  ActivationConditions conditions;
+  int records_per_task = 3;
+  int reviewers_per_record = 1;      // distinct reviewers, 1..3
+  std::int64_t task_time_limit = 3600;  // seconds a lease lasts
+  std::int64_t lifetime = 14 * 86400;   // seconds a loop stays available
+  std::string output_dir;
+  std::int64_t created_ms = 0;
+
+  nlohmann::json to_json() const;
+  static Flow from_json(const nlohmann::json& j);  // validates; throws ReviewError 400
+};
+
+struct Reviewer {
+  std::string id, name;
+  bool admin = false;
+};
+
+struct LoopFilter {
+  std::string flow, status;
+  std::optional<std::int64_t> created_after_ms, created_before_ms;
+  int limit = 50;
+  std::string next_token;
+};
+
+struct SubmitResult {
+  bool duplicate = false;       // the same answer id was already stored (a retry)
+  std::string loop_status;
+};
+
+// Milliseconds since the epoch; tests pass a clock they control.
+using Clock = std::function<std::int64_t()>;
+std::int64_t system_clock_ms();
+std::string iso_time(std::int64_t ms);  // 2026-11-22T23:40:01.123Z
+
+class Store {
+ public:
+  explicit Store(const std::string& path, Clock clock = system_clock_ms);
+
+  // Reviewers. add_reviewer returns the secret token (only its sha256 is stored).
+  std::string add_reviewer(const std::string& name, bool admin);
+  std::optional<Reviewer> authenticate(const std::string& token);
+
+  void create_flow(Flow flow, const std::string& actor);
+  Flow flow(const std::string& name);
+  std::vector<Flow> flows();
+
+  // Opens one loop with the given input content; returns its name.
+  std::string start_loop(const std::string& flow, const nlohmann::json& input_content,
+                         const std::string& name, const std::string& actor);
+  // Applies the flow's activation conditions to a batch written by `verdict explain` and
+  // opens one loop per group of records_per_task records. Returns the loop names.
+  std::vector<std::string> start_from_batch(const std::string& flow, const nlohmann::json& batch,
+                                            const std::string& positive_label, const std::string& actor);
+  nlohmann::json describe(const std::string& loop);
+  nlohmann::json list(const LoopFilter& filter);
+  void stop(const std::string& loop, const std::string& actor);
+  void remove(const std::string& loop, const std::string& actor);
+
+  // A lease on the next task for this reviewer (their current one if they hold one), or
+  // nullopt when nothing is waiting. Returns the task as the reviewer sees it.
+  std::optional<nlohmann::json> next_task(const Reviewer& reviewer);
+  // The task, only while it is leased to this reviewer.
+  nlohmann::json task(const Reviewer& reviewer, const std::string& loop);
+  SubmitResult submit(const Reviewer& reviewer, const std::string& loop, const std::string& answer_id,
+                      const nlohmann::json& answer_content, std::optional<double> time_spent);
+
+  // The stored A2I-shaped output of a completed loop.
+  nlohmann::json output(const std::string& loop);
+  std::vector<nlohmann::json> audit(std::int64_t after_seq, int limit);
+  // Completed loops of a flow (or all), with their outputs.
+  std::vector<nlohmann::json> completed_outputs(const std::string& flow);
+  // Rewrites output files that a crash left unwritten (called at start-up).
+  int recover_outputs();
+
+ private:
+  Flow load_flow(const std::string& name);  // caller holds mutex_
+  void expire_loops(std::int64_t now);
+  void log(const std::string& actor, const std::string& action, const std::string& loop,
+           const nlohmann::json& detail);
+  nlohmann::json task_view(const std::string& loop, std::int64_t accepted_ms, std::int64_t expires_ms);
+  nlohmann::json build_output(const std::string& loop);
+  void write_output(const std::string& loop);
+
+  std::mutex mutex_;
+  sql::Database db_;
+  Clock clock_;
+};
+
+}  // namespace verdict::review
