@@ -7,11 +7,9 @@
 #include "commands.h"
 #include "dataset.h"
 #include "model_files.h"
-#include "progress.h"
 #include "shared/error.h"
-#include "shared/metrics.h"
 #include "staged_output.h"
-#include "xgb.h"
+#include "training.h"
 
 namespace fs = std::filesystem;
 
@@ -42,33 +40,7 @@ std::string format(double v) {
   return buf;
 }
 
-nlohmann::json quality(const Schema& schema, const std::vector<float>& pred,
-                       const std::vector<float>& label) {
-  std::vector<double> p(pred.begin(), pred.end());
-  nlohmann::json j;
-  j["rows"] = label.size();
-  if (schema.task == Task::Binary) {
-    const BinaryMetrics m = binary_metrics(p, label);
-    j["accuracy"] = m.accuracy;
-    j["auc"] = m.auc;
-    j["log_loss"] = m.log_loss;
-  } else {
-    const RegressionMetrics m = regression_metrics(p, label);
-    j["rmse"] = m.rmse;
-    j["mae"] = m.mae;
-    j["r2"] = m.r2;
-  }
-  return j;
-}
-
-// "[12]\ttest-logloss:0.3" -> "test-logloss:0.3"
-std::string metric_note(const std::string& eval_line) {
-  const auto tab = eval_line.find('\t');
-  return tab == std::string::npos ? eval_line : eval_line.substr(tab + 1);
-}
-
 void run_train(const TrainOptions& o) {
-  const auto start = std::chrono::steady_clock::now();
   const Task task = task_of(o.objective);
   const Table train_table = read_csv(o.data);
   Schema schema;
@@ -92,13 +64,6 @@ void run_train(const TrainOptions& o) {
     std::cerr << unseen_warning(*test, schema);
   }
 
-  xgb::Matrix dtrain(train.x.data(), train.rows, train.cols, train.label);
-  std::unique_ptr<xgb::Matrix> dtest;
-  if (test) dtest = std::make_unique<xgb::Matrix>(test->x.data(), test->rows, test->cols, test->label);
-  std::vector<const xgb::Matrix*> cache = {&dtrain};
-  if (dtest) cache.push_back(dtest.get());
-  xgb::Booster booster(cache);
-
   std::map<std::string, std::string> params = {
       {"objective", o.objective},
       {"max_depth", std::to_string(o.max_depth)},
@@ -117,29 +82,12 @@ void run_train(const TrainOptions& o) {
     if (eq == std::string::npos || eq == 0) throw Error("--param wants key=value, not '" + kv + "'");
     params[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
-  for (const auto& [k, v] : params) booster.set_param(k, v);
-
-  const xgb::Matrix& watch = dtest ? *dtest : dtrain;
-  const std::string watch_name = dtest ? "test" : "train";
-  Progress bar("train", static_cast<std::size_t>(o.rounds));
-  std::string note;
-  for (int i = 0; i < o.rounds; ++i) {
-    booster.update(i, dtrain);
-    note = metric_note(booster.eval(i, {&watch}, {watch_name}));
-    bar.update(static_cast<std::size_t>(i + 1), "round " + std::to_string(i + 1) + " " + note);
-  }
-  bar.finish(note);
-
-  nlohmann::json metrics;
-  metrics["train"] = quality(schema, booster.predict(dtrain, xgb::Booster::Output::Value), train.label);
-  if (dtest) metrics["test"] = quality(schema, booster.predict(*dtest, xgb::Booster::Output::Value), test->label);
-  metrics["rounds"] = o.rounds;
-  metrics["params"] = params;
-  metrics["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const TrainedModel trained = train_model(schema, train, test ? &*test : nullptr, params, o.rounds);
+  const nlohmann::json& metrics = trained.metrics;
 
   StagedOutputs out;
   const fs::path dir = o.out;
-  out.write(dir / "model.json", booster.save_json());
+  out.write(dir / "model.json", trained.model_json);
   out.write(dir / "schema.json", schema.to_json().dump(2) + "\n");
   out.write(dir / "metrics.json", metrics.dump(2) + "\n");
   out.commit();
@@ -147,8 +95,8 @@ void run_train(const TrainOptions& o) {
   std::cout << "model    -> " << (dir / "model.json").string() << "\n"
             << "schema   -> " << (dir / "schema.json").string() << "\n"
             << "metrics  -> " << (dir / "metrics.json").string() << "\n";
-  const nlohmann::json& shown = dtest ? metrics["test"] : metrics["train"];
-  std::cout << (dtest ? "test" : "train") << " set: " << shown.dump() << "\n";
+  const nlohmann::json& shown = test ? metrics["test"] : metrics["train"];
+  std::cout << (test ? "test" : "train") << " set: " << shown.dump() << "\n";
 }
 
 }  // namespace

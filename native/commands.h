@@ -9,6 +9,8 @@ void add_train_command(CLI::App& app);
 void add_explain_command(CLI::App& app);
 void add_serve_command(CLI::App& app);
 void add_review_commands(CLI::App& app);  // flow, reviewer, review
+void add_merge_command(CLI::App& app);
+void add_retrain_command(CLI::App& app);
 
 // Worker threads to use when the user says 0 (= all cores).
 unsigned resolve_threads(unsigned requested);

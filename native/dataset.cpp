@@ -4,7 +4,8 @@
 
 namespace verdict {
 
-Dataset encode_table(const Table& table, const Schema& schema, bool require_target) {
+Dataset encode_table(const Table& table, const Schema& schema, bool require_target,
+                     const std::vector<std::string>& ignored) {
   Dataset d;
   d.rows = table.rows.size();
   d.cols = schema.features.size();
@@ -14,7 +15,8 @@ Dataset encode_table(const Table& table, const Schema& schema, bool require_targ
     d.source_column.push_back(idx);
   }
   for (const std::string& name : table.header) {
-    if (name != schema.target && schema.feature_index(name) < 0) {
+    const bool skip = std::find(ignored.begin(), ignored.end(), name) != ignored.end();
+    if (!skip && name != schema.target && schema.feature_index(name) < 0) {
       throw Error("column '" + name + "' of '" + table.source + "' is not in the model's schema");
     }
   }

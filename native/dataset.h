@@ -1,6 +1,7 @@
 // A table encoded through a schema: the float matrix the model reads, plus labels.
 #pragma once
 #include <string>
+#include <algorithm>
 #include <vector>
 
 #include "csv.h"
@@ -19,7 +20,9 @@ struct Dataset {
 // Encodes every row. Each schema feature must be a column of the table; a column that is
 // neither a feature nor the target is an error (the schema does not match the CSV).
 // Errors name the file and line.
-Dataset encode_table(const Table& table, const Schema& schema, bool require_target);
+// Columns named in `ignored` (e.g. lineage columns) are skipped.
+Dataset encode_table(const Table& table, const Schema& schema, bool require_target,
+                     const std::vector<std::string>& ignored = {});
 
 // One line per feature with unseen categories, for a warning on stderr ("" when none).
 std::string unseen_warning(const Dataset& data, const Schema& schema);

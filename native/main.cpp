@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
   verdict::add_explain_command(app);
   verdict::add_serve_command(app);
   verdict::add_review_commands(app);
+  verdict::add_merge_command(app);
+  verdict::add_retrain_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
