@@ -5,7 +5,9 @@
 #include <exception>
 #include <memory>
 #include <thread>
+#include <type_traits>
 
+#include "shared/error.h"
 #include "shared/predict.h"
 #include "shared/shap_baseline.h"
 #include "shared/shap_tree.h"
@@ -16,18 +18,71 @@ namespace {
 
 constexpr std::size_t kChunk = 64;
 
+// Exact baseline SHAP against several reference rows: the weighted mean over them.
+class MultiBaselineShap {
+ public:
+  MultiBaselineShap(const Forest& forest, const std::vector<float>& reference,
+                    const std::vector<double>& weights)
+      : m_(static_cast<std::size_t>(forest.num_features)) {
+    if (m_ == 0 || reference.empty() || reference.size() % m_ != 0) {
+      BaselineShap check(forest, reference);  // throws the usual width error
+    }
+    const std::size_t n = reference.size() / m_;
+    if (!weights.empty() && weights.size() != n) {
+      throw Error("baseline has " + std::to_string(n) + " rows but " + std::to_string(weights.size()) + " weights");
+    }
+    double total = 0;
+    for (std::size_t b = 0; b < n; ++b) total += weights.empty() ? 1.0 : weights[b];
+    for (std::size_t b = 0; b < n; ++b) {
+      const auto first = reference.begin() + static_cast<std::ptrdiff_t>(b * m_);
+      explainers_.emplace_back(forest, std::vector<float>(first, first + static_cast<std::ptrdiff_t>(m_)));
+      weights_.push_back((weights.empty() ? 1.0 : weights[b]) / total);
+      expected_value_ += weights_.back() * explainers_.back().expected_value();
+    }
+    phi_.resize(m_);
+  }
+  double expected_value() const { return expected_value_; }
+  void explain(const float* row, double* phi, std::size_t) {
+    if (explainers_.size() == 1) return explainers_[0].explain(row, phi);
+    std::fill(phi, phi + m_, 0.0);
+    for (std::size_t b = 0; b < explainers_.size(); ++b) {
+      explainers_[b].explain(row, phi_.data());
+      for (std::size_t j = 0; j < m_; ++j) phi[j] += weights_[b] * phi_[j];
+    }
+  }
+
+ private:
+  std::size_t m_;
+  std::vector<BaselineShap> explainers_;
+  std::vector<double> weights_;
+  std::vector<double> phi_;
+  double expected_value_ = 0;
+};
+
+struct TreeAdapter {
+  TreeShap shap;
+  void explain(const float* row, double* phi, std::size_t) { shap.explain(row, phi); }
+};
+
+struct KernelAdapter {
+  KernelShap shap;
+  void explain(const float* row, double* phi, std::size_t r) { shap.explain(row, phi, r); }
+};
+
 template <typename Explainer>
 void work(const Forest& forest, const float* x, std::size_t rows, Explainer& explainer,
           BatchExplanation& out, std::atomic<std::size_t>& next, std::atomic<std::size_t>& done) {
   const std::size_t m = static_cast<std::size_t>(forest.num_features);
+  // Kernel SHAP rows are slow: hand them out in small chunks so the threads stay balanced.
+  const std::size_t chunk = std::is_same_v<Explainer, KernelAdapter> ? 4 : kChunk;
   for (;;) {
-    const std::size_t begin = next.fetch_add(kChunk);
+    const std::size_t begin = next.fetch_add(chunk);
     if (begin >= rows) return;
-    const std::size_t end = std::min(rows, begin + kChunk);
+    const std::size_t end = std::min(rows, begin + chunk);
     for (std::size_t r = begin; r < end; ++r) {
       const float* row = x + r * m;
       out.margin[r] = predict_margin(forest, row);
-      explainer.explain(row, out.phi.data() + r * m);
+      explainer.explain(row, out.phi.data() + r * m, r);
     }
     done.fetch_add(end - begin);
   }
@@ -38,22 +93,48 @@ void work(const Forest& forest, const float* x, std::size_t rows, Explainer& exp
 BatchExplanation explain_batch(const Forest& forest, const float* x, std::size_t rows,
                                ShapKind kind, const std::vector<float>& reference,
                                unsigned threads, const std::function<void(std::size_t)>& progress) {
+  ShapSettings settings;
+  settings.kind = kind;
+  settings.reference = reference;
+  return explain_batch(forest, x, rows, settings, threads, progress);
+}
+
+BatchExplanation explain_batch(const Forest& forest, const float* x, std::size_t rows,
+                               const ShapSettings& settings, unsigned threads,
+                               const std::function<void(std::size_t)>& progress) {
   BatchExplanation out;
   const std::size_t m = static_cast<std::size_t>(forest.num_features);
+  const ShapKind kind = settings.kind;
   out.margin.resize(rows);
   out.phi.resize(rows * m);
-  out.expected_value = kind == ShapKind::Tree ? TreeShap(forest).expected_value()
-                                              : BaselineShap(forest, reference).expected_value();
+  auto make_kernel = [&] {
+    return KernelAdapter{KernelShap(forest, settings.units, settings.reference,
+                                    settings.reference_weights, settings.kernel)};
+  };
+  switch (kind) {
+    case ShapKind::Tree:
+      out.expected_value = TreeShap(forest).expected_value();
+      break;
+    case ShapKind::Baseline:
+      out.expected_value = MultiBaselineShap(forest, settings.reference, settings.reference_weights).expected_value();
+      break;
+    case ShapKind::Kernel:
+      out.expected_value = make_kernel().shap.expected_value();
+      break;
+  }
   std::atomic<std::size_t> next{0}, done{0};
   std::exception_ptr failure;
   std::atomic<bool> failed{false};
   auto worker = [&] {
     try {
       if (kind == ShapKind::Tree) {
-        TreeShap explainer(forest);
+        TreeAdapter explainer{TreeShap(forest)};
+        work(forest, x, rows, explainer, out, next, done);
+      } else if (kind == ShapKind::Baseline) {
+        MultiBaselineShap explainer(forest, settings.reference, settings.reference_weights);
         work(forest, x, rows, explainer, out, next, done);
       } else {
-        BaselineShap explainer(forest, reference);
+        KernelAdapter explainer = make_kernel();
         work(forest, x, rows, explainer, out, next, done);
       }
     } catch (...) {

@@ -4,10 +4,11 @@
 #include <vector>
 
 #include "shared/forest.h"
+#include "shared/shap_kernel.h"
 
 namespace verdict {
 
-enum class ShapKind { Tree, Baseline };
+enum class ShapKind { Tree, Baseline, Kernel };
 
 struct BatchExplanation {
   std::vector<double> margin;  // one per row
@@ -15,8 +16,25 @@ struct BatchExplanation {
   double expected_value = 0;   // φ0
 };
 
-// `reference` is used by ShapKind::Baseline only. `progress` (may be empty) is called from
-// the calling thread with the number of rows done.
+// What to compute. Baseline and Kernel read `reference`: one or more rows × features, with
+// `reference_weights` (one per row; empty = equal). Baseline with several rows gives the
+// weighted mean of exact baseline SHAP over them (margin units); Kernel is Kernel SHAP over
+// them in `units`, one explainer per thread, row r drawing from random stream r (the result
+// does not depend on the number of threads).
+struct ShapSettings {
+  ShapKind kind = ShapKind::Tree;
+  std::vector<float> reference;
+  std::vector<double> reference_weights;
+  KernelUnits units = KernelUnits::Margin;
+  KernelShapOptions kernel;
+};
+
+BatchExplanation explain_batch(const Forest& forest, const float* x, std::size_t rows,
+                               const ShapSettings& settings, unsigned threads,
+                               const std::function<void(std::size_t)>& progress = {});
+
+// The same for Tree and Baseline. `reference` (one or more rows) is used by ShapKind::Baseline
+// only. `progress` (may be empty) is called from the calling thread with the number of rows done.
 BatchExplanation explain_batch(const Forest& forest, const float* x, std::size_t rows,
                                ShapKind kind, const std::vector<float>& reference,
                                unsigned threads,

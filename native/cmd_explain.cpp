@@ -13,6 +13,7 @@
 #include "model_files.h"
 #include "progress.h"
 #include "shared/error.h"
+#include "shared/kmeans.h"
 #include "shared/metrics.h"
 #include "shared/predict.h"
 #include "shared/shap_summary.h"
@@ -25,17 +26,31 @@ namespace verdict {
 namespace {
 
 struct ExplainOptions {
-  std::string model, schema, data, out, target, baseline;
+  std::string model, schema, data, out, target, baseline, baseline_data;
   std::vector<std::string> methods = {"tree", "baseline"};
   std::string agg = "mean_abs";
   double threshold = 0.5;
   unsigned threads = 0;
+  std::size_t limit = 0;        // 0 = every row
+  std::size_t num_samples = 0;  // Kernel SHAP; 0 = shap's auto (2M + 2048)
+  std::uint64_t seed = 0;       // Kernel SHAP coalitions and the K-means baseline
+  bool use_logit = true;        // Kernel SHAP in margin (log-odds) units, else probability
+  bool logit_of_mean = false;   // Kernel SHAP with shap's link="logit" (Clarify's use_logit)
+};
+
+// The reference rows of baseline and Kernel SHAP, with a weight per row.
+struct Reference {
+  std::vector<float> rows;  // n × features
+  std::vector<double> weights;
+  std::size_t count = 0;
 };
 
 struct MethodResult {
-  std::string name;  // "tree" | "baseline"
+  std::string name;  // "tree" | "baseline" | "kernel"
   BatchExplanation result;
-  std::vector<float> reference;  // baseline only
+  const Reference* reference = nullptr;  // baseline and kernel
+  std::string units = "margin";
+  nlohmann::json settings = nlohmann::json::object();  // kernel: num_samples, seed, ...
 };
 
 std::string num(double v) {
@@ -45,14 +60,53 @@ std::string num(double v) {
   return buf;
 }
 
-std::vector<float> baseline_row(const ExplainOptions& o, const Schema& schema, const Dataset& data) {
-  std::vector<float> ref(data.cols, 0.0f);
+std::vector<float> mean_row(const Schema& schema, const Dataset& data);
+
+// --baseline: 'mean', 'kmeans:K' (a K-prototypes summary of --baseline-data or of the data
+// explained, weighted by cluster size), or a CSV of one or more rows (equal weights).
+Reference baseline_rows(const ExplainOptions& o, const Schema& schema, const Dataset& data) {
+  Reference ref;
+  if (o.baseline.rfind("kmeans:", 0) == 0) {
+    const std::string k_text = o.baseline.substr(7);
+    double k = 0;
+    if (!parse_number(k_text, k) || k < 1 || k != std::floor(k) || k > 1e6) {
+      throw Error("--baseline '" + o.baseline + "': K must be a whole number of at least 1");
+    }
+    Dataset source;
+    const Dataset* from = &data;
+    if (!o.baseline_data.empty()) {
+      source = encode_table(read_csv(o.baseline_data), schema, false);
+      from = &source;
+    }
+    std::vector<bool> categorical;
+    for (const Column& c : schema.features) categorical.push_back(c.kind == ColumnKind::Categorical);
+    KMeansOptions km;
+    km.k = static_cast<std::size_t>(k);
+    km.seed = o.seed;
+    const ClusterSummary summary = kmeans_summary(from->x.data(), from->rows, from->cols, categorical, km);
+    ref.rows = summary.centres;
+    for (std::size_t c : summary.counts) ref.weights.push_back(static_cast<double>(c));
+    ref.count = summary.size();
+    return ref;
+  }
+  if (!o.baseline_data.empty()) throw Error("--baseline-data is used only with --baseline kmeans:K");
   if (!o.baseline.empty() && o.baseline != "mean") {
     Table t = read_csv(o.baseline);
-    if (t.rows.size() != 1) throw Error("baseline '" + o.baseline + "' must hold exactly one row");
+    if (t.rows.empty()) throw Error("baseline '" + o.baseline + "' holds no rows");
     const Dataset b = encode_table(t, schema, false);
-    return b.x;
+    ref.rows = b.x;
+    ref.weights.assign(b.rows, 1.0);
+    ref.count = b.rows;
+    return ref;
   }
+  ref.rows = mean_row(schema, data);
+  ref.weights = {1.0};
+  ref.count = 1;
+  return ref;
+}
+
+std::vector<float> mean_row(const Schema& schema, const Dataset& data) {
+  std::vector<float> ref(data.cols, 0.0f);
   for (std::size_t f = 0; f < data.cols; ++f) {
     double mean = schema.features[f].mean;
     if (std::isnan(mean)) {  // a bare model: the mean of the data explained
@@ -82,6 +136,20 @@ std::string shap_csv(const Schema& schema, const BatchExplanation& r, std::size_
   return s.str();
 }
 
+// One reference row stays a flat list (as before); several become a list of rows + weights.
+void add_reference(nlohmann::json& method, const Reference& ref, std::size_t m) {
+  if (ref.count == 1) {
+    method["baseline"] = ref.rows;
+    return;
+  }
+  nlohmann::json rows = nlohmann::json::array();
+  for (std::size_t b = 0; b < ref.count; ++b) {
+    rows.push_back(std::vector<float>(ref.rows.begin() + static_cast<long>(b * m), ref.rows.begin() + static_cast<long>((b + 1) * m)));
+  }
+  method["baseline"] = rows;
+  method["baseline_weights"] = ref.weights;
+}
+
 std::vector<double> row_of(const std::vector<double>& v, std::size_t r, std::size_t m) {
   return std::vector<double>(v.begin() + static_cast<long>(r * m), v.begin() + static_cast<long>((r + 1) * m));
 }
@@ -89,7 +157,11 @@ std::vector<double> row_of(const std::vector<double>& v, std::size_t r, std::siz
 void run_explain(ExplainOptions o) {
   const ModelFiles model = load_model_files(o.model, o.schema);
   const Forest& forest = model.forest;
-  const Table table = read_csv(o.data);
+  Table table = read_csv(o.data);
+  if (o.limit > 0 && table.rows.size() > o.limit) {
+    table.rows.resize(o.limit);
+    table.line.resize(o.limit);
+  }
   Schema schema;
   if (model.schema) {
     schema = *model.schema;
@@ -109,21 +181,42 @@ void run_explain(ExplainOptions o) {
   const std::size_t n = data.rows, m = data.cols;
   const unsigned threads = resolve_threads(o.threads);
 
+  for (const std::string& method : o.methods) {
+    if (method != "tree" && method != "baseline" && method != "kernel") {
+      throw Error("--shap method '" + method + "' is not one of tree, baseline, kernel");
+    }
+  }
+  Reference reference;  // computed once, shared by baseline and kernel
   std::vector<MethodResult> results;
   for (const std::string& method : o.methods) {
     MethodResult mr;
     mr.name = method;
-    ShapKind kind;
+    ShapSettings settings;
     if (method == "tree") {
-      kind = ShapKind::Tree;
-    } else if (method == "baseline") {
-      kind = ShapKind::Baseline;
-      mr.reference = baseline_row(o, schema, data);
+      settings.kind = ShapKind::Tree;
     } else {
-      throw Error("--shap method '" + method + "' is not one of tree, baseline");
+      if (reference.count == 0) reference = baseline_rows(o, schema, data);
+      mr.reference = &reference;
+      settings.kind = method == "baseline" ? ShapKind::Baseline : ShapKind::Kernel;
+      settings.reference = reference.rows;
+      settings.reference_weights = reference.weights;
+    }
+    if (method == "kernel") {
+      settings.units = o.logit_of_mean ? KernelUnits::LogitOfMean
+                       : o.use_logit   ? KernelUnits::Margin
+                                       : KernelUnits::Prediction;
+      settings.kernel.num_samples = o.num_samples;
+      settings.kernel.seed = o.seed;
+      mr.units = settings.units == KernelUnits::Prediction && forest.link == Link::Logistic
+                     ? "probability"
+                     : kernel_units_name(settings.units);
+      mr.settings = {{"num_samples", o.num_samples ? nlohmann::json(o.num_samples) : nlohmann::json("auto")},
+                     {"seed", o.seed},
+                     {"use_logit", settings.units != KernelUnits::Prediction},
+                     {"link", settings.units == KernelUnits::LogitOfMean ? "logit" : "identity"}};
     }
     Progress bar("shap:" + method, n);
-    mr.result = explain_batch(forest, data.x.data(), n, kind, mr.reference, threads,
+    mr.result = explain_batch(forest, data.x.data(), n, settings, threads,
                               [&](std::size_t done) { bar.update(done); });
     bar.finish();
     results.push_back(std::move(mr));
@@ -148,8 +241,9 @@ void run_explain(ExplainOptions o) {
     nlohmann::json g = nlohmann::json::object();
     for (std::size_t f = 0; f < m; ++f) g[schema.features[f].name] = global[f];
     nlohmann::json label0 = {{"expected_value", mr.result.expected_value}, {"global_shap_values", g}};
-    nlohmann::json method = {{"label0", label0}, {"agg_method", aggregation_name(agg)}, {"units", "margin"}};
-    if (!mr.reference.empty()) method["baseline"] = mr.reference;
+    nlohmann::json method = {{"label0", label0}, {"agg_method", aggregation_name(agg)}, {"units", mr.units}};
+    if (mr.reference) add_reference(method, *mr.reference, m);
+    method.update(mr.settings);
     analysis["explanations"][mr.name + "_shap"] = method;
   }
   if (!data.label.empty()) {
@@ -176,8 +270,8 @@ void run_explain(ExplainOptions o) {
   batch["features"] = nlohmann::json::array();
   for (const Column& c : schema.features) batch["features"].push_back(c.name);
   for (const MethodResult& mr : results) {
-    batch["methods"][mr.name] = {{"expected_value", mr.result.expected_value}};
-    if (!mr.reference.empty()) batch["methods"][mr.name]["baseline"] = mr.reference;
+    batch["methods"][mr.name] = {{"expected_value", mr.result.expected_value}, {"units", mr.units}};
+    if (mr.reference) add_reference(batch["methods"][mr.name], *mr.reference, m);
   }
   const int target_col = schema.target.empty() ? -1 : table.column(schema.target);
   nlohmann::json records = nlohmann::json::array();
@@ -218,15 +312,27 @@ void run_explain(ExplainOptions o) {
 
 void add_explain_command(CLI::App& app) {
   auto o = std::make_shared<ExplainOptions>();
-  CLI::App* cmd = app.add_subcommand("explain", "Score a CSV and explain every record with exact SHAP");
+  CLI::App* cmd = app.add_subcommand("explain", "Score a CSV and explain every record with exact SHAP (or Kernel SHAP)");
   cmd->add_option("--model", o->model, "Model folder (model.json + schema.json) or an XGBoost model.json")->required();
   cmd->add_option("--schema", o->schema, "schema.json (default: the one beside the model; none = all columns numeric)");
   cmd->add_option("--data", o->data, "CSV with a header row")->required();
   cmd->add_option("--out", o->out, "Output folder")->required();
   cmd->add_option("--target", o->target, "Label column in the CSV, left out of the features");
-  cmd->add_option("--shap", o->methods, "SHAP methods, first goes to out.csv: tree (path-dependent), baseline (exact, one reference)")
+  cmd->add_option("--shap", o->methods, "SHAP methods, first goes to out.csv: tree (path-dependent), baseline (exact; "
+                  "mean over several reference rows), kernel (Kernel SHAP, sampled like shap's KernelExplainer / Clarify)")
       ->delimiter(',')->capture_default_str();
-  cmd->add_option("--baseline", o->baseline, "Reference for baseline SHAP: 'mean' (training mean) or a one-row CSV")->capture_default_str();
+  cmd->add_option("--baseline", o->baseline, "Reference rows for baseline and kernel SHAP: 'mean' (training mean), "
+                  "'kmeans:K' (K-prototypes summary of --baseline-data or of the data explained, weighted by cluster "
+                  "size), or a CSV of one or more rows")->capture_default_str();
+  cmd->add_option("--baseline-data", o->baseline_data, "CSV summarised by --baseline kmeans:K (default: the data explained)");
+  cmd->add_option("--num-samples", o->num_samples, "Kernel SHAP coalitions per record; 0 = shap's auto, 2M + 2048 "
+                  "(M = features that differ from the baseline); ≥ 2^M − 2 is exact")->capture_default_str();
+  cmd->add_option("--seed", o->seed, "Seed of Kernel SHAP's coalition sampling and of the K-means baseline")->capture_default_str();
+  cmd->add_flag("--use-logit,!--no-logit", o->use_logit, "Kernel SHAP in log-odds (margin) units, the mean margin over "
+                "the baseline rows (default, comparable with tree and baseline); --no-logit: probability units");
+  cmd->add_flag("--logit-of-mean", o->logit_of_mean, "Kernel SHAP with shap's link='logit' (Clarify's use_logit): logit of the "
+                "mean probability over the baseline rows; equals --use-logit with one baseline row");
+  cmd->add_option("--limit", o->limit, "Explain only the first N records (0 = all)")->capture_default_str();
   cmd->add_option("--agg", o->agg, "Global SHAP aggregation: mean_abs | median | mean_sq")->capture_default_str();
   cmd->add_option("--threshold", o->threshold, "Probability at or above which the label is positive")->capture_default_str();
   cmd->add_option("--threads", o->threads, "Threads (0 = all cores)")->capture_default_str();
