@@ -461,11 +461,11 @@ SubmitResult Store::submit(const Reviewer& reviewer, const std::string& loop, co
                            const nlohmann::json& answer_content, std::optional<double> time_spent) {
   if (answer_id.empty() || answer_id.size() > 128) throw ReviewError(400, "answer_id must be 1-128 characters");
   if (!answer_content.is_object()) throw ReviewError(400, "answer_content must be a JSON object");
-  std::lock_guard<std::mutex> lock(mutex_);
-  const std::int64_t now = clock_();
   SubmitResult result;
   bool completed = false;
   {
+    std::lock_guard<std::mutex> lock(mutex_);  // released before the output file is written
+    const std::int64_t now = clock_();
     sql::Transaction tx(db_);
     expire_loops(now);
     auto dup = db_.prepare("SELECT loop, reviewer FROM answers WHERE answer_id=?");
