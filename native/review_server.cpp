@@ -43,6 +43,7 @@ ReviewServer::~ReviewServer() = default;
 void ReviewServer::routes() {
   httplib::Server& s = *http_;
   s.set_payload_max_length(options_.max_body);
+  s.set_tcp_nodelay(true);  // small JSON replies: Nagle + delayed ACK would add ~40 ms each
   const int threads = options_.threads;
   s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
   if (!options_.dist.empty() && !s.set_mount_point("/", options_.dist)) {

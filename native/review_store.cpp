@@ -30,6 +30,7 @@ CREATE TABLE IF NOT EXISTS loops(
   required INTEGER NOT NULL, answered INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS loops_by_status ON loops(status, created_ms, name);
 CREATE INDEX IF NOT EXISTS loops_by_created ON loops(created_ms, name);
+CREATE INDEX IF NOT EXISTS loops_by_expiry ON loops(status, expires_ms);
 CREATE TABLE IF NOT EXISTS leases(
   loop TEXT NOT NULL, reviewer TEXT NOT NULL, accepted_ms INTEGER NOT NULL,
   expires_ms INTEGER NOT NULL, PRIMARY KEY(loop, reviewer));
@@ -157,15 +158,107 @@ Flow Flow::from_json(const nlohmann::json& j) {
   return f;
 }
 
-Store::Store(const std::string& path, Clock clock) : db_(path), clock_(std::move(clock)) {
+Store::Store(const std::string& path, Clock clock) : db_(path), rdb_(path), clock_(std::move(clock)) {
   db_.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
   db_.exec(kSchema);
+  rdb_.exec("PRAGMA foreign_keys=ON;");
+  output_thread_ = std::thread([this] { output_writer(); });
 }
 
-void Store::log(const std::string& actor, const std::string& action, const std::string& loop,
+Store::~Store() {
+  {
+    std::lock_guard<std::mutex> lock(output_mutex_);
+    stopping_ = true;
+  }
+  output_cv_.notify_all();
+  output_thread_.join();
+}
+
+void Store::output_writer() {
+  std::unique_lock<std::mutex> lock(output_mutex_);
+  for (;;) {
+    output_cv_.wait(lock, [this] { return stopping_ || !output_queue_.empty(); });
+    if (output_queue_.empty()) return;  // stopping, and nothing left to write
+    const std::string loop = output_queue_.front();
+    output_queue_.pop_front();
+    output_busy_ = true;
+    lock.unlock();
+    try {
+      write_output(loop);
+    } catch (const std::exception&) {
+      // The answer is in the database; recover_outputs() writes the file at the next start.
+    }
+    lock.lock();
+    output_busy_ = false;
+    output_cv_.notify_all();
+  }
+}
+
+void Store::flush_outputs() {
+  std::unique_lock<std::mutex> lock(output_mutex_);
+  output_cv_.wait(lock, [this] { return output_queue_.empty() && !output_busy_; });
+}
+
+void Store::write(const std::function<void(std::int64_t)>& fn) {
+  Job job{&fn, nullptr, false};
+  std::unique_lock<std::mutex> lock(queue_mutex_);
+  queue_.push_back(&job);
+  while (!job.done) {
+    if (writer_busy_) {
+      queue_cv_.wait(lock);
+      continue;
+    }
+    // Lead one batch: everything queued now shares a transaction and its fsync.
+    writer_busy_ = true;
+    std::vector<Job*> batch(queue_.begin(), queue_.end());
+    queue_.clear();
+    lock.unlock();
+    run_batch(batch);
+    lock.lock();
+    for (Job* j : batch) j->done = true;
+    writer_busy_ = false;
+    queue_cv_.notify_all();
+  }
+  if (job.error) std::rethrow_exception(job.error);
+}
+
+void Store::run_batch(const std::vector<Job*>& batch) {
+  try {
+    sql::Transaction tx(db_);
+    const std::int64_t now = clock_();
+    expire_loops(now);
+    for (Job* job : batch) {
+      db_.exec("SAVEPOINT request");
+      try {
+        (*job->fn)(clock_());
+        db_.exec("RELEASE request");
+      } catch (...) {
+        job->error = std::current_exception();
+        db_.exec("ROLLBACK TO request; RELEASE request");
+      }
+    }
+    tx.commit();
+  } catch (...) {
+    // The commit itself failed: nothing of this batch is stored, so every request fails.
+    for (Job* job : batch) {
+      if (!job->error) job->error = std::current_exception();
+    }
+  }
+}
+
+void Store::expire_if_due() {
+  {
+    std::lock_guard<std::mutex> lock(read_mutex_);
+    auto s = rdb_.prepare("SELECT 1 FROM loops WHERE status='InProgress' AND expires_ms<=? LIMIT 1");
+    if (!s.bind(1, clock_()).step()) return;
+  }
+  write([](std::int64_t) {});  // every batch expires what is due
+}
+
+void Store::log(std::int64_t now, const std::string& actor, const std::string& action, const std::string& loop,
                 const nlohmann::json& detail) {
   auto s = db_.prepare("INSERT INTO audit(time_ms, actor, action, loop, detail) VALUES(?,?,?,?,?)");
-  s.bind(1, clock_()).bind(2, actor).bind(3, action);
+  s.bind(1, now).bind(2, actor).bind(3, action);
   if (loop.empty()) s.bind_null(4); else s.bind(4, loop);
   s.bind(5, detail.dump());
   s.run();
@@ -173,37 +266,36 @@ void Store::log(const std::string& actor, const std::string& action, const std::
 
 std::string Store::add_reviewer(const std::string& name, bool admin) {
   if (!valid_name(name)) throw ReviewError(400, "reviewer name must be 1-63 letters, digits, '-' or '_'");
-  std::lock_guard<std::mutex> lock(mutex_);
   const std::string token = random_hex(24);
-  sql::Transaction tx(db_);
-  auto exists = db_.prepare("SELECT 1 FROM reviewers WHERE name=?");
-  if (exists.bind(1, name).step()) throw ReviewError(409, "reviewer '" + name + "' exists");
-  db_.prepare("INSERT INTO reviewers(id, name, token_hash, admin, created_ms) VALUES(?,?,?,?,?)")
-      .bind(1, "rv-" + random_hex(6)).bind(2, name).bind(3, sha256_hex(token))
-      .bind(4, std::int64_t{admin}).bind(5, clock_()).run();
-  log("cli", "reviewer.create", "", {{"name", name}, {"admin", admin}});
-  tx.commit();
+  write([&](std::int64_t now) {
+    auto exists = db_.prepare("SELECT 1 FROM reviewers WHERE name=?");
+    if (exists.bind(1, name).step()) throw ReviewError(409, "reviewer '" + name + "' exists");
+    db_.prepare("INSERT INTO reviewers(id, name, token_hash, admin, created_ms) VALUES(?,?,?,?,?)")
+        .bind(1, "rv-" + random_hex(6)).bind(2, name).bind(3, sha256_hex(token))
+        .bind(4, std::int64_t{admin}).bind(5, now).run();
+    log(now, "cli", "reviewer.create", "", {{"name", name}, {"admin", admin}});
+  });
   return token;
 }
 
 std::optional<Reviewer> Store::authenticate(const std::string& token) {
   if (token.empty()) return std::nullopt;
-  std::lock_guard<std::mutex> lock(mutex_);
-  auto s = db_.prepare("SELECT id, name, admin FROM reviewers WHERE token_hash=?");
-  if (!s.bind(1, sha256_hex(token)).step()) return std::nullopt;
+  const std::string hash = sha256_hex(token);
+  std::lock_guard<std::mutex> lock(read_mutex_);
+  auto s = rdb_.prepare("SELECT id, name, admin FROM reviewers WHERE token_hash=?");
+  if (!s.bind(1, hash).step()) return std::nullopt;
   return Reviewer{s.text(0), s.text(1), s.integer(2) != 0};
 }
 
 void Store::create_flow(Flow flow, const std::string& actor) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  flow.created_ms = clock_();
-  sql::Transaction tx(db_);
-  auto exists = db_.prepare("SELECT 1 FROM flows WHERE name=?");
-  if (exists.bind(1, flow.name).step()) throw ReviewError(409, "flow '" + flow.name + "' exists");
-  db_.prepare("INSERT INTO flows(name, definition, created_ms) VALUES(?,?,?)")
-      .bind(1, flow.name).bind(2, flow.to_json().dump()).bind(3, flow.created_ms).run();
-  log(actor, "flow.create", "", flow.to_json());
-  tx.commit();
+  write([&](std::int64_t now) {
+    flow.created_ms = now;
+    auto exists = db_.prepare("SELECT 1 FROM flows WHERE name=?");
+    if (exists.bind(1, flow.name).step()) throw ReviewError(409, "flow '" + flow.name + "' exists");
+    db_.prepare("INSERT INTO flows(name, definition, created_ms) VALUES(?,?,?)")
+        .bind(1, flow.name).bind(2, flow.to_json().dump()).bind(3, flow.created_ms).run();
+    log(now, actor, "flow.create", "", flow.to_json());
+  });
 }
 
 namespace {
@@ -215,51 +307,45 @@ Flow flow_from_row(const std::string& definition, std::int64_t created_ms) {
 }  // namespace
 
 Flow Store::flow(const std::string& name) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return load_flow(name);
+  std::lock_guard<std::mutex> lock(read_mutex_);
+  return load_flow(rdb_, name);
 }
 
-Flow Store::load_flow(const std::string& name) {
-  auto s = db_.prepare("SELECT definition, created_ms FROM flows WHERE name=?");
+Flow Store::load_flow(sql::Database& db, const std::string& name) {
+  auto s = db.prepare("SELECT definition, created_ms FROM flows WHERE name=?");
   if (!s.bind(1, name).step()) throw ReviewError(404, "no flow '" + name + "'");
   return flow_from_row(s.text(0), s.integer(1));
 }
 
 std::vector<Flow> Store::flows() {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::lock_guard<std::mutex> lock(read_mutex_);
   std::vector<Flow> out;
-  auto s = db_.prepare("SELECT definition, created_ms FROM flows ORDER BY name");
+  auto s = rdb_.prepare("SELECT definition, created_ms FROM flows ORDER BY name");
   while (s.step()) out.push_back(flow_from_row(s.text(0), s.integer(1)));
   return out;
 }
 
 std::string Store::start_loop(const std::string& flow_name, const nlohmann::json& input_content,
                               const std::string& name, const std::string& actor) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  const Flow f = load_flow(flow_name);
   if (!input_content.is_object()) throw ReviewError(400, "input content must be a JSON object");
   const std::string loop = name.empty() ? flow_name + "-" + random_hex(6) : name;
   if (!valid_name(loop)) throw ReviewError(400, "loop name must be 1-63 letters, digits, '-' or '_'");
-  const std::int64_t now = clock_();
-  sql::Transaction tx(db_);
-  auto exists = db_.prepare("SELECT 1 FROM loops WHERE name=?");
-  if (exists.bind(1, loop).step()) throw ReviewError(409, "loop '" + loop + "' exists");
-  db_.prepare("INSERT INTO loops(name, flow, status, created_ms, expires_ms, updated_ms, input_content, required)"
-              " VALUES(?,?,'InProgress',?,?,?,?,?)")
-      .bind(1, loop).bind(2, flow_name).bind(3, now).bind(4, now + f.lifetime * 1000).bind(5, now)
-      .bind(6, input_content.dump()).bind(7, std::int64_t{f.reviewers_per_record}).run();
-  log(actor, "loop.start", loop, {{"flow", flow_name}});
-  tx.commit();
+  write([&](std::int64_t now) {
+    const Flow f = load_flow(db_, flow_name);
+    auto exists = db_.prepare("SELECT 1 FROM loops WHERE name=?");
+    if (exists.bind(1, loop).step()) throw ReviewError(409, "loop '" + loop + "' exists");
+    db_.prepare("INSERT INTO loops(name, flow, status, created_ms, expires_ms, updated_ms, input_content, required)"
+                " VALUES(?,?,'InProgress',?,?,?,?,?)")
+        .bind(1, loop).bind(2, flow_name).bind(3, now).bind(4, now + f.lifetime * 1000).bind(5, now)
+        .bind(6, input_content.dump()).bind(7, std::int64_t{f.reviewers_per_record}).run();
+    log(now, actor, "loop.start", loop, {{"flow", flow_name}});
+  });
   return loop;
 }
 
 std::vector<std::string> Store::start_from_batch(const std::string& flow_name, const nlohmann::json& batch,
                                                  const std::string& positive_label, const std::string& actor) {
-  Flow f;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    f = load_flow(flow_name);
-  }
+  const Flow f = flow(flow_name);
   if (!batch.is_object() || batch.value("format", "") != "verdict-review-batch") {
     throw ReviewError(400, "not a review batch written by `verdict explain`");
   }
@@ -274,6 +360,7 @@ std::vector<std::string> Store::start_from_batch(const std::string& flow_name, c
     nlohmann::json rec = {{"row", r.at("row")}, {"values", values}, {"encoded", r.at("encoded")},
                           {"prediction", p}, {"margin", r.at("margin")}, {"shap", r.at("shap")}};
     if (r.contains("predicted_label")) rec["predicted_label"] = r["predicted_label"];
+    if (r.contains("label")) rec["label"] = r["label"];
     selected.push_back(rec);
   }
   std::vector<std::string> names;
@@ -304,19 +391,15 @@ void Store::expire_loops(std::int64_t now) {
     db_.prepare("UPDATE loops SET status='Failed', failure_reason=?, updated_ms=? WHERE name=?")
         .bind(1, reason).bind(2, now).bind(3, name).run();
     db_.prepare("DELETE FROM leases WHERE loop=?").bind(1, name).run();
-    log("system", "loop.failed", name, {{"reason", reason}});
+    log(now, "system", "loop.failed", name, {{"reason", reason}});
   }
 }
 
 nlohmann::json Store::describe(const std::string& loop) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  {
-    sql::Transaction tx(db_);
-    expire_loops(clock_());
-    tx.commit();
-  }
-  auto s = db_.prepare("SELECT name, flow, status, created_ms, failure_reason, output_location, answered, required, updated_ms"
-                       " FROM loops WHERE name=?");
+  expire_if_due();
+  std::lock_guard<std::mutex> lock(read_mutex_);
+  auto s = rdb_.prepare("SELECT name, flow, status, created_ms, failure_reason, output_location, answered, required, updated_ms"
+                        " FROM loops WHERE name=?");
   if (!s.bind(1, loop).step()) throw ReviewError(404, "no loop '" + loop + "'");
   nlohmann::json j = {{"HumanLoopName", s.text(0)}, {"FlowDefinition", s.text(1)}, {"HumanLoopStatus", s.text(2)},
                       {"CreationTime", iso_time(s.integer(3))}, {"Answers", s.integer(6)},
@@ -327,26 +410,22 @@ nlohmann::json Store::describe(const std::string& loop) {
 }
 
 nlohmann::json Store::list(const LoopFilter& filter) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  {
-    sql::Transaction tx(db_);
-    expire_loops(clock_());
-    tx.commit();
-  }
+  expire_if_due();
   const int limit = std::clamp(filter.limit, 1, 100);
   std::int64_t after_ms = -1;
   std::string after_name;
   if (!filter.next_token.empty()) {
     const auto colon = filter.next_token.find(':');
+    if (colon == std::string::npos) throw ReviewError(400, "bad next_token");
     try {
       after_ms = std::stoll(filter.next_token.substr(0, colon));
       after_name = filter.next_token.substr(colon + 1);
     } catch (...) {
       throw ReviewError(400, "bad next_token");
     }
-    if (colon == std::string::npos) throw ReviewError(400, "bad next_token");
   }
-  auto s = db_.prepare(
+  std::lock_guard<std::mutex> lock(read_mutex_);
+  auto s = rdb_.prepare(
       "SELECT name, flow, status, created_ms FROM loops WHERE (?1='' OR flow=?1) AND (?2='' OR status=?2)"
       " AND created_ms>=?3 AND created_ms<=?4 AND (created_ms, name) > (?5, ?6)"
       " ORDER BY created_ms, name LIMIT ?7");
@@ -355,106 +434,97 @@ nlohmann::json Store::list(const LoopFilter& filter) {
       .bind(7, std::int64_t{limit + 1});
   nlohmann::json items = nlohmann::json::array();
   std::string token;
+  std::int64_t last_ms = 0;
   while (s.step()) {
     if (static_cast<int>(items.size()) == limit) {
-      const auto& last = items.back();
-      token = std::to_string(last["created_ms"].get<std::int64_t>()) + ":" + last["HumanLoopName"].get<std::string>();
+      token = std::to_string(last_ms) + ":" + items.back()["HumanLoopName"].get<std::string>();
       break;
     }
+    last_ms = s.integer(3);
     items.push_back({{"HumanLoopName", s.text(0)}, {"FlowDefinition", s.text(1)}, {"HumanLoopStatus", s.text(2)},
-                     {"CreationTime", iso_time(s.integer(3))}, {"created_ms", s.integer(3)}});
+                     {"CreationTime", iso_time(s.integer(3))}});
   }
-  for (auto& item : items) item.erase("created_ms");
   nlohmann::json out = {{"HumanLoopSummaries", items}};
   if (!token.empty()) out["NextToken"] = token;
   return out;
 }
 
 void Store::stop(const std::string& loop, const std::string& actor) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  const std::int64_t now = clock_();
-  sql::Transaction tx(db_);
-  expire_loops(now);
-  auto s = db_.prepare("SELECT status FROM loops WHERE name=?");
-  if (!s.bind(1, loop).step()) throw ReviewError(404, "no loop '" + loop + "'");
-  const std::string status = s.text(0);
-  if (status != "InProgress") throw ReviewError(409, "loop '" + loop + "' is " + status + "; only InProgress loops stop");
-  // Stopping: no new leases or answers; the leases held are revoked, then it is Stopped.
-  db_.prepare("UPDATE loops SET status='Stopping', updated_ms=? WHERE name=?").bind(1, now).bind(2, loop).run();
-  log(actor, "loop.stopping", loop, nlohmann::json::object());
-  db_.prepare("DELETE FROM leases WHERE loop=?").bind(1, loop).run();
-  db_.prepare("UPDATE loops SET status='Stopped', updated_ms=? WHERE name=?").bind(1, now).bind(2, loop).run();
-  log(actor, "loop.stopped", loop, nlohmann::json::object());
-  tx.commit();
+  write([&](std::int64_t now) {
+    auto s = db_.prepare("SELECT status FROM loops WHERE name=?");
+    if (!s.bind(1, loop).step()) throw ReviewError(404, "no loop '" + loop + "'");
+    const std::string status = s.text(0);
+    if (status != "InProgress") throw ReviewError(409, "loop '" + loop + "' is " + status + "; only InProgress loops stop");
+    // Stopping: no new leases or answers; the leases held are revoked, then it is Stopped.
+    db_.prepare("UPDATE loops SET status='Stopping', updated_ms=? WHERE name=?").bind(1, now).bind(2, loop).run();
+    log(now, actor, "loop.stopping", loop, nlohmann::json::object());
+    db_.prepare("DELETE FROM leases WHERE loop=?").bind(1, loop).run();
+    db_.prepare("UPDATE loops SET status='Stopped', updated_ms=? WHERE name=?").bind(1, now).bind(2, loop).run();
+    log(now, actor, "loop.stopped", loop, nlohmann::json::object());
+  });
 }
 
 void Store::remove(const std::string& loop, const std::string& actor) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  sql::Transaction tx(db_);
-  expire_loops(clock_());
-  auto s = db_.prepare("SELECT status FROM loops WHERE name=?");
-  if (!s.bind(1, loop).step()) throw ReviewError(404, "no loop '" + loop + "'");
-  const std::string status = s.text(0);
-  if (status == "InProgress" || status == "Stopping") {
-    throw ReviewError(409, "loop '" + loop + "' is " + status + "; stop it before deleting it");
-  }
-  db_.prepare("DELETE FROM leases WHERE loop=?").bind(1, loop).run();
-  db_.prepare("DELETE FROM answers WHERE loop=?").bind(1, loop).run();
-  db_.prepare("DELETE FROM loops WHERE name=?").bind(1, loop).run();
-  log(actor, "loop.delete", loop, {{"status", status}});
-  tx.commit();
+  write([&](std::int64_t now) {
+    auto s = db_.prepare("SELECT status FROM loops WHERE name=?");
+    if (!s.bind(1, loop).step()) throw ReviewError(404, "no loop '" + loop + "'");
+    const std::string status = s.text(0);
+    if (status == "InProgress" || status == "Stopping") {
+      throw ReviewError(409, "loop '" + loop + "' is " + status + "; stop it before deleting it");
+    }
+    db_.prepare("DELETE FROM leases WHERE loop=?").bind(1, loop).run();
+    db_.prepare("DELETE FROM answers WHERE loop=?").bind(1, loop).run();
+    db_.prepare("DELETE FROM loops WHERE name=?").bind(1, loop).run();
+    log(now, actor, "loop.delete", loop, {{"status", status}});
+  });
 }
 
-nlohmann::json Store::task_view(const std::string& loop, std::int64_t accepted_ms, std::int64_t expires_ms) {
-  auto s = db_.prepare("SELECT flow, input_content FROM loops WHERE name=?");
+nlohmann::json Store::task_view(sql::Database& db, const std::string& loop, std::int64_t accepted_ms,
+                                std::int64_t expires_ms) {
+  auto s = db.prepare("SELECT flow, input_content FROM loops WHERE name=?");
   s.bind(1, loop).step();
-  const Flow f = load_flow(s.text(0));
+  const Flow f = load_flow(db, s.text(0));
   return {{"loop", loop}, {"flow", {{"name", f.name}, {"title", f.title}, {"description", f.description}, {"instructions", f.instructions}}},
           {"input_content", nlohmann::json::parse(s.text(1))}, {"accepted", iso_time(accepted_ms)},
           {"lease_expires", iso_time(expires_ms)}};
 }
 
 std::optional<nlohmann::json> Store::next_task(const Reviewer& reviewer) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  const std::int64_t now = clock_();
-  sql::Transaction tx(db_);
-  expire_loops(now);
-  // The task this reviewer already holds comes first.
-  auto held = db_.prepare("SELECT l.loop, l.accepted_ms, l.expires_ms FROM leases l JOIN loops p ON p.name=l.loop"
-                          " WHERE l.reviewer=? AND l.expires_ms>? AND p.status='InProgress' ORDER BY l.accepted_ms LIMIT 1");
-  if (held.bind(1, reviewer.id).bind(2, now).step()) {
-    nlohmann::json view = task_view(held.text(0), held.integer(1), held.integer(2));
-    tx.commit();
-    return view;
-  }
-  auto pick = db_.prepare(
-      "SELECT p.name, f.definition FROM loops p JOIN flows f ON f.name=p.flow WHERE p.status='InProgress'"
-      " AND p.answered + (SELECT COUNT(*) FROM leases l WHERE l.loop=p.name AND l.expires_ms>?1) < p.required"
-      " AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.loop=p.name AND a.reviewer=?2)"
-      " ORDER BY p.created_ms, p.name LIMIT 1");
-  if (!pick.bind(1, now).bind(2, reviewer.id).step()) {
-    tx.commit();
-    return std::nullopt;
-  }
-  const std::string loop = pick.text(0);
-  const Flow f = Flow::from_json(nlohmann::json::parse(pick.text(1)));
-  const std::int64_t expires = now + f.task_time_limit * 1000;
-  db_.prepare("INSERT OR REPLACE INTO leases(loop, reviewer, accepted_ms, expires_ms) VALUES(?,?,?,?)")
-      .bind(1, loop).bind(2, reviewer.id).bind(3, now).bind(4, expires).run();
-  log(reviewer.name, "lease.take", loop, {{"expires", iso_time(expires)}});
-  nlohmann::json view = task_view(loop, now, expires);
-  tx.commit();
+  std::optional<nlohmann::json> view;
+  write([&](std::int64_t now) {
+    view.reset();
+    // The task this reviewer already holds comes first.
+    auto held = db_.prepare("SELECT l.loop, l.accepted_ms, l.expires_ms FROM leases l JOIN loops p ON p.name=l.loop"
+                            " WHERE l.reviewer=? AND l.expires_ms>? AND p.status='InProgress' ORDER BY l.accepted_ms LIMIT 1");
+    if (held.bind(1, reviewer.id).bind(2, now).step()) {
+      view = task_view(db_, held.text(0), held.integer(1), held.integer(2));
+      return;
+    }
+    auto pick = db_.prepare(
+        "SELECT p.name, f.definition FROM loops p JOIN flows f ON f.name=p.flow WHERE p.status='InProgress'"
+        " AND p.answered + (SELECT COUNT(*) FROM leases l WHERE l.loop=p.name AND l.expires_ms>?1) < p.required"
+        " AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.loop=p.name AND a.reviewer=?2)"
+        " ORDER BY p.created_ms, p.name LIMIT 1");
+    if (!pick.bind(1, now).bind(2, reviewer.id).step()) return;
+    const std::string loop = pick.text(0);
+    const Flow f = Flow::from_json(nlohmann::json::parse(pick.text(1)));
+    const std::int64_t expires = now + f.task_time_limit * 1000;
+    db_.prepare("INSERT OR REPLACE INTO leases(loop, reviewer, accepted_ms, expires_ms) VALUES(?,?,?,?)")
+        .bind(1, loop).bind(2, reviewer.id).bind(3, now).bind(4, expires).run();
+    log(now, reviewer.name, "lease.take", loop, {{"expires", iso_time(expires)}});
+    view = task_view(db_, loop, now, expires);
+  });
   return view;
 }
 
 nlohmann::json Store::task(const Reviewer& reviewer, const std::string& loop) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  const std::int64_t now = clock_();
-  auto s = db_.prepare("SELECT accepted_ms, expires_ms FROM leases WHERE loop=? AND reviewer=? AND expires_ms>?");
-  if (!s.bind(1, loop).bind(2, reviewer.id).bind(3, now).step()) {
+  std::lock_guard<std::mutex> lock(read_mutex_);
+  auto s = rdb_.prepare("SELECT l.accepted_ms, l.expires_ms FROM leases l JOIN loops p ON p.name=l.loop"
+                        " WHERE l.loop=? AND l.reviewer=? AND l.expires_ms>? AND p.status='InProgress'");
+  if (!s.bind(1, loop).bind(2, reviewer.id).bind(3, clock_()).step()) {
     throw ReviewError(403, "task '" + loop + "' is not leased to you");
   }
-  return task_view(loop, s.integer(0), s.integer(1));
+  return task_view(rdb_, loop, s.integer(0), s.integer(1));
 }
 
 SubmitResult Store::submit(const Reviewer& reviewer, const std::string& loop, const std::string& answer_id,
@@ -463,11 +533,10 @@ SubmitResult Store::submit(const Reviewer& reviewer, const std::string& loop, co
   if (!answer_content.is_object()) throw ReviewError(400, "answer_content must be a JSON object");
   SubmitResult result;
   bool completed = false;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);  // released before the output file is written
-    const std::int64_t now = clock_();
-    sql::Transaction tx(db_);
-    expire_loops(now);
+  const std::string content = answer_content.dump();
+  write([&](std::int64_t now) {
+    result = SubmitResult{};
+    completed = false;
     auto dup = db_.prepare("SELECT loop, reviewer FROM answers WHERE answer_id=?");
     if (dup.bind(1, answer_id).step()) {
       if (dup.text(0) != loop || dup.text(1) != reviewer.id) {
@@ -477,12 +546,13 @@ SubmitResult Store::submit(const Reviewer& reviewer, const std::string& loop, co
       st.bind(1, loop).step();
       result.duplicate = true;
       result.loop_status = st.text(0);
-      return result;  // a retry of an answer already stored: nothing changes
+      return;  // a retry of an answer already stored: nothing changes
     }
-    auto st = db_.prepare("SELECT status, answered, required FROM loops WHERE name=?");
+    auto st = db_.prepare("SELECT status, answered, required, flow FROM loops WHERE name=?");
     if (!st.bind(1, loop).step()) throw ReviewError(404, "no loop '" + loop + "'");
     const std::string status = st.text(0);
     const std::int64_t answered = st.integer(1), required = st.integer(2);
+    const std::string flow_name = st.text(3);
     auto lease = db_.prepare("SELECT accepted_ms, expires_ms FROM leases WHERE loop=? AND reviewer=?");
     if (!lease.bind(1, loop).bind(2, reviewer.id).step()) {
       throw ReviewError(403, "task '" + loop + "' is not leased to you");
@@ -493,15 +563,13 @@ SubmitResult Store::submit(const Reviewer& reviewer, const std::string& loop, co
     const double spent = time_spent.value_or(static_cast<double>(now - accepted) / 1000.0);
     db_.prepare("INSERT INTO answers(answer_id, loop, reviewer, content, accepted_ms, submitted_ms, time_spent)"
                 " VALUES(?,?,?,?,?,?,?)")
-        .bind(1, answer_id).bind(2, loop).bind(3, reviewer.id).bind(4, answer_content.dump())
+        .bind(1, answer_id).bind(2, loop).bind(3, reviewer.id).bind(4, content)
         .bind(5, accepted).bind(6, now).bind(7, spent).run();
     db_.prepare("DELETE FROM leases WHERE loop=? AND reviewer=?").bind(1, loop).bind(2, reviewer.id).run();
-    log(reviewer.name, "answer.submit", loop, {{"answer_id", answer_id}});
+    log(now, reviewer.name, "answer.submit", loop, {{"answer_id", answer_id}});
     result.loop_status = "InProgress";
     if (answered + 1 >= required) {
-      auto fl = db_.prepare("SELECT flow FROM loops WHERE name=?");
-      fl.bind(1, loop).step();
-      const Flow f = load_flow(fl.text(0));
+      const Flow f = load_flow(db_, flow_name);
       const std::string when = iso_time(now);  // YYYY-MM-DDThh:mm:ss
       const std::string stamp = when.substr(0, 4) + "/" + when.substr(5, 2) + "/" + when.substr(8, 2) + "/" +
                                 when.substr(11, 2) + "/" + when.substr(14, 2) + "/" + when.substr(17, 2);
@@ -509,26 +577,33 @@ SubmitResult Store::submit(const Reviewer& reviewer, const std::string& loop, co
       db_.prepare("UPDATE loops SET answered=answered+1, status='Completed', output_location=?, updated_ms=? WHERE name=?")
           .bind(1, location).bind(2, now).bind(3, loop).run();
       db_.prepare("DELETE FROM leases WHERE loop=?").bind(1, loop).run();
-      log("system", "loop.completed", loop, {{"output", location}});
+      log(now, "system", "loop.completed", loop, {{"output", location}});
       result.loop_status = "Completed";
       completed = true;
     } else {
       db_.prepare("UPDATE loops SET answered=answered+1, updated_ms=? WHERE name=?").bind(1, now).bind(2, loop).run();
     }
-    tx.commit();
+  });
+  // After the commit, off the request path: the output file (a crash before it is written
+  // is repaired at start-up by recover_outputs()).
+  if (completed) {
+    {
+      std::lock_guard<std::mutex> lock(output_mutex_);
+      output_queue_.push_back(loop);
+    }
+    output_cv_.notify_all();
   }
-  if (completed) write_output(loop);
   return result;
 }
 
-nlohmann::json Store::build_output(const std::string& loop) {
-  auto s = db_.prepare("SELECT flow, input_content FROM loops WHERE name=?");
+nlohmann::json Store::build_output(sql::Database& db, const std::string& loop) {
+  auto s = db.prepare("SELECT flow, input_content FROM loops WHERE name=?");
   if (!s.bind(1, loop).step()) throw ReviewError(404, "no loop '" + loop + "'");
   nlohmann::json out = {{"flowDefinitionArn", "verdict:flow/" + s.text(0)}, {"humanLoopName", loop},
                         {"inputContent", nlohmann::json::parse(s.text(1))}};
   nlohmann::json answers = nlohmann::json::array();
-  auto a = db_.prepare("SELECT a.content, a.accepted_ms, a.submitted_ms, a.time_spent, a.reviewer, r.name"
-                       " FROM answers a LEFT JOIN reviewers r ON r.id=a.reviewer WHERE a.loop=? ORDER BY a.submitted_ms, a.answer_id");
+  auto a = db.prepare("SELECT a.content, a.accepted_ms, a.submitted_ms, a.time_spent, a.reviewer, r.name"
+                      " FROM answers a LEFT JOIN reviewers r ON r.id=a.reviewer WHERE a.loop=? ORDER BY a.submitted_ms, a.answer_id");
   a.bind(1, loop);
   while (a.step()) {
     answers.push_back({{"answerContent", nlohmann::json::parse(a.text(0))}, {"acceptanceTime", iso_time(a.integer(1))},
@@ -543,36 +618,36 @@ void Store::write_output(const std::string& loop) {
   std::string location;
   nlohmann::json out;
   {
-    std::lock_guard<std::mutex> lock(mutex_);
-    auto s = db_.prepare("SELECT output_location FROM loops WHERE name=? AND status='Completed'");
+    std::lock_guard<std::mutex> lock(read_mutex_);
+    auto s = rdb_.prepare("SELECT output_location FROM loops WHERE name=? AND status='Completed'");
     if (!s.bind(1, loop).step()) return;
     location = s.text(0);
-    out = build_output(loop);
+    out = build_output(rdb_, loop);
   }
   write_durably(location, out.dump(2) + "\n");
 }
 
 nlohmann::json Store::output(const std::string& loop) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return build_output(loop);
+  std::lock_guard<std::mutex> lock(read_mutex_);
+  return build_output(rdb_, loop);
 }
 
 std::vector<nlohmann::json> Store::completed_outputs(const std::string& flow_name) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::lock_guard<std::mutex> lock(read_mutex_);
   std::vector<nlohmann::json> out;
-  auto s = db_.prepare("SELECT name FROM loops WHERE status='Completed' AND (?1='' OR flow=?1) ORDER BY created_ms, name");
+  auto s = rdb_.prepare("SELECT name FROM loops WHERE status='Completed' AND (?1='' OR flow=?1) ORDER BY created_ms, name");
   s.bind(1, flow_name);
   std::vector<std::string> names;
   while (s.step()) names.push_back(s.text(0));
-  for (const auto& n : names) out.push_back(build_output(n));
+  for (const auto& n : names) out.push_back(build_output(rdb_, n));
   return out;
 }
 
 int Store::recover_outputs() {
   std::vector<std::string> missing;
   {
-    std::lock_guard<std::mutex> lock(mutex_);
-    auto s = db_.prepare("SELECT name, output_location FROM loops WHERE status='Completed'");
+    std::lock_guard<std::mutex> lock(read_mutex_);
+    auto s = rdb_.prepare("SELECT name, output_location FROM loops WHERE status='Completed'");
     while (s.step()) {
       if (!fs::exists(s.text(1))) missing.push_back(s.text(0));
     }
@@ -582,9 +657,9 @@ int Store::recover_outputs() {
 }
 
 std::vector<nlohmann::json> Store::audit(std::int64_t after_seq, int limit) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::lock_guard<std::mutex> lock(read_mutex_);
   std::vector<nlohmann::json> out;
-  auto s = db_.prepare("SELECT seq, time_ms, actor, action, loop, detail FROM audit WHERE seq>? ORDER BY seq LIMIT ?");
+  auto s = rdb_.prepare("SELECT seq, time_ms, actor, action, loop, detail FROM audit WHERE seq>? ORDER BY seq LIMIT ?");
   s.bind(1, after_seq).bind(2, std::int64_t{std::clamp(limit, 1, 1000)});
   while (s.step()) {
     out.push_back({{"seq", s.integer(0)}, {"time", iso_time(s.integer(1))}, {"actor", s.text(2)},

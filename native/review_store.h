@@ -2,12 +2,16 @@
 // log, in one SQLite file (WAL; an answer is acknowledged only after its commit is on disk).
 // The HTTP server and the CLI both work through this class.
 #pragma once
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -63,6 +67,7 @@ std::string iso_time(std::int64_t ms);  // 2026-11-22T23:40:01.123Z
 class Store {
  public:
   explicit Store(const std::string& path, Clock clock = system_clock_ms);
+  ~Store();  // writes the output files still queued
 
   // Reviewers. add_reviewer returns the secret token (only its sha256 is stored).
   std::string add_reviewer(const std::string& name, bool admin);
@@ -99,19 +104,50 @@ class Store {
   std::vector<nlohmann::json> completed_outputs(const std::string& flow);
   // Rewrites output files that a crash left unwritten (called at start-up).
   int recover_outputs();
+  // Waits until every queued output file is written (answers are durable in the database
+  // when acknowledged; their A2I output files follow from a background writer).
+  void flush_outputs();
 
  private:
-  Flow load_flow(const std::string& name);  // caller holds mutex_
-  void expire_loops(std::int64_t now);
-  void log(const std::string& actor, const std::string& action, const std::string& loop,
-           const nlohmann::json& detail);
-  nlohmann::json task_view(const std::string& loop, std::int64_t accepted_ms, std::int64_t expires_ms);
-  nlohmann::json build_output(const std::string& loop);
-  void write_output(const std::string& loop);
+  // Runs `fn` inside a write transaction. Concurrent callers are batched into one
+  // transaction (group commit: one fsync for all of them); each runs in its own SAVEPOINT,
+  // so one failing request does not undo the others. Rethrows fn's exception.
+  void write(const std::function<void(std::int64_t now)>& fn);
+  // Fails loops past their lifetime when any are due (a write only when needed).
+  void expire_if_due();
 
-  std::mutex mutex_;
-  sql::Database db_;
+  Flow load_flow(sql::Database& db, const std::string& name);
+  void expire_loops(std::int64_t now);
+  void log(std::int64_t now, const std::string& actor, const std::string& action, const std::string& loop,
+           const nlohmann::json& detail);
+  nlohmann::json task_view(sql::Database& db, const std::string& loop, std::int64_t accepted_ms,
+                           std::int64_t expires_ms);
+  nlohmann::json build_output(sql::Database& db, const std::string& loop);
+  void write_output(const std::string& loop);
+  void output_writer();  // background thread: writes queued output files
+
+  struct Job {
+    const std::function<void(std::int64_t)>* fn;
+    std::exception_ptr error;
+    bool done = false;
+  };
+  void run_batch(const std::vector<Job*>& batch);
+
+  sql::Database db_;   // writes: used by one batch leader at a time
+  sql::Database rdb_;  // reads (WAL lets them run beside the writer)
+  std::mutex read_mutex_;
+  std::mutex queue_mutex_;
+  std::condition_variable queue_cv_;
+  std::deque<Job*> queue_;
+  bool writer_busy_ = false;
   Clock clock_;
+
+  std::mutex output_mutex_;
+  std::condition_variable output_cv_;
+  std::deque<std::string> output_queue_;
+  bool output_busy_ = false;
+  bool stopping_ = false;
+  std::thread output_thread_;
 };
 
 }  // namespace verdict::review

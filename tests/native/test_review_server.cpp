@@ -101,6 +101,7 @@ TEST_CASE("API: flow and loop life cycle over HTTP", "[server]") {
   CHECK(ok(r).status == 200);
   CHECK(body(r)["duplicate"] == true);
 
+  s.store->flush_outputs();
   r = c.Get("/api/loops/loop-1", Running::auth(s.admin));
   CHECK(body(r)["HumanLoopStatus"] == "Completed");
   CHECK(fs::exists(body(r)["HumanLoopOutput"]["OutputLocation"].get<std::string>()));

@@ -83,6 +83,7 @@ TEST_CASE("a loop's life: leases, distinct reviewers, completion, output in A2I'
   CHECK(fx.store->submit(a, loop, "a-1", answer(0), std::nullopt).loop_status == "InProgress");
   CHECK_FALSE(fx.store->next_task(a));  // never the same record twice
   CHECK(fx.store->submit(b, loop, "b-1", answer(0), 7.5).loop_status == "Completed");
+  fx.store->flush_outputs();
   const nlohmann::json d = fx.store->describe(loop);
   CHECK(d["HumanLoopStatus"] == "Completed");
   const std::string location = d["HumanLoopOutput"]["OutputLocation"];
