@@ -183,6 +183,7 @@ function formMessage(text, error = false) {
 // ---- navigation and verdicts ----
 
 function show(t, r) {
+  if (t !== S.t || !S.drawn) window.scrollTo(0, 0);
   S.t = t;
   S.r = r;
   if (S.local) S.local.accept(t);
@@ -287,6 +288,7 @@ async function loadServerTask() {
   $('title').textContent = t.flow.title || t.flow.name;
   $('instructions').textContent = t.flow.instructions || '';
   $('main').hidden = false;
+  window.scrollTo(0, 0);
   const open = S.tasks[0].records.findIndex((r) => !S.pending.answers[r.row]);
   show(0, Math.max(0, open));
   if (!$('banner').classList.contains('info')) banner('');

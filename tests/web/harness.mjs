@@ -1,0 +1,62 @@
+// Shared by the browser tests: a static server, Debian's Chromium through playwright-core,
+// and the native CLI as the oracle for scores.
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const dist = process.env.VERDICT_DIST;
+export const bin = process.env.VERDICT_BIN;
+export const ready = Boolean(dist && bin && fs.existsSync(path.join(dist || '', 'index.html')) && fs.existsSync(bin || ''));
+export const skipReason = 'VERDICT_DIST (with index.html) and VERDICT_BIN are needed';
+
+// Starts a process and resolves with it once a line of its output matches `pattern`.
+export function startProcess(cmd, args, pattern) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let seen = '';
+    const onData = (d) => {
+      seen += d.toString();
+      const m = seen.match(pattern);
+      if (m) resolve({ child, match: m });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`${cmd} exited with ${code}: ${seen}`)));
+    setTimeout(() => reject(new Error(`${cmd} did not start: ${seen}`)), 15000);
+  });
+}
+
+export async function staticServer(folder) {
+  const { child, match } = await startProcess('python3', ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1', '--directory', folder],
+    /port (\d+)/);
+  return { url: `http://127.0.0.1:${match[1]}/`, stop: () => child.kill() };
+}
+
+export function launch() {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu',
+    '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+}
+
+export async function open(browser, url) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url);
+  return { page, errors };
+}
+
+export const waitReady = (page) => page.waitForFunction(() => window.verdictReady === true, null, { timeout: 20000 });
+
+// The native CLI's probability for one record given as raw cells in feature order.
+export function nativeScore(modelDir, features, values) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verdict-native-'));
+  const quote = (c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c);
+  fs.writeFileSync(path.join(dir, 'row.csv'), `${features.map(quote).join(',')}\n${values.map(quote).join(',')}\n`);
+  execFileSync(bin, ['explain', '--model', modelDir, '--data', path.join(dir, 'row.csv'), '--out', path.join(dir, 'out'), '--shap', 'tree'],
+    { stdio: 'ignore' });
+  const batch = JSON.parse(fs.readFileSync(path.join(dir, 'out', 'review_batch.json'), 'utf8'));
+  fs.rmSync(dir, { recursive: true, force: true });
+  return batch.records[0];
+}
