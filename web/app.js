@@ -1,10 +1,12 @@
 // The review page: loads the model into the WebAssembly engine, walks the reviewer through
 // tasks of flagged records, redraws score and waterfall on every what-if edit, and keeps
 // verdicts (in the browser, or through `verdict serve` when the page is served by it).
+// No model logic here: every score and SHAP value comes from engine.explain.
 import { loadEngine } from './engine.js';
 import { drawWaterfall } from './waterfall.js';
 import { LocalVerdicts } from './store.js';
 import { ReviewServer } from './server.js';
+import { displayValue, renderFeatureTable, readControl, markRow } from './record_view.js';
 
 const $ = (id) => document.getElementById(id);
 const S = {
@@ -20,25 +22,41 @@ const S = {
 function banner(message, kind = 'error') {
   const b = $('banner');
   b.textContent = message;
-  b.className = `banner ${kind === 'info' ? 'info' : ''}`;
+  b.className = `banner${kind === 'info' ? ' info' : ''}`;
   b.hidden = !message;
 }
 
 async function fetchText(path) {
-  const r = await fetch(path, { cache: 'no-store' });
+  let r;
+  try {
+    r = await fetch(path, { cache: 'no-store' });
+  } catch (e) {
+    throw new Error(`could not load ${path} (${e.message})`);
+  }
   if (!r.ok) throw new Error(`could not load ${path} (HTTP ${r.status})`);
   return r.text();
+}
+
+function parseJson(text, what) {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${what} is not valid JSON (${e.message})`);
+  }
 }
 
 const isBinary = () => S.schema.task === 'binary';
 const positive = () => S.schema.target.positive_label;
 const negative = () => S.schema.target.labels.find((l) => l !== positive());
 const predictedLabel = (p) => (p >= (S.threshold ?? 0.5) ? positive() : negative());
+const outcomeText = (p) => (isBinary() ? predictedLabel(p) : fmtPrediction(p));
+const fmtPrediction = (p) => (Math.abs(p) >= 1000 ? p.toFixed(0) : p.toPrecision(4));
 
 function normalize(raw, features) {
   return {
     row: raw.row,
-    values: Array.isArray(raw.values) ? raw.values.map(String) : features.map((f) => String(raw.values[f] ?? '')),
+    values: Array.isArray(raw.values) ? raw.values.map((v) => (v === null ? '' : String(v)))
+      : features.map((f) => String(raw.values[f] ?? '')),
     encoded: raw.encoded.map((v) => (v === null ? NaN : v)),
     prediction: raw.prediction,
     predicted_label: raw.predicted_label,
@@ -48,21 +66,13 @@ function normalize(raw, features) {
 
 const task = () => S.tasks[S.t];
 const record = () => task().records[S.r];
+const editsOf = (rec) => S.edits[rec.row] || {};
 const answered = (rec) => (S.local ? S.local.answer(rec.row) : S.pending?.answers[rec.row]);
 
 function currentEncoded(rec = record()) {
   const row = Float32Array.from(rec.encoded);
-  for (const [i, v] of Object.entries(S.edits[rec.row] || {})) row[i] = v;
+  for (const [i, v] of Object.entries(editsOf(rec))) row[i] = v;
   return row;
-}
-
-function displayValue(rec, i) {
-  const edits = S.edits[rec.row] || {};
-  if (!(i in edits)) return rec.values[i] === '' ? '(missing)' : rec.values[i];
-  const v = edits[i];
-  if (Number.isNaN(v)) return '(missing)';
-  const col = S.schema.features[i];
-  return col.type === 'categorical' ? col.categories[v] : String(v);
 }
 
 // ---- drawing ----
@@ -72,16 +82,18 @@ function renderScore() {
   const res = S.engine.explain(currentEncoded(rec));
   S.result = res;
   const prob = $('probability');
-  prob.textContent = isBinary() ? res.prediction.toFixed(4) : res.prediction.toFixed(3);
+  prob.textContent = isBinary() ? res.prediction.toFixed(4) : fmtPrediction(res.prediction);
   prob.dataset.value = String(res.prediction);
-  $('predicted').textContent = isBinary() ? predictedLabel(res.prediction) : res.prediction.toFixed(2);
-  const edited = Object.keys(S.edits[rec.row] || {}).length > 0;
+  $('predicted').textContent = outcomeText(res.prediction);
+  const edited = Object.keys(editsOf(rec)).length > 0;
   $('edited-badge').hidden = !edited;
+  $('was').textContent = edited ? `original: ${outcomeText(rec.prediction)}` +
+    (isBinary() ? `, ${rec.prediction.toFixed(4)}` : '') : '';
   drawWaterfall($('waterfall'), {
     names: S.schema.features.map((f) => f.name),
-    values: S.schema.features.map((f, i) => displayValue(rec, i)),
+    values: S.schema.features.map((f, i) => displayValue(S.schema, rec, editsOf(rec), i)),
     phi: Array.from(res.phi), expected: S.engine.expectedValue, fx: res.margin,
-    prediction: res.prediction, link: S.engine.link,
+    prediction: res.prediction, link: S.engine.link, units: $('units').textContent,
     topK: S.topK === 'all' ? res.phi.length : S.topK,
   });
   if (!S.drawn) {
@@ -91,42 +103,43 @@ function renderScore() {
   }
 }
 
-function featureControl(rec, i) {
-  const col = S.schema.features[i];
-  const value = currentEncoded(rec)[i];
-  let control;
-  if (col.type === 'categorical') {
-    control = document.createElement('select');
-    if (Number.isNaN(value)) control.append(new Option('(missing)', ''));
-    col.categories.forEach((c, code) => control.append(new Option(c, String(code))));
-    control.value = Number.isNaN(value) ? '' : String(value);
-  } else {
-    control = document.createElement('input');
-    control.type = 'number';
-    control.step = 'any';
-    if (Number.isFinite(col.min)) control.min = String(col.min);
-    if (Number.isFinite(col.max)) control.max = String(col.max);
-    control.title = `training range ${col.min} to ${col.max}`;
-    control.value = Number.isNaN(value) ? '' : String(value);
-  }
-  control.dataset.testid = 'feature-input';
-  control.dataset.feature = col.name;
-  control.addEventListener('input', () => onEdit(rec, i, control));
-  return control;
-}
-
-function onEdit(rec, i, control) {
-  const v = control.value === '' ? NaN : Number(control.value);
+function onEdit(i, control) {
+  const rec = record();
+  const v = readControl(control);
+  if (v === undefined) return;  // a number still being typed: keep the last score
   const original = rec.encoded[i];
   const edits = (S.edits[rec.row] ||= {});
   const same = Number.isNaN(v) ? Number.isNaN(original) : Math.fround(v) === original;
   if (same) delete edits[i]; else edits[i] = v;
-  control.closest('tr').classList.toggle('edited', !same);
+  markRow(control.closest('tr'), S.schema, i, !same, v);
   try {
     renderScore();
+    if ($('banner').dataset.scoreError) banner('');
   } catch (e) {
     banner(`Could not score this record: ${e.message}`);
+    $('banner').dataset.scoreError = '1';
   }
+}
+
+function renderChips() {
+  const nav = $('task-records');
+  nav.replaceChildren();
+  task().records.forEach((rec, r) => {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'chip';
+    const done = Boolean(answered(rec));
+    b.classList.toggle('done', done);
+    b.classList.toggle('current', r === S.r);
+    b.textContent = `${done ? '\u2713 ' : ''}Row ${rec.row}`;
+    b.title = done ? `reviewed: ${answered(rec).verdict}` : 'not reviewed yet';
+    b.dataset.testid = 'record-chip';
+    b.dataset.row = String(rec.row);
+    b.dataset.done = String(done);
+    if (r === S.r) b.setAttribute('aria-current', 'true');
+    b.addEventListener('click', () => show(S.t, r));
+    nav.append(b);
+  });
 }
 
 function renderRecord() {
@@ -134,23 +147,10 @@ function renderRecord() {
   $('task-pos').textContent = `${S.t + 1} of ${S.tasks.length}` + (S.server ? ` (${task().name})` : '');
   $('record-pos').textContent = `${S.r + 1} of ${task().records.length}`;
   $('row-id').textContent = String(rec.row);
-  const body = $('features');
-  body.replaceChildren();
-  S.schema.features.forEach((col, i) => {
-    const tr = document.createElement('tr');
-    if (i in (S.edits[rec.row] || {})) tr.classList.add('edited');
-    const name = document.createElement('td');
-    name.textContent = col.name;
-    const input = document.createElement('td');
-    input.append(featureControl(rec, i));
-    const orig = document.createElement('td');
-    orig.className = 'orig';
-    orig.textContent = rec.values[i] === '' ? '(missing)' : rec.values[i];
-    tr.append(name, input, orig);
-    body.append(tr);
-  });
+  renderFeatureTable($('features'), S.schema, rec, editsOf(rec), onEdit);
   renderScore();
   fillForm(rec);
+  renderChips();
   renderProgress();
 }
 
@@ -162,6 +162,8 @@ function fillForm(rec) {
   $('reason').value = a ? a.reason : '';
   $('comment').value = a ? a.comment : '';
   $('reason').classList.remove('invalid');
+  $('reason').removeAttribute('aria-invalid');
+  $('req').classList.toggle('needed', a?.verdict === 'disagree');
   formMessage('');
 }
 
@@ -215,6 +217,11 @@ function setVerdict(v) {
     const model = predictedLabel(S.result.prediction);
     $('label').value = v === 'agree' ? model : (model === positive() ? negative() : positive());
   }
+  $('req').classList.toggle('needed', v === 'disagree');
+  if (v === 'agree') {
+    $('reason').classList.remove('invalid');
+    formMessage('');
+  }
   if (v === 'disagree') $('reason').focus();
 }
 
@@ -224,6 +231,11 @@ function cycleLabel() {
   sel.selectedIndex = (sel.selectedIndex + 1) % sel.options.length;
 }
 
+function resetRecord() {
+  delete S.edits[record().row];
+  renderRecord();
+}
+
 async function submit() {
   const rec = record();
   const verdict = document.querySelector('input[name=verdict]:checked')?.value;
@@ -231,21 +243,25 @@ async function submit() {
   const reason = $('reason').value.trim();
   if (verdict === 'disagree' && !reason) {
     $('reason').classList.add('invalid');
+    $('reason').setAttribute('aria-invalid', 'true');
     $('reason').focus();
-    return formMessage('A reason is required when you disagree.', true);
+    return formMessage('A reason is required when you disagree. Nothing was submitted.', true);
   }
-  const edits = S.edits[rec.row] || {};
+  const edits = editsOf(rec);
   const answer = {
     row: rec.row, verdict, label: $('label').value, reason, comment: $('comment').value.trim(),
     model_label: rec.predicted_label, model_prediction: rec.prediction,
-    edited_values: Object.fromEntries(Object.keys(edits).map((i) => [S.schema.features[i].name, displayValue(rec, Number(i))])),
+    edited_values: Object.fromEntries(Object.keys(edits).map((i) =>
+      [S.schema.features[i].name, displayValue(S.schema, rec, edits, Number(i))])),
     prediction_after_edit: Object.keys(edits).length ? S.result.prediction : null,
   };
   if (S.local) {
     S.local.record(rec.row, answer);
-    formMessage('Saved.');
     const next = firstOpen();
-    if (next) return show(...next);
+    if (next) {
+      show(...next);
+      return formMessage(`Saved your verdict on row ${rec.row}.`);
+    }
     renderRecord();
     return banner('Every record is reviewed. Export your verdicts with the button at the top.', 'info');
   }
@@ -287,6 +303,7 @@ async function loadServerTask() {
     { loop: t.loop, answerId: crypto.randomUUID(), answers: {} };
   $('title').textContent = t.flow.title || t.flow.name;
   $('instructions').textContent = t.flow.instructions || '';
+  $('instructions').hidden = !t.flow.instructions;
   $('main').hidden = false;
   window.scrollTo(0, 0);
   const open = S.tasks[0].records.findIndex((r) => !S.pending.answers[r.row]);
@@ -320,18 +337,32 @@ async function startServerMode() {
 
 // ---- static mode ----
 
+// A record as the export's inputContent shows it: values by feature name, the batch's
+// snapshot of score and SHAP values, and each method's expected value.
+function exportInput(raw, features, methods) {
+  return {
+    row: raw.row,
+    values: Object.fromEntries(features.map((f, i) => [f, raw.values[i] === null ? '' : String(raw.values[i])])),
+    prediction: raw.prediction,
+    predicted_label: raw.predicted_label ?? null,
+    shap: raw.shap,
+    expected_value: Object.fromEntries(Object.entries(methods || {}).map(([m, v]) => [m, v.expected_value])),
+  };
+}
+
 async function startStaticMode() {
-  $('mode').textContent = 'local (verdicts stay in this browser)';
-  const batch = JSON.parse(await fetchText('data/review_batch.json'));
+  $('mode').textContent = 'local: verdicts stay in this browser';
+  const batch = parseJson(await fetchText('data/review_batch.json'), 'data/review_batch.json');
   S.threshold = batch.threshold ?? 0.5;
-  const records = batch.records.map((r) => normalize(r, batch.features));
-  const per = S.config.records_per_task || 3;
+  const records = batch.records.map((r) => ({ ...normalize(r, batch.features), input: exportInput(r, batch.features, batch.methods) }));
+  const per = Math.max(1, Number(S.config.records_per_task) || 3);
   for (let i = 0; i < records.length; i += per) {
     S.tasks.push({ name: `${S.config.flow}-task-${S.tasks.length + 1}`, records: records.slice(i, i + per) });
   }
   if (!S.tasks.length) throw new Error('the review batch holds no records');
   S.local = new LocalVerdicts(`verdict:${S.config.flow}:${batch.source}`);
   window.verdictExport = () => S.local.exportA2I(S.tasks, S.config);
+  $('export').hidden = false;
   $('main').hidden = false;
   const next = firstOpen();
   show(...(next || [0, 0]));
@@ -343,8 +374,10 @@ function exportFile() {
   const a = document.createElement('a');
   a.href = URL.createObjectURL(blob);
   a.download = 'verdicts.json';
+  document.body.append(a);
   a.click();
-  URL.revokeObjectURL(a.href);
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 0);
 }
 
 function onKey(e) {
@@ -353,16 +386,18 @@ function onKey(e) {
     e.preventDefault();
     return submit();
   }
-  const typing = ['INPUT', 'SELECT', 'TEXTAREA'].includes(e.target.tagName) && e.target.type !== 'radio';
+  const t = e.target;
+  const typing = t.isContentEditable ||
+    (['INPUT', 'SELECT', 'TEXTAREA'].includes(t.tagName) && !['radio', 'checkbox', 'button'].includes(t.type));
   if (typing) {
-    if (e.key === 'Escape') e.target.blur();
+    if (e.key === 'Escape') t.blur();
     return;
   }
   if (e.ctrlKey || e.metaKey || e.altKey) return;
   const actions = {
     a: () => setVerdict('agree'), d: () => setVerdict('disagree'), l: cycleLabel,
     j: () => move(1), ArrowRight: () => move(1), k: () => move(-1), ArrowLeft: () => move(-1),
-    s: submit, r: () => { delete S.edits[record().row]; renderRecord(); },
+    s: submit, r: resetRecord,
     e: () => document.querySelector('[data-testid=feature-input]')?.focus(),
   };
   if (actions[e.key]) {
@@ -371,19 +406,35 @@ function onKey(e) {
   }
 }
 
+function topKOptions(defaultK, n) {
+  const sel = $('topk');
+  const ks = [...new Set([defaultK, 3, 5, 10].filter((k) => k > 0 && k < n))].sort((a, b) => a - b);
+  for (const k of ks) sel.append(new Option(String(k), String(k)));
+  sel.append(new Option(`all ${n}`, 'all'));
+  sel.value = defaultK >= n ? 'all' : String(defaultK);
+}
+
 async function main() {
   try {
     const [config, model, schema] = await Promise.all([
-      fetchText('data/config.json').then(JSON.parse).catch(() => ({})),
+      fetchText('data/config.json').then((t) => parseJson(t, 'data/config.json')).catch(() => ({})),
       fetchText('data/model.json'), fetchText('data/schema.json')]);
     S.config = { records_per_task: 3, top_k: 3, worker_id: 'local-reviewer', flow: 'review', ...config };
-    S.schema = JSON.parse(schema);
-    S.topK = S.config.top_k;
-    $('topk').value = String(S.topK);
+    S.schema = parseJson(schema, 'data/schema.json');
     if (S.config.title) $('title').textContent = S.config.title;
-    S.engine = await loadEngine(model, schema);
+    document.title = `${S.config.title || 'Review'} · verdict`;
+    try {
+      S.engine = await loadEngine(model, schema);
+    } catch (e) {
+      throw new Error(`the model engine failed to load: ${e.message}`);
+    }
+    const n = S.schema.features.length;
+    const k = Math.max(1, Number(S.config.top_k) || 3);
+    S.topK = k >= n ? 'all' : k;
+    topKOptions(k, n);
     if (isBinary()) {
       for (const l of S.schema.target.labels) $('label').append(new Option(l, l));
+      $('score-label').textContent = `Probability of ${positive()}`;
     } else {
       const input = document.createElement('input');
       input.id = 'label';
@@ -391,13 +442,15 @@ async function main() {
       input.step = 'any';
       input.dataset.testid = 'label';
       $('label').replaceWith(input);
-      $('score-label').textContent = 'Prediction';
+      $('score-label').textContent = 'Model predicts';
+      $('outcome-stat').hidden = true;  // the raw prediction is the outcome
     }
+    $('units').textContent = { logistic: 'log-odds', exp: 'log units', identity: 'units of the prediction' }[S.engine.link] || 'margin units';
     $('topk').addEventListener('change', () => {
       S.topK = $('topk').value === 'all' ? 'all' : Number($('topk').value);
       renderScore();
     });
-    $('reset').addEventListener('click', () => { delete S.edits[record().row]; renderRecord(); });
+    $('reset').addEventListener('click', resetRecord);
     $('submit').addEventListener('click', submit);
     $('export').addEventListener('click', exportFile);
     for (const radio of document.querySelectorAll('input[name=verdict]')) {
@@ -408,6 +461,8 @@ async function main() {
     else await startStaticMode();
   } catch (e) {
     banner(`The review page could not start: ${e.message}`);
+  } finally {
+    $('loading').hidden = true;
   }
 }
 
