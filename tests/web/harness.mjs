@@ -11,6 +11,14 @@ export const bin = process.env.VERDICT_BIN;
 export const ready = Boolean(dist && bin && fs.existsSync(path.join(dist || '', 'index.html')) && fs.existsSync(bin || ''));
 export const skipReason = 'VERDICT_DIST (with index.html) and VERDICT_BIN are needed';
 
+// Why a page test cannot run here, or null: call at the top of a test, t.skip(reason) if set.
+export function missing({ needBin = true } = {}) {
+  if (!dist) return 'VERDICT_DIST is not set (the folder scripts/build-web makes)';
+  if (!fs.existsSync(path.join(dist, 'index.html'))) return `VERDICT_DIST=${dist} has no index.html (run scripts/build-web)`;
+  if (needBin && !(bin && fs.existsSync(bin))) return 'VERDICT_BIN (the native verdict CLI) is not set or does not exist';
+  return null;
+}
+
 // Starts a process and resolves with it once a line of its output matches `pattern`.
 export function startProcess(cmd, args, pattern) {
   return new Promise((resolve, reject) => {

@@ -1,119 +1,239 @@
 // The review page in Debian's Chromium, served as plain static files: waterfall, what-if
-// edits scored in WebAssembly equal to the native CLI, keyboard verdicts, reload, export.
+// edits scored in WebAssembly equal to the native CLI, reset, keyboard verdicts, reload,
+// A2I export, data shown as text, errors in a banner.
+// VERDICT_DIST=dist VERDICT_BIN=build/native/verdict node --test tests/web/
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { dist, ready, skipReason, staticServer, launch, open, waitReady, nativeScore } from './harness.mjs';
+import { dist, missing, staticServer, launch, open, waitReady, nativeScore } from './harness.mjs';
 
 const UP = '#ff0051', DOWN = '#008bfb';
+const readJson = (name) => JSON.parse(fs.readFileSync(path.join(dist, 'data', name), 'utf8'));
+const probability = async (page) => Number(await page.getAttribute('[data-testid=probability]', 'data-value'));
+const rowId = (page) => page.textContent('[data-testid=row-id]');
 
-test('review page: waterfall, what-if, verdicts, reload, export', { skip: !ready && skipReason, timeout: 120000 }, async () => {
-  const batch = JSON.parse(fs.readFileSync(path.join(dist, 'data', 'review_batch.json'), 'utf8'));
-  const config = JSON.parse(fs.readFileSync(path.join(dist, 'data', 'config.json'), 'utf8'));
-  const schema = JSON.parse(fs.readFileSync(path.join(dist, 'data', 'schema.json'), 'utf8'));
+function readBars(page) {
+  return page.$$eval('[data-testid=shap-bar]', (gs) => gs.map((g) => ({
+    feature: g.dataset.feature, value: Number(g.dataset.value), sign: g.dataset.sign,
+    label: g.querySelector('text').textContent, fill: g.querySelector('polygon').getAttribute('fill') })));
+}
+
+// Indices of the features by |SHAP| descending.
+const byImpact = (phi) => [...phi.keys()].sort((a, b) => Math.abs(phi[b]) - Math.abs(phi[a]));
+
+test('review page: waterfall, what-if, reset, keyboard verdicts, reload, export', { timeout: 110000 }, async (t) => {
+  const why = missing();
+  if (why) return t.skip(why);
+  const batch = readJson('review_batch.json');
+  const config = readJson('config.json');
+  const schema = readJson('schema.json');
+  const features = batch.features;
+  assert.deepEqual(features, schema.features.map((f) => f.name));
+  assert.ok(batch.records.length >= 4, 'the test needs two tasks of records');
+  const per = config.records_per_task, topK = config.top_k;
   const server = await staticServer(dist);
   const browser = await launch();
   try {
     const { page, errors } = await open(browser, server.url);
     await waitReady(page);
+    assert.equal(await page.evaluate(() => performance.getEntriesByName('waterfall-drawn').length), 1);
     const first = batch.records[0];
-    assert.equal(await page.textContent('[data-testid=row-id]'), String(first.row));
+    assert.equal(await rowId(page), String(first.row));
+    assert.equal(await page.textContent('[data-testid=predicted-outcome]'), first.predicted_label);
+    const original = await probability(page);
+    assert.ok(Math.abs(original - first.prediction) < 1e-9, `page ${original} vs batch ${first.prediction}`);
 
-    // The waterfall: top-k bars by |SHAP|, one folded bar, labels, the shap colours.
-    const bars = await page.$$eval('[data-testid=shap-bar]', (gs) => gs.map((g) => ({
-      feature: g.dataset.feature, value: Number(g.dataset.value), sign: g.dataset.sign,
-      label: g.querySelector('text').textContent, fill: g.querySelector('polygon').getAttribute('fill') })));
-    assert.equal(bars.length, config.top_k);
+    // 1. The waterfall: top-k bars by |SHAP|, one folded bar, "feature = value", shap's colours, both ends labelled.
+    const bars = await readBars(page);
+    assert.equal(bars.length, topK);
     assert.equal(await page.locator('[data-testid=shap-other]').count(), 1);
-    for (let i = 1; i < bars.length; i++) assert.ok(Math.abs(bars[i - 1].value) >= Math.abs(bars[i].value));
-    const top = [...first.shap.tree.keys()].sort((a, b) => Math.abs(first.shap.tree[b]) - Math.abs(first.shap.tree[a])).slice(0, config.top_k);
-    assert.deepEqual(bars.map((b) => b.feature), top.map((i) => batch.features[i]));
+    assert.match(await page.textContent('[data-testid=shap-other] text'), new RegExp(`^${features.length - topK} other features?$`));
+    for (let i = 1; i < bars.length; i++) assert.ok(Math.abs(bars[i - 1].value) >= Math.abs(bars[i].value), 'sorted by |SHAP|');
+    assert.deepEqual(bars.map((b) => b.feature), byImpact(first.shap.tree).slice(0, topK).map((i) => features[i]));
     for (const b of bars) {
-      const i = batch.features.indexOf(b.feature);
-      assert.equal(b.label, `${b.feature} = ${first.values[i]}`);
+      const i = features.indexOf(b.feature);
+      assert.equal(b.label, `${b.feature} = ${first.values[i]}`);  // the human value (category name)
+      assert.equal(b.sign, b.value >= 0 ? 'pos' : 'neg');
       assert.equal(b.fill, b.value >= 0 ? UP : DOWN);
-      assert.ok(Math.abs(b.value - first.shap.tree[i]) < 1e-9);
+      assert.ok(Math.abs(b.value - first.shap.tree[i]) < 1e-9, `${b.feature}: ${b.value} vs ${first.shap.tree[i]}`);
     }
-    assert.match(await page.textContent('[data-testid=expected-label]'), /^E\[f\(X\)\] = /);
-    assert.match(await page.textContent('[data-testid=fx-label]'), /^f\(x\) = .*\(p = /);
-    const original = Number(await page.getAttribute('[data-testid=probability]', 'data-value'));
-    assert.ok(Math.abs(original - first.prediction) < 1e-9);
+    assert.match(await page.textContent('[data-testid=expected-label]'), /^E\[f\(X\)\] = \u2212?\d/);
+    assert.match(await page.textContent('[data-testid=fx-label]'), /^f\(x\) = \u2212?\d.*\(p = 0\.\d+\)/);
+    const attr = async (id) => Number(await page.getAttribute(`[data-testid=${id}]`, 'data-value'));
+    assert.ok(Math.abs(await attr('expected-label') - batch.methods.tree.expected_value) < 1e-9);
+    assert.ok(Math.abs(await attr('fx-label') - first.margin) < 1e-9);
+    // The control shows every feature, then back to top k.
+    await page.selectOption('[data-testid=topk]', 'all');
+    assert.equal(await page.locator('[data-testid=shap-bar]').count(), features.length);
+    assert.equal(await page.locator('[data-testid=shap-other]').count(), 0);
+    await page.selectOption('[data-testid=topk]', String(topK));
+    assert.equal(await page.locator('[data-testid=shap-bar]').count(), topK);
 
-    // What-if: a categorical and a numeric edit re-score at once; the page equals the native CLI.
-    const cat = schema.features.findIndex((f) => f.name === 'Occupation');
-    const num = schema.features.findIndex((f) => f.name === 'Hours per week');
-    const newCategory = schema.features[cat].categories.find((c) => c !== first.values[cat] && c === 'Exec-managerial') ||
-      schema.features[cat].categories.find((c) => c !== first.values[cat]);
-    await page.selectOption('[data-testid=feature-input][data-feature="Occupation"]', { label: newCategory });
-    const afterCat = Number(await page.getAttribute('[data-testid=probability]', 'data-value'));
-    await page.fill('[data-testid=feature-input][data-feature="Hours per week"]', '62');
-    const afterBoth = Number(await page.getAttribute('[data-testid=probability]', 'data-value'));
-    assert.notEqual(afterCat, original);
-    assert.notEqual(afterBoth, afterCat);
+    // 2. What-if: a categorical and a numeric edit re-score at once; the page equals the native CLI.
+    const cat = Math.max(schema.features.findIndex((f) => f.name === 'Occupation'),
+      schema.features.findIndex((f) => f.type === 'categorical' && f.categories.length > 1));
+    const num = Math.max(schema.features.findIndex((f) => f.name === 'Hours per week'),
+      schema.features.findIndex((f) => f.type === 'numeric'));
+    const catName = features[cat], numName = features[num];
+    const cats = schema.features[cat].categories;
+    const newCategory = cats.find((c) => c === 'Exec-managerial' && c !== first.values[cat]) || cats.find((c) => c !== first.values[cat]);
+    const newNumber = first.values[num] === '62' ? '61' : '62';
+    await page.selectOption(`[data-testid=feature-input][data-feature="${catName}"]`, { label: newCategory });
+    const afterCat = await probability(page);
+    const numInput = page.locator(`[data-testid=feature-input][data-feature="${numName}"]`);
+    assert.equal(await numInput.getAttribute('min'), String(schema.features[num].min));
+    assert.equal(await numInput.getAttribute('max'), String(schema.features[num].max));
+    await numInput.focus();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type(newNumber);  // one input event per keystroke; no button
+    const afterBoth = await probability(page);
+    assert.notEqual(afterCat, original, 'the categorical edit re-scored');
     const edited = [...first.values];
     edited[cat] = newCategory;
-    edited[num] = '62';
-    const native = nativeScore(path.join(dist, 'data'), batch.features, edited);
+    edited[num] = newNumber;
+    const native = nativeScore(path.join(dist, 'data'), features, edited);
     assert.ok(Math.abs(afterBoth - native.prediction) <= 1e-9, `page ${afterBoth} vs native ${native.prediction}`);
-    assert.equal(await page.locator('tr.edited').count(), 2);
+    assert.notEqual(afterBoth, afterCat, 'the numeric edit re-scored');
+    assert.equal(await page.locator('tr.edited').count(), 2, 'edited values are marked');
     assert.ok(await page.isVisible('[data-testid=edited-badge]'));
-    const hoursBar = await page.$('[data-testid=shap-bar][data-feature="Hours per week"] text');
-    if (hoursBar) assert.equal(await hoursBar.textContent(), 'Hours per week = 62');
+    assert.match(await page.textContent('[data-testid=original-outcome]'), /^original: /);
+    // The waterfall is the engine's for the edited record: same features as the native SHAP.
+    const editedBars = await readBars(page);
+    assert.deepEqual(editedBars.map((b) => b.feature), byImpact(native.shap.tree).slice(0, topK).map((i) => features[i]));
+    for (const b of editedBars) {
+      const i = features.indexOf(b.feature);
+      assert.ok(Math.abs(b.value - native.shap.tree[i]) < 1e-9);
+      assert.equal(b.label, `${b.feature} = ${edited[i]}`);
+    }
 
-    // Reset (keyboard) restores the record.
-    await page.locator('body').click({ position: { x: 5, y: 500 } });
+    // 3. Reset (shortcut r, once out of the field) restores the original record and score; so does the button.
+    await page.keyboard.press('Escape');
     await page.keyboard.press('r');
-    assert.equal(Number(await page.getAttribute('[data-testid=probability]', 'data-value')), original);
+    assert.equal(await probability(page), original);
     assert.equal(await page.locator('tr.edited').count(), 0);
+    assert.equal(await numInput.inputValue(), String(first.encoded[num]));
+    await page.selectOption(`[data-testid=feature-input][data-feature="${catName}"]`, { label: newCategory });
+    assert.notEqual(await probability(page), original);
+    await page.click('[data-testid=reset]');
+    assert.equal(await probability(page), original);
+    assert.equal(await page.isVisible('[data-testid=edited-badge]'), false);
 
-    // Verdicts by keyboard: agree on record 1; disagree on record 2 needs a reason.
+    // 4. Verdicts by keyboard only. Agree on the first record.
     await page.keyboard.press('a');
+    assert.ok(await page.isChecked('[data-testid=agree]'));
+    assert.equal(await page.inputValue('[data-testid=label]'), first.predicted_label);
     await page.keyboard.press('Control+Enter');
-    assert.equal(await page.textContent('[data-testid=row-id]'), String(batch.records[1].row));
+    const second = batch.records[1];
+    assert.equal(await rowId(page), String(second.row));
+    assert.match(await page.textContent('[data-testid=form-message]'), new RegExp(`row ${first.row}`));
+    // Disagree: refused without a reason, with an inline message; nothing is saved.
     await page.keyboard.press('d');
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'reason');
     await page.keyboard.press('Control+Enter');
     assert.match(await page.textContent('[data-testid=form-message]'), /reason is required/);
-    assert.equal(await page.textContent('[data-testid=row-id]'), String(batch.records[1].row));
-    await page.keyboard.type('pay slip shows more income');
+    assert.ok(await page.isVisible('[data-testid=form-message]'));
+    assert.equal(await page.getAttribute('[data-testid=reason]', 'aria-invalid'), 'true');
+    assert.equal(await rowId(page), String(second.row));
+    assert.equal((await page.evaluate(() => window.verdictExport()))[0].humanAnswers[0].answerContent.records.length, 1);
+    // Shortcut letters typed into the reason are text, not commands.
+    const reason = 'paid job; records kept show a higher income';
+    await page.keyboard.type(reason);
+    assert.equal(await page.inputValue('[data-testid=reason]'), reason);
+    assert.ok(await page.isChecked('[data-testid=disagree]'));
+    assert.equal(await rowId(page), String(second.row));
     await page.keyboard.press('Escape');
-    const labelBefore = await page.inputValue('[data-testid=label]');
+    const otherLabel = await page.inputValue('[data-testid=label]');
+    assert.notEqual(otherLabel, second.predicted_label, 'disagreeing proposes the other label');
     await page.keyboard.press('l');
-    const labelAfter = await page.inputValue('[data-testid=label]');
-    assert.notEqual(labelAfter, labelBefore);
-    await page.keyboard.press('l');  // back: disagreeing means the other label
+    assert.notEqual(await page.inputValue('[data-testid=label]'), otherLabel);
+    await page.keyboard.press('l');
+    assert.equal(await page.inputValue('[data-testid=label]'), otherLabel);
     await page.keyboard.press('Control+Enter');
-    assert.equal(await page.textContent('[data-testid=row-id]'), String(batch.records[2].row));
+    const third = batch.records[2];
+    assert.equal(await rowId(page), String(third.row));
 
-    // Reload: the answers survive and the page resumes at the first open record.
+    // Reload: the answers survive, done records are shown, the page resumes at the first open one.
     await page.reload();
     await waitReady(page);
-    assert.match(await page.textContent('[data-testid=progress]'), /^2 of \d+ records reviewed/);
-    assert.equal(await page.textContent('[data-testid=row-id]'), String(batch.records[2].row));
+    assert.match(await page.textContent('[data-testid=progress]'), new RegExp(`^2 of ${batch.records.length} records reviewed`));
+    assert.equal(await rowId(page), String(third.row));
+    const chips = await page.$$eval('[data-testid=record-chip]', (cs) => cs.map((c) => [c.dataset.row, c.dataset.done]));
+    assert.deepEqual(chips, batch.records.slice(0, per).map((r, i) => [String(r.row), String(i < 2)]));
     await page.keyboard.press('k');
+    assert.equal(await rowId(page), String(second.row));
     assert.ok(await page.isVisible('[data-testid=done-badge]'));
-    assert.equal(await page.inputValue('[data-testid=reason]'), 'pay slip shows more income');
+    assert.ok(await page.isChecked('[data-testid=disagree]'));
+    assert.equal(await page.inputValue('[data-testid=reason]'), reason);
+    await page.keyboard.press('j');
+    assert.equal(await rowId(page), String(third.row));
+    assert.equal(await page.isVisible('[data-testid=done-badge]'), false);
+    // Third record: a what-if edit, then agree; the export keeps the edit and the score after it.
+    await page.keyboard.press('e');
+    for (let i = 0; i < num; i++) await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.feature), numName);
+    await page.keyboard.press('Control+A');
+    const thirdNumber = third.values[num] === '45' ? '46' : '45';
+    await page.keyboard.type(thirdNumber);
+    const thirdAfterEdit = await probability(page);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('a');
+    await page.keyboard.press('Control+Enter');
+    assert.equal(await rowId(page), String(batch.records[per].row), 'the next task appears');
+    assert.match(await page.textContent('[data-testid=task-pos]'), /^2 of /);
 
-    // Export in A2I's shape.
+    // Export in A2I's output shape: one object per task with answers.
     const exported = await page.evaluate(() => window.verdictExport());
     assert.equal(exported.length, 1);
     const loop = exported[0];
     assert.equal(loop.flowDefinitionArn, config.flow);
-    assert.equal(loop.inputContent.records.length, config.records_per_task);
+    assert.equal(loop.humanLoopName, `${config.flow}-task-1`);
+    assert.equal(loop.inputContent.records.length, per);
+    loop.inputContent.records.forEach((r, i) => {
+      const b = batch.records[i];
+      assert.equal(r.row, b.row);
+      assert.deepEqual(r.values, Object.fromEntries(features.map((f, j) => [f, b.values[j]])));
+      assert.equal(r.prediction, b.prediction);
+      assert.equal(r.predicted_label, b.predicted_label);
+      assert.deepEqual(r.shap, b.shap);
+      assert.deepEqual(r.expected_value, Object.fromEntries(Object.entries(batch.methods).map(([m, v]) => [m, v.expected_value])));
+    });
     assert.equal(loop.humanAnswers.length, 1);
     const h = loop.humanAnswers[0];
-    for (const k of ['answerContent', 'acceptanceTime', 'submissionTime', 'timeSpentInSeconds', 'workerId']) assert.ok(k in h, k);
+    assert.deepEqual(Object.keys(h).sort(), ['acceptanceTime', 'answerContent', 'submissionTime', 'timeSpentInSeconds', 'workerId']);
     assert.equal(h.workerId, config.worker_id);
-    assert.ok(!Number.isNaN(Date.parse(h.acceptanceTime)) && !Number.isNaN(Date.parse(h.submissionTime)));
+    const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+    assert.match(h.acceptanceTime, iso);
+    assert.match(h.submissionTime, iso);
+    assert.ok(Date.parse(h.acceptanceTime) <= Date.parse(h.submissionTime));
     assert.equal(typeof h.timeSpentInSeconds, 'number');
-    const [a1, a2] = h.answerContent.records;
-    assert.deepEqual([a1.row, a1.verdict, a1.label], [batch.records[0].row, 'agree', batch.records[0].predicted_label]);
-    assert.deepEqual([a2.row, a2.verdict, a2.reason], [batch.records[1].row, 'disagree', 'pay slip shows more income']);
-    assert.notEqual(a2.label, batch.records[1].predicted_label);
+    assert.ok(Math.abs(h.timeSpentInSeconds - (Date.parse(h.submissionTime) - Date.parse(h.acceptanceTime)) / 1000) < 1e-6);
+    const [a1, a2, a3] = h.answerContent.records;
+    assert.equal(h.answerContent.records.length, 3);
+    assert.deepEqual([a1.row, a1.verdict, a1.label, a1.reason, a1.comment, a1.edited_values, a1.prediction_after_edit],
+      [first.row, 'agree', first.predicted_label, '', '', {}, null]);
+    assert.deepEqual([a2.row, a2.verdict, a2.label, a2.reason], [second.row, 'disagree', otherLabel, reason]);
+    assert.ok(schema.target.labels.includes(a2.label));
+    assert.deepEqual([a3.row, a3.verdict, a3.edited_values, a3.prediction_after_edit],
+      [third.row, 'agree', { [numName]: thirdNumber }, thirdAfterEdit]);
+    const edited3 = [...third.values];
+    edited3[num] = thirdNumber;
+    assert.ok(Math.abs(a3.prediction_after_edit - nativeScore(path.join(dist, 'data'), features, edited3).prediction) <= 1e-9);
+    // The download is the same JSON.
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export]')]);
     assert.equal(download.suggestedFilename(), 'verdicts.json');
+    assert.deepEqual(JSON.parse(fs.readFileSync(await download.path(), 'utf8')), exported);
 
-    await page.screenshot({ path: process.env.VERDICT_SCREENSHOT || 'build/review-page.png', fullPage: true });
+    // 6. A screenshot of a record in review: one what-if edit and a disagreement being written.
+    await page.selectOption(`[data-testid=feature-input][data-feature="${catName}"]`, { index: 0 });
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('d');
+    await page.keyboard.type('The edit shows how much the occupation drives this score.');
+    await page.keyboard.press('Escape');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const shot = process.env.VERDICT_SCREENSHOT || 'build/review-page.png';
+    fs.mkdirSync(path.dirname(shot), { recursive: true });
+    await page.screenshot({ path: shot, fullPage: true });
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();
@@ -121,23 +241,57 @@ test('review page: waterfall, what-if, verdicts, reload, export', { skip: !ready
   }
 });
 
-test('review page shows data as text, never as HTML', { skip: !ready && skipReason, timeout: 60000 }, async () => {
+test('review page shows data as text, never as HTML', { timeout: 60000 }, async (t) => {
+  const why = missing({ needBin: false });
+  if (why) return t.skip(why);
+  const batch = readJson('review_batch.json');
+  const rec = batch.records[0];
+  const top = byImpact(rec.shap.tree)[0];  // shown in the waterfall as "feature = value"
+  const evil = '<img src=x onerror="window.__xss=1">';
   const server = await staticServer(dist);
   const browser = await launch();
   try {
     const page = await browser.newPage();
-    const evil = '<img src=x onerror="window.__xss=1">';
     await page.route('**/data/review_batch.json', async (route) => {
-      const batch = await (await route.fetch()).json();
-      batch.records[0].values[0] = evil;
-      await route.fulfill({ json: batch });
+      const body = await (await route.fetch()).json();
+      body.records[0].values[top] = evil;
+      body.records[0].values[0] = `${evil}<b>bold</b>`;
+      await route.fulfill({ json: body });
     });
     await page.goto(server.url);
     await waitReady(page);
-    const cell = page.locator('td.orig').first();
-    assert.equal(await cell.textContent(), evil);
-    assert.equal(await page.locator('main img').count(), 0);
+    const orig = page.locator('[data-testid=features] td.orig');
+    assert.equal(await orig.nth(top).textContent(), evil);
+    if (top !== 0) assert.equal(await orig.nth(0).textContent(), `${evil}<b>bold</b>`);
+    assert.equal(await page.textContent(`[data-testid=shap-bar][data-feature="${batch.features[top]}"] text`),
+      `${batch.features[top]} = ${evil}`);
+    assert.equal(await page.locator('main img, main b, svg image').count(), 0);
     assert.equal(await page.evaluate(() => window.__xss), undefined);
+  } finally {
+    await browser.close();
+    server.stop();
+  }
+});
+
+test('review page shows load errors in a banner', { timeout: 60000 }, async (t) => {
+  const why = missing({ needBin: false });
+  if (why) return t.skip(why);
+  const server = await staticServer(dist);
+  const browser = await launch();
+  try {
+    const broken = await browser.newPage();
+    await broken.route('**/data/model.json', (route) => route.fulfill({ body: '{"learner": "not a model"}' }));
+    await broken.goto(server.url);
+    const banner = broken.locator('[data-testid=banner]');
+    await banner.waitFor({ state: 'visible', timeout: 20000 });
+    assert.match(await banner.textContent(), /could not start: the model engine failed to load: \S/);
+    assert.equal(await broken.isVisible('main'), false);
+
+    const missingBatch = await browser.newPage();
+    await missingBatch.route('**/data/review_batch.json', (route) => route.fulfill({ status: 404, body: 'not found' }));
+    await missingBatch.goto(server.url);
+    await missingBatch.locator('[data-testid=banner]').waitFor({ state: 'visible', timeout: 20000 });
+    assert.match(await missingBatch.textContent('[data-testid=banner]'), /could not load data\/review_batch\.json \(HTTP 404\)/);
   } finally {
     await browser.close();
     server.stop();
