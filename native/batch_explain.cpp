@@ -10,6 +10,7 @@
 #include "shared/error.h"
 #include "shared/predict.h"
 #include "shared/shap_baseline.h"
+#include "shared/shap_fast.h"
 #include "shared/shap_tree.h"
 
 namespace verdict {
@@ -64,6 +65,13 @@ struct TreeAdapter {
   void explain(const float* row, double* phi, std::size_t) { shap.explain(row, phi); }
 };
 
+// One precomputed FastTreeShap shared by the threads; the scratch is per thread.
+struct FastTreeAdapter {
+  const FastTreeShap& shap;
+  FastTreeShap::Workspace workspace;
+  void explain(const float* row, double* phi, std::size_t) { shap.explain(row, phi, workspace); }
+};
+
 struct KernelAdapter {
   KernelShap shap;
   void explain(const float* row, double* phi, std::size_t r) { shap.explain(row, phi, r); }
@@ -111,8 +119,13 @@ BatchExplanation explain_batch(const Forest& forest, const float* x, std::size_t
     return KernelAdapter{KernelShap(forest, settings.units, settings.reference,
                                     settings.reference_weights, settings.kernel)};
   };
+  std::unique_ptr<const FastTreeShap> fast;
   switch (kind) {
     case ShapKind::Tree:
+      fast = std::make_unique<const FastTreeShap>(forest);
+      out.expected_value = fast->expected_value();
+      break;
+    case ShapKind::TreeClassic:
       out.expected_value = TreeShap(forest).expected_value();
       break;
     case ShapKind::Baseline:
@@ -128,6 +141,9 @@ BatchExplanation explain_batch(const Forest& forest, const float* x, std::size_t
   auto worker = [&] {
     try {
       if (kind == ShapKind::Tree) {
+        FastTreeAdapter explainer{*fast, FastTreeShap::Workspace(*fast)};
+        work(forest, x, rows, explainer, out, next, done);
+      } else if (kind == ShapKind::TreeClassic) {
         TreeAdapter explainer{TreeShap(forest)};
         work(forest, x, rows, explainer, out, next, done);
       } else if (kind == ShapKind::Baseline) {

@@ -8,7 +8,9 @@
 
 namespace verdict {
 
-enum class ShapKind { Tree, Baseline, Kernel };
+// Tree: path-dependent TreeSHAP by FastTreeShap (per-leaf tables); TreeClassic: the same
+// values by the classic algorithm (TreeShap), kept as the reference and for comparison.
+enum class ShapKind { Tree, Baseline, Kernel, TreeClassic };
 
 struct BatchExplanation {
   std::vector<double> margin;  // one per row

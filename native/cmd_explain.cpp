@@ -46,7 +46,7 @@ struct Reference {
 };
 
 struct MethodResult {
-  std::string name;  // "tree" | "baseline" | "kernel"
+  std::string name;  // "tree" | "tree-classic" | "baseline" | "kernel"
   BatchExplanation result;
   const Reference* reference = nullptr;  // baseline and kernel
   std::string units = "margin";
@@ -182,8 +182,8 @@ void run_explain(ExplainOptions o) {
   const unsigned threads = resolve_threads(o.threads);
 
   for (const std::string& method : o.methods) {
-    if (method != "tree" && method != "baseline" && method != "kernel") {
-      throw Error("--shap method '" + method + "' is not one of tree, baseline, kernel");
+    if (method != "tree" && method != "tree-classic" && method != "baseline" && method != "kernel") {
+      throw Error("--shap method '" + method + "' is not one of tree, tree-classic, baseline, kernel");
     }
   }
   Reference reference;  // computed once, shared by baseline and kernel
@@ -192,8 +192,8 @@ void run_explain(ExplainOptions o) {
     MethodResult mr;
     mr.name = method;
     ShapSettings settings;
-    if (method == "tree") {
-      settings.kind = ShapKind::Tree;
+    if (method == "tree" || method == "tree-classic") {
+      settings.kind = method == "tree" ? ShapKind::Tree : ShapKind::TreeClassic;
     } else {
       if (reference.count == 0) reference = baseline_rows(o, schema, data);
       mr.reference = &reference;
@@ -318,7 +318,8 @@ void add_explain_command(CLI::App& app) {
   cmd->add_option("--data", o->data, "CSV with a header row")->required();
   cmd->add_option("--out", o->out, "Output folder")->required();
   cmd->add_option("--target", o->target, "Label column in the CSV, left out of the features");
-  cmd->add_option("--shap", o->methods, "SHAP methods, first goes to out.csv: tree (path-dependent), baseline (exact; "
+  cmd->add_option("--shap", o->methods, "SHAP methods, first goes to out.csv: tree (path-dependent; tree-classic: the same values by "
+                  "the classic algorithm), baseline (exact; "
                   "mean over several reference rows), kernel (Kernel SHAP, sampled like shap's KernelExplainer / Clarify)")
       ->delimiter(',')->capture_default_str();
   cmd->add_option("--baseline", o->baseline, "Reference rows for baseline and kernel SHAP: 'mean' (training mean), "

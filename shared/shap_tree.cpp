@@ -81,6 +81,10 @@ void TreeShap::explain(const float* row, double* phi) {
   }
 }
 
+void TreeShap::explain_tree(std::int32_t root, const float* row, double* phi) {
+  recurse(row, phi, root, 0, path_.data(), 1.0, 1.0, -1);
+}
+
 void TreeShap::recurse(const float* row, double* phi, int node, int depth,
                        PathElement* parent_path, double parent_zero, double parent_one,
                        int parent_feature) {

@@ -17,6 +17,10 @@ class TreeShap {
   // Writes one SHAP value per feature into phi[0 .. num_features); Σφ + φ0 = margin.
   void explain(const float* row, double* phi);
 
+  // Adds the values of the one tree rooted at `root` to phi (for callers that explain some
+  // trees another way, e.g. FastTreeShap's fallback for deep trees).
+  void explain_tree(std::int32_t root, const float* row, double* phi);
+
   struct PathElement {
     int feature;
     double zero_fraction;

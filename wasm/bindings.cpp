@@ -10,6 +10,7 @@
 #include "shared/forest.h"
 #include "shared/predict.h"
 #include "shared/schema.h"
+#include "shared/shap_fast.h"
 #include "shared/shap_tree.h"
 
 namespace {
@@ -17,7 +18,9 @@ namespace {
 struct Session {
   verdict::Forest forest;
   verdict::Schema schema;
-  std::unique_ptr<verdict::TreeShap> shap;
+  std::unique_ptr<verdict::FastTreeShap> shap;    // path-dependent TreeSHAP, per-leaf tables
+  std::unique_ptr<verdict::TreeShap> classic;     // the same values, classic algorithm (on request)
+  bool use_classic = false;
 };
 
 std::unique_ptr<Session> session;
@@ -62,7 +65,7 @@ EMSCRIPTEN_KEEPALIVE int vd_load(const char* model_json, const char* schema_json
       throw verdict::Error("schema has " + std::to_string(s->schema.features.size()) +
                            " features; the model has " + std::to_string(s->forest.num_features));
     }
-    s->shap = std::make_unique<verdict::TreeShap>(s->forest);
+    s->shap = std::make_unique<verdict::FastTreeShap>(s->forest);
     session = std::move(s);
   });
 }
@@ -88,7 +91,21 @@ EMSCRIPTEN_KEEPALIVE int vd_explain(const float* row, double* out) {
     const double margin = verdict::predict_margin(session->forest, row);
     out[0] = margin;
     out[1] = verdict::apply_link(session->forest.link, margin);
-    session->shap->explain(row, out + 2);
+    if (session->use_classic) {
+      session->classic->explain(row, out + 2);
+    } else {
+      session->shap->explain(row, out + 2);
+    }
+  });
+}
+
+// 1: explain with the classic TreeSHAP algorithm (the reference, slower); 0: the fast one
+// (default). Same values either way.
+EMSCRIPTEN_KEEPALIVE int vd_use_classic_tree_shap(int classic) {
+  return guarded([&] {
+    if (!session) throw verdict::Error("no model loaded");
+    if (classic && !session->classic) session->classic = std::make_unique<verdict::TreeShap>(session->forest);
+    session->use_classic = classic != 0;
   });
 }
 

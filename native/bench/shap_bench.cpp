@@ -1,9 +1,11 @@
-// Benchmark: exact SHAP for a whole batch and for one row, verdict's core against XGBoost's
-// pred_contribs on the same model in the same run. Medians of --runs runs.
+// Benchmark: exact SHAP for a whole batch and for one row, verdict's core (the fast
+// per-leaf-table TreeSHAP and the classic algorithm) against XGBoost's pred_contribs on the
+// same model in the same run. Medians of --runs runs; the contenders alternate within a run.
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <functional>
 
 #include "native/batch_explain.h"
 #include "native/dataset.h"
@@ -11,6 +13,7 @@
 #include "native/xgb.h"
 #include "shared/predict.h"
 #include "shared/shap_baseline.h"
+#include "shared/shap_fast.h"
 #include "shared/shap_tree.h"
 
 using namespace verdict;
@@ -30,6 +33,21 @@ double median(std::vector<double> v) {
 double percentile(std::vector<double> v, double p) {
   std::sort(v.begin(), v.end());
   return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
+}
+
+// Runs each function once per round, alternating, for `runs` rounds: the median time of each.
+std::vector<double> median_times(int runs, const std::vector<std::function<void()>>& fs) {
+  std::vector<std::vector<double>> t(fs.size());
+  for (int i = 0; i < runs; ++i) {
+    for (std::size_t k = 0; k < fs.size(); ++k) {
+      const auto start = Clock::now();
+      fs[k]();
+      t[k].push_back(seconds_since(start));
+    }
+  }
+  std::vector<double> out;
+  for (auto& v : t) out.push_back(median(v));
+  return out;
 }
 
 template <typename F>
@@ -70,13 +88,27 @@ int main(int argc, char** argv) {
     std::vector<float> mean;
     for (const Column& c : model.schema->features) mean.push_back(static_cast<float>(c.mean));
 
-    std::printf("%-44s %10s %10s %8s\n", "batch SHAP, all rows", "verdict s", "xgboost s", "ratio");
+    {
+      const auto start = Clock::now();
+      const FastTreeShap fast(f);
+      std::printf("fast TreeSHAP precomputation: %.1f ms, %.2f MB of tables, %zu trees by table, %zu classic\n\n",
+                  seconds_since(start) * 1e3, static_cast<double>(fast.table_bytes()) / 1e6, fast.table_trees(),
+                  fast.classic_trees());
+    }
+    std::printf("%-44s %10s %10s %11s %11s\n", "batch SHAP, all rows", "verdict s", "xgboost s", "xgb/verdict",
+                "classic/fast");
     for (unsigned threads : {1u, 2u}) {
       booster.set_param("nthread", std::to_string(threads));
-      const double theirs = median_time(runs, [&] { booster.predict(dm, xgb::Booster::Output::Contributions); });
-      const double ours = median_time(runs, [&] { explain_batch(f, d.x.data(), n, ShapKind::Tree, {}, threads); });
-      std::printf("%-44s %10.3f %10.3f %7.2fx\n", ("path-dependent TreeSHAP, " + std::to_string(threads) + " thread(s)").c_str(),
-                  ours, theirs, theirs / ours);
+      const std::vector<double> t = median_times(runs, {
+          [&] { booster.predict(dm, xgb::Booster::Output::Contributions); },
+          [&] { explain_batch(f, d.x.data(), n, ShapKind::Tree, {}, threads); },
+          [&] { explain_batch(f, d.x.data(), n, ShapKind::TreeClassic, {}, threads); }});
+      const double theirs = t[0], ours = t[1], classic = t[2];
+      std::printf("%-44s %10.3f %10.3f %10.2fx %10.2fx\n",
+                  ("TreeSHAP fast (tables), " + std::to_string(threads) + " thread(s)").c_str(), ours, theirs,
+                  theirs / ours, classic / ours);
+      std::printf("%-44s %10.3f %10.3f %10.2fx\n", ("TreeSHAP classic, " + std::to_string(threads) + " thread(s)").c_str(),
+                  classic, theirs, theirs / classic);
     }
     for (unsigned threads : {1u, 2u}) {
       const double ours = median_time(runs, [&] { explain_batch(f, d.x.data(), n, ShapKind::Baseline, mean, threads); });
@@ -87,25 +119,36 @@ int main(int argc, char** argv) {
     booster.set_param("nthread", "1");
     single_rows = std::min(single_rows, n);
     TreeShap shap(f);
+    FastTreeShap fast(f);
     std::vector<double> phi(m);
-    std::vector<double> ours_t, theirs_t;
+    std::vector<double> ours_t, classic_t, theirs_t;
     double sink = 0;
     for (std::size_t r = 0; r < single_rows; ++r) {
       const float* row = d.x.data() + r * m;
       auto start = Clock::now();
       sink += predict_margin(f, row);
-      shap.explain(row, phi.data());
+      fast.explain(row, phi.data());
       ours_t.push_back(seconds_since(start) * 1e3);
+      sink += phi[0];
+      start = Clock::now();
+      sink += predict_margin(f, row);
+      shap.explain(row, phi.data());
+      classic_t.push_back(seconds_since(start) * 1e3);
+      sink += phi[0];
       start = Clock::now();
       xgb::Matrix one(row, 1, m);
       sink += booster.predict(one, xgb::Booster::Output::Contributions)[0];
       theirs_t.push_back(seconds_since(start) * 1e3);
     }
-    std::printf("\n%-44s %10s %10s %8s\n", "one row: score + SHAP", "verdict ms", "xgboost ms", "ratio");
-    std::printf("%-44s %10.4f %10.4f %7.2fx\n", "p50", percentile(ours_t, 0.5), percentile(theirs_t, 0.5),
-                percentile(theirs_t, 0.5) / percentile(ours_t, 0.5));
-    std::printf("%-44s %10.4f %10.4f %7.2fx\n", "p99", percentile(ours_t, 0.99), percentile(theirs_t, 0.99),
-                percentile(theirs_t, 0.99) / percentile(ours_t, 0.99));
+    std::printf("\n%-44s %10s %10s %11s %11s\n", "one row: score + SHAP", "verdict ms", "xgboost ms", "xgb/verdict",
+                "classic/fast");
+    for (double p : {0.5, 0.99}) {
+      const double ours = percentile(ours_t, p), theirs = percentile(theirs_t, p), classic = percentile(classic_t, p);
+      std::printf("%-44s %10.4f %10.4f %10.2fx %10.2fx\n", (std::string(p == 0.5 ? "p50" : "p99") + ", fast").c_str(),
+                  ours, theirs, theirs / ours, classic / ours);
+      std::printf("%-44s %10.4f %10.4f %10.2fx\n", (std::string(p == 0.5 ? "p50" : "p99") + ", classic").c_str(),
+                  classic, theirs, theirs / classic);
+    }
     std::printf("(xgboost's one-row time includes making a 1-row DMatrix: its API has no other way to ask for contributions)\n");
     return sink == 12345.678 ? 1 : 0;
   } catch (const std::exception& e) {

@@ -8,6 +8,7 @@
 #include "native/model_files.h"
 #include "native/xgb.h"
 #include "shared/predict.h"
+#include "shared/shap_fast.h"
 
 using namespace verdict;
 
@@ -88,6 +89,20 @@ TEST_CASE("Adult: TreeSHAP equals XGBoost's pred_contribs, and both kinds are ad
   CHECK(worst_xgb <= 1e-5);
   CHECK(worst_add_tree <= 1e-6);
   CHECK(worst_add_base <= 1e-6);
+}
+
+TEST_CASE("Adult: fast TreeSHAP equals the classic algorithm on every test row", "[adult]") {
+  const Adult& a = adult();
+  const Forest& f = a.model.forest;
+  const std::size_t n = a.test.rows, m = a.test.cols;
+  CHECK(FastTreeShap(f).classic_trees() == 0);  // every tree through its tables
+  const BatchExplanation fast = explain_batch(f, a.test.x.data(), n, ShapKind::Tree, {}, 2);
+  const BatchExplanation classic = explain_batch(f, a.test.x.data(), n, ShapKind::TreeClassic, {}, 2);
+  CHECK(fast.expected_value == classic.expected_value);
+  double worst = 0;
+  for (std::size_t i = 0; i < n * m; ++i) worst = std::max(worst, std::fabs(fast.phi[i] - classic.phi[i]));
+  INFO("max |fast - classic| " << worst);
+  CHECK(worst <= 1e-9);
 }
 
 TEST_CASE("Adult: explain wrote Clarify's layout for all 15,060 rows", "[adult]") {

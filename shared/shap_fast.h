@@ -1,0 +1,113 @@
+// Path-dependent TreeSHAP with the work moved into a per-tree precomputation: the values of
+// TreeShap (shap_tree.h, Lundberg 2018 Algorithm 2, which stays the reference), in O(T·L·D)
+// per row instead of O(T·L·D²). FastTreeSHAP v2 (Yang 2021), arranged for a flat forest:
+//
+// For a leaf l with value v and the distinct features P (d of them) on its path, let z_j be
+// the product of the cover ratios of j's nodes on the path, and H ⊆ P the features whose
+// every condition on the path the row satisfies. With W(k, d) = k!(d−k−1)!/d! and
+//   B_l(H) = v · Σ_{S ⊆ H} W(|S|, d) · Π_{j ∈ P∖S} z_j          (a table of 2^d numbers),
+// the leaf adds to φ_i, for i ∈ P:
+//   i ∉ H:  −B_l(H)            i ∈ H:  (1 − z_i)/z_i · B_l(H ∖ {i}).
+// The constructor fills B for every leaf and every H (2^d · d operations); explaining a row
+// evaluates each split once, derives H per leaf from the failed splits, and does d table
+// look-ups per leaf. Memory: Σ_leaves 2^d doubles.
+//
+// A tree falls back to the classic algorithm when a path has more than
+// `max_path_features` distinct features, when the table budget is spent, or when a cover or
+// leaf value rules the table out (a zero or non-finite cover ratio, a non-finite value).
+//
+// Threads: a FastTreeShap is read-only after construction and can be shared; each thread
+// explains through its own Workspace. The two-argument explain() uses one built into the
+// object, like TreeShap (one thread at a time).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "forest.h"
+
+namespace verdict {
+
+class TreeShap;
+
+struct FastTreeShapOptions {
+  int max_path_features = 10;                            // 2^10 doubles = 8 KiB per leaf at most
+  std::size_t max_table_bytes = std::size_t{256} << 20;  // the rest of the trees go classic
+};
+
+class FastTreeShap {
+ public:
+  explicit FastTreeShap(const Forest& forest, FastTreeShapOptions options = {});
+  ~FastTreeShap();
+  FastTreeShap(FastTreeShap&&) noexcept;
+  FastTreeShap& operator=(FastTreeShap&&) = delete;
+  FastTreeShap(const FastTreeShap&) = delete;
+  FastTreeShap& operator=(const FastTreeShap&) = delete;
+
+  // Scratch of one thread: node masks, the accumulator, and the classic fallback's path.
+  class Workspace {
+   public:
+    explicit Workspace(const FastTreeShap& shap);
+    ~Workspace();
+    Workspace(Workspace&&) noexcept;
+    Workspace& operator=(Workspace&&) noexcept;
+
+   private:
+    friend class FastTreeShap;
+    std::vector<std::uint32_t> mask_;
+    std::vector<double> acc_;
+    std::unique_ptr<TreeShap> classic_;
+  };
+
+  // E[f(X)] under the trees' cover distribution: φ0 (computed as TreeShap does).
+  double expected_value() const { return expected_value_; }
+
+  // Writes one SHAP value per feature into phi[0 .. num_features); Σφ + φ0 = margin.
+  void explain(const float* row, double* phi, Workspace& workspace) const;
+  void explain(const float* row, double* phi);  // with the object's own workspace
+
+  std::size_t table_trees() const { return table_trees_; }
+  std::size_t classic_trees() const { return classic_trees_; }
+  std::size_t table_bytes() const;
+
+ private:
+  // A split, in the tree's preorder. Slots number the tree's nodes (preorder) for the masks.
+  struct Inner {
+    float threshold;
+    std::int32_t feature;
+    std::uint16_t self, left, right;
+    std::uint8_t default_left;
+    std::uint8_t bit;  // position of `feature` among the distinct features on the path
+  };
+  struct Leaf {
+    std::uint32_t values;    // into values_: dmax coefficients (1 − z)/z, then 2^d table
+    std::uint32_t features;  // into features_: dmax feature indices (padding: num_features)
+    std::uint16_t slot;
+    std::uint8_t d;
+  };
+  struct Plan {
+    std::uint32_t inner_begin, inner_end, leaf_begin, leaf_end;
+    std::int32_t root;
+    std::uint8_t dmax;  // leaves padded to this many features (dummy feature num_features)
+    bool classic;
+  };
+
+  template <int D>
+  static void leaf_pass(const Leaf* first, const Leaf* last, const std::uint32_t* mask,
+                        const double* values, const std::int32_t* features, double* acc);
+
+  const Forest* forest_;
+  int num_features_;
+  double expected_value_ = 0;
+  std::vector<Plan> plans_;
+  std::vector<Inner> inner_;
+  std::vector<Leaf> leaves_;
+  std::vector<std::int32_t> features_;
+  std::vector<double> values_;
+  std::size_t max_slots_ = 1;
+  std::size_t table_trees_ = 0, classic_trees_ = 0;
+  std::unique_ptr<Workspace> own_;
+};
+
+}  // namespace verdict
