@@ -8,6 +8,7 @@ void add_data_command(CLI::App& app);
 void add_train_command(CLI::App& app);
 void add_explain_command(CLI::App& app);
 void add_bias_command(CLI::App& app);
+void add_report_command(CLI::App& app);
 void add_serve_command(CLI::App& app);
 void add_review_commands(CLI::App& app);  // flow, reviewer, review
 void add_merge_command(CLI::App& app);

@@ -1,0 +1,90 @@
+// verdict report: one self-contained HTML file (inline CSS and SVG, nothing fetched) from the
+// outputs of `verdict explain` and `verdict bias`, optionally with the data set and the model,
+// and a PDF of it printed by headless Chromium.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "native/csv.h"
+#include "native/report/charts.h"
+#include "shared/schema.h"
+
+namespace verdict::report {
+
+struct ReportOptions {
+  std::string analysis;                     // folder holding analysis.json (explain / bias --out)
+  std::string data;                         // optional CSV for the data overview
+  std::string model;                        // optional model folder (schema.json, metrics.json)
+  std::string schema;                       // optional schema.json overriding the model's
+  std::string target, positive;             // label column and its positive value (default: schema / bias)
+  std::vector<std::string> count_columns;   // empty: the default choice
+  std::string shap_method;                  // tree | baseline | kernel; empty: the one in out.csv
+  std::string title = "Model explanation and bias report";
+  std::size_t max_dots = 2000;              // records in the beeswarm
+  std::size_t max_count_plots = 4;          // default count plots
+  std::size_t max_categories = 10;          // default count plots: columns with at most this many values
+  std::string command;                      // the command line, for the appendix
+  std::string generated;                    // time stamp text; empty = now (UTC)
+};
+
+struct InputFile {
+  std::string role, path;
+  std::uintmax_t bytes = 0;
+  std::string sha256;
+};
+
+struct CountColumn {
+  std::string name;
+  std::vector<CountCategory> categories;
+};
+
+// Everything the HTML is drawn from, read and checked before anything is written.
+struct ReportInputs {
+  ReportOptions options;
+  nlohmann::json analysis;  // analysis.json
+
+  // SHAP: the method drawn, the others present, local values and the feature values that colour them.
+  std::string method;                // "tree", "baseline", "kernel" (without _shap); empty: no explanations
+  std::vector<std::string> methods;  // every <name>_shap in analysis.json
+  std::string local_file;            // the CSV of local values ("" when absent)
+  BeeswarmData local;                // rows = 0 when no local values
+  std::string colour_source;         // where local.values came from ("" = no colour)
+
+  // review_batch.json: predictions and labels per record.
+  bool have_batch = false;
+  double threshold = 0.5;
+  std::vector<double> prediction;
+  std::vector<std::string> label;      // observed label text; empty when the batch has none
+  std::string positive_label, negative_label;
+
+  // The data set.
+  std::optional<Table> data;
+  std::optional<Schema> schema;
+  nlohmann::json model_metrics;        // metrics.json beside the model (null when absent)
+  std::string target, positive;        // resolved label column and positive value ("" = unknown)
+  std::vector<CountColumn> count_plots;
+
+  std::vector<InputFile> files;
+  std::vector<std::string> notes;      // what is left out and why, shown in the report
+  std::string generated;
+};
+
+// Reads and checks every input; throws verdict::Error (one line) on bad input.
+ReportInputs load_report_inputs(const ReportOptions& options);
+
+// The whole report as one HTML document.
+std::string build_report_html(const ReportInputs& in);
+
+// One line per metric: what Clarify's bias metric measures and how to read its sign.
+std::string bias_metric_explanation(const std::string& name);
+
+// Prints `html_file` to `pdf_file` with headless Chromium (a fresh profile, no network use).
+// Throws verdict::Error with Chromium's last message when it fails.
+void print_pdf(const std::string& chromium, const std::filesystem::path& html_file,
+               const std::filesystem::path& pdf_file, int timeout_seconds = 180);
+
+}  // namespace verdict::report
