@@ -20,6 +20,7 @@ struct FlowOptions {
   bool predicted_negative = false;
   std::string combine = "any";
   std::uint64_t seed = 0;
+  bool exist_ok = false;
 };
 
 struct LoopOptions {
@@ -49,7 +50,12 @@ void create_flow(FlowOptions o) {
     throw Error(e.what());
   }
   review::Store store(o.db);
-  store.create_flow(f, "cli");
+  try {
+    store.create_flow(f, "cli");
+  } catch (const review::ReviewError& e) {
+    if (!(o.exist_ok && e.status == 409)) throw;
+    std::cerr << "flow '" << f.name << "' exists; kept as it is\n";
+  }
   print(store.flow(f.name).to_json());
 }
 
@@ -108,6 +114,7 @@ void add_review_commands(CLI::App& app) {
   create->add_option("--task-time-limit", fo->flow.task_time_limit, "Seconds a reviewer's lease lasts")->capture_default_str();
   create->add_option("--lifetime", fo->flow.lifetime, "Seconds a loop stays available before it fails")->capture_default_str();
   create->add_option("--output", fo->flow.output_dir, "Output folder (default: review-output beside the database)");
+  create->add_flag("--exist-ok", fo->exist_ok, "A flow of that name already there is not an error (it is kept)");
   create->callback([fo] { wrap([&] { create_flow(*fo); }); });
   auto fl = std::make_shared<std::string>("review.db");
   CLI::App* flist = flow->add_subcommand("list", "List flow definitions");

@@ -13,6 +13,7 @@ void add_serve_command(CLI::App& app);
 void add_review_commands(CLI::App& app);  // flow, reviewer, review
 void add_merge_command(CLI::App& app);
 void add_retrain_command(CLI::App& app);
+void add_run_command(CLI::App& app);
 
 // Worker threads to use when the user says 0 (= all cores).
 unsigned resolve_threads(unsigned requested);

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   verdict::add_review_commands(app);
   verdict::add_merge_command(app);
   verdict::add_retrain_command(app);
+  verdict::add_run_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
