@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <set>
 
 #include "commands.h"
 #include "model_files.h"
@@ -46,6 +47,10 @@ std::string join(const nlohmann::json& values) {
 class Pipeline {
  public:
   Pipeline(const RunOptions& o, nlohmann::json config) : o_(o), c_(std::move(config)) {
+    if (!c_.is_object()) throw Error("config '" + o.config + "' is not a JSON object");
+    for (const char* key : {"dataset", "label", "output"}) {
+      if (!c_.contains(key)) throw Error("config '" + o.config + "': '" + key + "' is required (see configs/*.json)");
+    }
     out_ = c_.value("output", "");
     if (out_.empty()) throw Error("config: 'output' (the run's folder) is required");
     stamps_ = fs::path(out_) / ".steps";
@@ -58,6 +63,7 @@ class Pipeline {
     bool fresh = !o_.force && fs::exists(stamp);
     for (const fs::path& in : inputs) {
       if (fresh && fs::exists(in) && fs::last_write_time(in) > fs::last_write_time(stamp)) fresh = false;
+      if (ran_.count(in.string())) fresh = false;  // a step before it runs (or would, in a dry run)
     }
     if (fresh) {
       std::cout << "== " << name << ": up to date, skipped\n";
@@ -67,6 +73,7 @@ class Pipeline {
     std::cout << "== " << name << ":";
     for (const auto& a : args) std::cout << " " << (a.find(' ') != std::string::npos ? "'" + a + "'" : a);
     std::cout << std::endl;
+    ran_.insert(stamp.string());
     if (o_.dry_run) return;
     const auto start = std::chrono::steady_clock::now();
     run_self(name, args);
@@ -82,7 +89,8 @@ class Pipeline {
     if (ds.contains("fetch")) {
       const fs::path dir = out / "data";
       std::vector<std::string> args = {"data", ds["fetch"].get<std::string>(), "--out", dir.string()};
-      for (const auto& [k, v] : ds.value("fetch_options", nlohmann::json::object()).items()) {
+      const nlohmann::json fetch_options = ds.value("fetch_options", nlohmann::json::object());
+      for (const auto& [k, v] : fetch_options.items()) {
         args.push_back("--" + k);
         args.push_back(v.is_string() ? v.get<std::string>() : v.dump());
       }
@@ -214,6 +222,7 @@ class Pipeline {
   std::string out_;
   fs::path stamps_;
   std::vector<std::pair<std::string, double>> timings_;
+  std::set<std::string> ran_;  // stamps of the steps run in this invocation
 };
 
 }  // namespace
