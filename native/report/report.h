@@ -42,6 +42,20 @@ struct CountColumn {
   std::vector<CountCategory> categories;
 };
 
+// Kernel SHAP (sampled) against exact baseline SHAP with the same reference rows and units:
+// Clarify's estimate next to the exact value it estimates, record by record.
+struct KernelCheck {
+  std::string num_samples;  // as analysis.json has it ("auto" or a count)
+  std::string units;
+  std::size_t rows = 0;
+  double mean_abs_error = 0, max_abs_error = 0, mean_abs_exact = 0;
+  struct Feature {
+    std::string name;
+    double mean_abs_error, max_abs_error, mean_abs_exact;
+  };
+  std::vector<Feature> features;  // largest mean error first
+};
+
 // Everything the HTML is drawn from, read and checked before anything is written.
 struct ReportInputs {
   ReportOptions options;
@@ -53,6 +67,8 @@ struct ReportInputs {
   std::string local_file;            // the CSV of local values ("" when absent)
   BeeswarmData local;                // rows = 0 when no local values
   std::string colour_source;         // where local.values came from ("" = no colour)
+
+  std::optional<KernelCheck> kernel_check;  // when both kernel and baseline were computed
 
   // review_batch.json: predictions and labels per record.
   bool have_batch = false;

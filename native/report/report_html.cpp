@@ -525,6 +525,21 @@ std::string explanations_section(const ReportInputs& in, int* figure_no) {
             "questions (TreeSHAP: against the training distribution along the trees' paths; baseline and kernel: against the reference records), "
             "so they need not agree.</p>\n" + t.done();
   }
+  if (in.kernel_check) {
+    const KernelCheck& c = *in.kernel_check;
+    Table t({{"Feature", false}, {"mean |error|", true}, {"max |error|", true}, {"mean |exact|", true}, {"error / exact", true}}, "long");
+    for (const KernelCheck::Feature& f : c.features) {
+      t.row({{"", h(f.name)}, {"num", fixed(f.mean_abs_error, 4)}, {"num", fixed(f.max_abs_error, 4)}, {"num", fixed(f.mean_abs_exact, 4)},
+             {"num", f.mean_abs_exact > 0 ? percent(f.mean_abs_error, f.mean_abs_exact) : std::string("n/a")}});
+    }
+    t.row({{"", "<i>all values</i>"}, {"num", fixed(c.mean_abs_error, 4)}, {"num", fixed(c.max_abs_error, 4)}, {"num", fixed(c.mean_abs_exact, 4)},
+           {"num", c.mean_abs_exact > 0 ? percent(c.mean_abs_error, c.mean_abs_exact) : std::string("n/a")}});
+    html += "<h3>Kernel SHAP against exact SHAP</h3>\n<p>Kernel SHAP (Clarify's method) estimates by sampling coalitions "
+            "(here <b>num_samples " + h(c.num_samples) + "</b>) the very quantity baseline SHAP computes exactly: the same reference rows, the same "
+            "units (" + h(c.units) + "). Over " + count(c.rows) + " records, the sampled values are off by <b>" + fixed(c.mean_abs_error, 4) +
+            "</b> on average (" + (c.mean_abs_exact > 0 ? percent(c.mean_abs_error, c.mean_abs_exact) : std::string("n/a")) +
+            " of the exact values' mean size) and by up to " + fixed(c.max_abs_error, 4) + ".</p>\n" + t.done();
+  }
   return html + "</section>\n";
 }
 

@@ -70,6 +70,65 @@ void read_local(ReportInputs& in, const fs::path& path) {
   add_file(in, "local SHAP values", path);
 }
 
+// The local values of one method: out_<method>.csv, or out.csv when that is the method's file.
+std::optional<Table> local_table(const fs::path& shap_dir, const std::string& method, const std::vector<std::string>& methods) {
+  if (fs::exists(shap_dir / ("out_" + method + ".csv"))) return read_csv((shap_dir / ("out_" + method + ".csv")).string());
+  for (const std::string& m : methods) {  // out.csv holds the one method without a file of its own
+    if (m != method && !fs::exists(shap_dir / ("out_" + m + ".csv"))) return std::nullopt;
+  }
+  if (fs::exists(shap_dir / "out.csv")) return read_csv((shap_dir / "out.csv").string());
+  return std::nullopt;
+}
+
+// Kernel SHAP against exact baseline SHAP, when both are there with the same reference and units.
+void check_kernel(ReportInputs& in, const fs::path& shap_dir) {
+  auto has = [&](const char* m) { return std::find(in.methods.begin(), in.methods.end(), m) != in.methods.end(); };
+  if (!has("kernel") || !has("baseline")) return;
+  const nlohmann::json& k = in.analysis["explanations"]["kernel_shap"];
+  const nlohmann::json& b = in.analysis["explanations"]["baseline_shap"];
+  if (k.value("units", "") != b.value("units", "") || k.value("baseline", nlohmann::json()) != b.value("baseline", nlohmann::json())) {
+    in.notes.push_back("Kernel SHAP and baseline SHAP used different units or reference rows: no error comparison");
+    return;
+  }
+  const std::optional<Table> kt = local_table(shap_dir, "kernel", in.methods), bt = local_table(shap_dir, "baseline", in.methods);
+  if (!kt || !bt) return;
+  if (kt->header != bt->header || kt->rows.size() != bt->rows.size()) {
+    throw Error("the local Kernel SHAP and baseline SHAP files in '" + shap_dir.string() + "' do not have the same columns and rows");
+  }
+  KernelCheck c;
+  c.num_samples = k.contains("num_samples") ? (k["num_samples"].is_string() ? k["num_samples"].get<std::string>() : k["num_samples"].dump()) : "auto";
+  c.units = k.value("units", "");
+  c.rows = kt->rows.size();
+  const std::size_t m = kt->header.size();
+  std::vector<KernelCheck::Feature> f(m, KernelCheck::Feature{"", 0, 0, 0});
+  std::size_t cells = 0;
+  for (std::size_t r = 0; r < c.rows; ++r) {
+    for (std::size_t j = 0; j < m; ++j) {
+      double kv = 0, bv = 0;
+      if (!parse_number(kt->rows[r][j], kv) || !parse_number(bt->rows[r][j], bv)) continue;
+      const double e = std::fabs(kv - bv);
+      f[j].mean_abs_error += e;
+      f[j].max_abs_error = std::max(f[j].max_abs_error, e);
+      f[j].mean_abs_exact += std::fabs(bv);
+      c.mean_abs_error += e;
+      c.mean_abs_exact += std::fabs(bv);
+      c.max_abs_error = std::max(c.max_abs_error, e);
+      ++cells;
+    }
+  }
+  if (cells == 0) return;
+  c.mean_abs_error /= static_cast<double>(cells);
+  c.mean_abs_exact /= static_cast<double>(cells);
+  for (std::size_t j = 0; j < m; ++j) {
+    f[j].name = kt->header[j];
+    f[j].mean_abs_error /= static_cast<double>(c.rows);
+    f[j].mean_abs_exact /= static_cast<double>(c.rows);
+  }
+  std::stable_sort(f.begin(), f.end(), [](const auto& a, const auto& b) { return a.mean_abs_error > b.mean_abs_error; });
+  c.features = std::move(f);
+  in.kernel_check = std::move(c);
+}
+
 // review_batch.json: predictions, labels and the encoded feature values of every record.
 void read_batch(ReportInputs& in, const fs::path& path) {
   const nlohmann::json batch = read_json_file(path.string());
@@ -261,6 +320,7 @@ ReportInputs load_report_inputs(const ReportOptions& o) {
       in.notes.push_back("no local SHAP values (" + first.string() + "): the summary plot is left out");
     }
   }
+  check_kernel(in, shap_dir);
   if (fs::exists(dir / "review_batch.json")) read_batch(in, dir / "review_batch.json");
 
   // The model: its schema and training metrics.

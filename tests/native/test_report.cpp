@@ -259,3 +259,51 @@ TEST_CASE("report inputs: what is missing or wrong is one clear error", "[report
   std::ofstream(tiny.dir / "explain" / "analysis.json") << "{ broken";
   CHECK_THROWS_WITH(load_report_inputs(tiny.options()), Catch::Contains("is not valid JSON"));
 }
+
+TEST_CASE("report: Kernel SHAP is compared with exact baseline SHAP record by record", "[report]") {
+  const fs::path dir = fs::temp_directory_path() / ("verdict-test-report-kernel-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "explanations_shap");
+  auto method = [](const char* units, double ref) {
+    return nlohmann::json{{"agg_method", "mean_abs"}, {"units", units}, {"baseline", {ref, 1.0}},
+                          {"label0", {{"expected_value", 0.0}, {"global_shap_values", {{"a", 1.0}, {"b", 1.0}}}}}};
+  };
+  nlohmann::json a;
+  a["explanations"]["baseline_shap"] = method("margin", 2.0);
+  a["explanations"]["kernel_shap"] = method("margin", 2.0);
+  a["explanations"]["kernel_shap"]["num_samples"] = 15;
+  std::ofstream(dir / "analysis.json") << a.dump();
+  // Exact (out.csv: baseline, the first method) and sampled (out_kernel.csv), 4 records.
+  std::ofstream(dir / "explanations_shap" / "out.csv") << "a,b\n1,-2\n0.5,0\n-1,1\n2,2\n";
+  std::ofstream(dir / "explanations_shap" / "out_kernel.csv") << "a,b\n1.5,-2\n0.5,0.25\n-1,1\n1,2\n";
+  ReportOptions o;
+  o.analysis = dir.string();
+  o.generated = "2024-01-01 00:00 UTC";
+  {
+    const ReportInputs in = load_report_inputs(o);
+    REQUIRE(in.kernel_check.has_value());
+    const KernelCheck& c = *in.kernel_check;
+    CHECK(c.rows == 4);
+    CHECK(c.num_samples == "15");
+    CHECK(c.mean_abs_error == Approx((0.5 + 1.0 + 0.25) / 8));
+    CHECK(c.max_abs_error == Approx(1.0));
+    CHECK(c.mean_abs_exact == Approx((1 + 2 + 0.5 + 0 + 1 + 1 + 2 + 2) / 8.0));
+    REQUIRE(c.features.size() == 2);
+    CHECK(c.features[0].name == "a");  // largest mean error first: a 1.5/4, b 0.25/4
+    CHECK(c.features[0].mean_abs_error == Approx(1.5 / 4));
+    CHECK(c.features[1].max_abs_error == Approx(0.25));
+    const std::string html = build_report_html(in);
+    CHECK(html.find("Kernel SHAP against exact SHAP") != std::string::npos);
+    CHECK(html.find("num_samples 15") != std::string::npos);
+  }
+  // Other reference rows: not the same quantity, so no comparison (and a note says so).
+  a["explanations"]["kernel_shap"]["baseline"] = {3.0, 1.0};
+  std::ofstream(dir / "analysis.json") << a.dump();
+  {
+    const ReportInputs in = load_report_inputs(o);
+    CHECK_FALSE(in.kernel_check.has_value());
+    CHECK(std::any_of(in.notes.begin(), in.notes.end(), [](const std::string& n) { return n.find("no error comparison") != std::string::npos; }));
+    CHECK(build_report_html(in).find("Kernel SHAP against exact SHAP") == std::string::npos);
+  }
+  fs::remove_all(dir);
+}
