@@ -193,8 +193,16 @@ class Pipeline {
     }
 
     std::cout << "\nsteps:";
+    nlohmann::ordered_json times = nlohmann::ordered_json::object();  // in step order
     for (const auto& [name, secs] : timings_) {
-      std::cout << "  " << name << (secs < 0 ? " (skipped)" : " " + std::to_string(secs).substr(0, std::to_string(secs).find('.') + 2) + " s");
+      char text[32];
+      std::snprintf(text, sizeof text, " %.1f s", secs);
+      std::cout << "  " << name << (secs < 0 ? std::string(" (skipped)") : std::string(text));
+      times[name] = secs < 0 ? nlohmann::ordered_json() : nlohmann::ordered_json(secs);
+    }
+    if (!o_.dry_run) {
+      fs::create_directories(stamps_);
+      std::ofstream(stamps_ / "timings.json") << times.dump(2) << "\n";  // seconds per step; null = skipped
     }
     std::cout << "\noutputs in " << out_ << "/\n";
   }

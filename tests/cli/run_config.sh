@@ -33,6 +33,9 @@ assert "tree_shap" in a["explanations"] and "baseline_shap" in a["explanations"]
 dpl = next(m["value"] for m in a["pre_training_bias_metrics"]["facets"]["gender"][0]["metrics"] if m["name"] == "DPL")
 dppl = next(m["value"] for m in a["post_training_bias_metrics"]["facets"]["gender"][0]["metrics"] if m["name"] == "DPPL")
 assert dpl > 0.1 and dppl > 0.1, (dpl, dppl)
+t = json.load(open("out/.steps/timings.json"))
+assert list(t) == ["data", "train", "explain", "bias", "report", "flow", "review"], t
+assert all(isinstance(v, float) and v >= 0 for v in t.values()), t
 print(f"ok: first run: SHAP tree + baseline, DPL {dpl:.3f}, DPPL {dppl:.3f}")
 PY
 grep -q "Loan approvals: explanations and bias" out/report.html || fail "report title from the config missing"
