@@ -20,7 +20,12 @@ Database::Database(const std::string& path) {
   sqlite3_busy_timeout(db_, 10000);
 }
 
-Database::~Database() { sqlite3_close(db_); }
+Database::~Database() {
+  for (auto& [sql, statements] : cache_) {
+    for (sqlite3_stmt* s : statements) sqlite3_finalize(s);
+  }
+  sqlite3_close(db_);
+}
 
 void Database::exec(const std::string& sql) {
   char* message = nullptr;
@@ -31,15 +36,41 @@ void Database::exec(const std::string& sql) {
   }
 }
 
-Statement Database::prepare(const std::string& sql) { return Statement(db_, sql); }
+Statement Database::prepare(const std::string& sql) {
+  auto it = cache_.find(sql);
+  if (it != cache_.end() && !it->second.empty()) {
+    sqlite3_stmt* stmt = it->second.back();
+    it->second.pop_back();
+    return Statement(this, sql, stmt);
+  }
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) fail(db_, "prepare");
+  return Statement(this, sql, stmt);
+}
 
 Statement::Statement(sqlite3* db, const std::string& sql) : db_(db) {
   if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt_, nullptr) != SQLITE_OK) fail(db, "prepare");
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::Statement(Database* owner, std::string sql, sqlite3_stmt* stmt)
+    : db_(owner->db_), stmt_(stmt), owner_(owner), sql_(std::move(sql)) {}
 
-Statement::Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_) {
+Statement::~Statement() {
+  if (!stmt_) return;
+  if (owner_) {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    try {
+      owner_->cache_[sql_].push_back(stmt_);
+      return;
+    } catch (...) {  // out of memory: just finalize
+    }
+  }
+  sqlite3_finalize(stmt_);
+}
+
+Statement::Statement(Statement&& other) noexcept
+    : db_(other.db_), stmt_(other.stmt_), owner_(other.owner_), sql_(std::move(other.sql_)) {
   other.stmt_ = nullptr;
 }
 

@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 namespace verdict::sql {
 
@@ -17,17 +19,22 @@ class Database {
   Database& operator=(const Database&) = delete;
 
   void exec(const std::string& sql);
+  // A statement for `sql`, compiled once per connection: a finished Statement goes back to
+  // the connection's cache (reset, bindings cleared) for the next prepare() of the same text.
+  // A connection and its statements are used by one thread at a time.
   Statement prepare(const std::string& sql);
   int changes() const { return sqlite3_changes(db_); }
   sqlite3* handle() const { return db_; }
 
  private:
+  friend class Statement;
   sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, std::vector<sqlite3_stmt*>> cache_;
 };
 
 class Statement {
  public:
-  Statement(sqlite3* db, const std::string& sql);
+  Statement(sqlite3* db, const std::string& sql);  // not cached
   ~Statement();
   Statement(Statement&& other) noexcept;
   Statement(const Statement&) = delete;
@@ -50,8 +57,12 @@ class Statement {
   bool is_null(int column) const;
 
  private:
+  friend class Database;
+  Statement(Database* owner, std::string sql, sqlite3_stmt* stmt);
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
+  Database* owner_ = nullptr;  // set: returned to owner_->cache_[sql_] when done
+  std::string sql_;
 };
 
 // BEGIN IMMEDIATE on construction; ROLLBACK unless commit() was called.
