@@ -123,7 +123,7 @@ class Store {
   nlohmann::json task_view(sql::Database& db, const std::string& loop, std::int64_t accepted_ms,
                            std::int64_t expires_ms);
   nlohmann::json build_output(sql::Database& db, const std::string& loop);
-  void write_output(const std::string& loop);
+  void write_outputs(const std::vector<std::string>& loops);  // as one durable batch
   void output_writer();  // background thread: writes queued output files
 
   struct Job {
