@@ -10,16 +10,6 @@ namespace verdict {
 
 namespace {
 
-// φ0 exactly as TreeShap computes it (same recursion, same rounding).
-double mean_value(const Forest& f, int node) {
-  if (f.is_leaf(node)) return f.value[node];
-  const double l = mean_value(f, f.left[node]);
-  const double r = mean_value(f, f.right[node]);
-  const double cl = f.cover[f.left[node]];
-  const double cr = f.cover[f.right[node]];
-  return (l * cl + r * cr) / (cl + cr);
-}
-
 struct PathFeature {
   int feature;
   double z;  // product of the cover ratios of this feature's nodes on the path
@@ -148,8 +138,7 @@ FastTreeShap::FastTreeShap(FastTreeShap&&) noexcept = default;
 
 FastTreeShap::FastTreeShap(const Forest& forest, FastTreeShapOptions options)
     : forest_(&forest), num_features_(forest.num_features) {
-  expected_value_ = forest.base_margin;
-  for (std::int32_t root : forest.tree_root) expected_value_ += mean_value(forest, root);
+  expected_value_ = tree_expected_value(forest);  // exactly TreeShap's
 
   const int max_features = std::clamp(options.max_path_features, 0, 20);
   std::vector<PathFeature> path;

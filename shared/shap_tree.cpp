@@ -19,6 +19,16 @@ double mean_value(const Forest& f, int node) {
   return (l * cl + r * cr) / (cl + cr);
 }
 
+}  // namespace
+
+double tree_expected_value(const Forest& forest) {
+  double e = forest.base_margin;
+  for (std::int32_t root : forest.tree_root) e += mean_value(forest, root);
+  return e;
+}
+
+namespace {
+
 void extend_path(PathElement* path, int depth, double zero_fraction, double one_fraction,
                  int feature) {
   path[depth] = {feature, zero_fraction, one_fraction, depth == 0 ? 1.0 : 0.0};
@@ -68,8 +78,7 @@ double unwound_path_sum(const PathElement* path, int depth, int index) {
 }  // namespace
 
 TreeShap::TreeShap(const Forest& forest) : forest_(forest) {
-  expected_value_ = forest.base_margin;
-  for (std::int32_t root : forest.tree_root) expected_value_ += mean_value(forest, root);
+  expected_value_ = tree_expected_value(forest);
   const std::size_t levels = static_cast<std::size_t>(forest.max_depth()) + 2;
   path_.resize(levels * (levels + 1) / 2 + levels);
 }

@@ -7,6 +7,9 @@
 
 namespace verdict {
 
+// E[f(X)] under the trees' cover distribution: φ0 of path-dependent TreeSHAP.
+double tree_expected_value(const Forest& forest);
+
 class TreeShap {
  public:
   explicit TreeShap(const Forest& forest);
