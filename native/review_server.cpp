@@ -44,6 +44,10 @@ void ReviewServer::routes() {
   httplib::Server& s = *http_;
   s.set_payload_max_length(options_.max_body);
   s.set_tcp_nodelay(true);  // small JSON replies: Nagle + delayed ACK would add ~40 ms each
+  // httplib closes a keep-alive connection after 5 requests by default: a reviewer's client
+  // would reconnect every few calls. An idle connection still frees its thread after 5 s.
+  s.set_keep_alive_max_count(1000);
+  s.set_keep_alive_timeout(5);
   const int threads = options_.threads;
   s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
   if (!options_.dist.empty() && !s.set_mount_point("/", options_.dist)) {
