@@ -74,7 +74,8 @@ struct FastTreeAdapter {
 
 struct KernelAdapter {
   KernelShap shap;
-  void explain(const float* row, double* phi, std::size_t r) { shap.explain(row, phi, r); }
+  std::size_t first_row;
+  void explain(const float* row, double* phi, std::size_t r) { shap.explain(row, phi, first_row + r); }
 };
 
 template <typename Explainer>
@@ -117,7 +118,7 @@ BatchExplanation explain_batch(const Forest& forest, const float* x, std::size_t
   out.phi.resize(rows * m);
   auto make_kernel = [&] {
     return KernelAdapter{KernelShap(forest, settings.units, settings.reference,
-                                    settings.reference_weights, settings.kernel)};
+                                    settings.reference_weights, settings.kernel), settings.first_row};
   };
   std::unique_ptr<const FastTreeShap> fast;
   switch (kind) {
@@ -165,7 +166,7 @@ BatchExplanation explain_batch(const Forest& forest, const float* x, std::size_t
     std::thread last(worker);
     while (done.load() < rows && !failed.load()) {
       progress(done.load());
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     last.join();
   } else {

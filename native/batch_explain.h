@@ -29,6 +29,9 @@ struct ShapSettings {
   std::vector<double> reference_weights;
   KernelUnits units = KernelUnits::Margin;
   KernelShapOptions kernel;
+  // Row r of this batch is row first_row + r of the whole input: Kernel SHAP's random stream,
+  // so a file explained chunk by chunk (or shard by shard) gets the values of one batch.
+  std::size_t first_row = 0;
 };
 
 BatchExplanation explain_batch(const Forest& forest, const float* x, std::size_t rows,

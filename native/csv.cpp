@@ -61,34 +61,59 @@ bool split_csv_line(const std::string& line, std::vector<std::string>& cells) {
   return !quoted;
 }
 
-Table read_csv(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot open '" + path + "'");
-  Table t;
-  t.source = path;
-  std::string line;
-  std::size_t line_no = 0;
-  std::vector<std::string> cells;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line_no == 1 && line.size() >= 3 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);
-    if (trim(line).empty()) continue;
-    if (!split_csv_line(line, cells)) {
-      throw Error(path + ":" + std::to_string(line_no) + ": a quoted cell is not closed");
+CsvReader::CsvReader(const std::string& path) : path_(path), in_(path, std::ios::binary) {
+  if (!in_) throw Error("cannot open '" + path + "'");
+  if (!next(header_)) throw Error("'" + path + "' is empty");
+}
+
+// The next non-blank line's cells; false at the end of the file.
+bool CsvReader::next(std::vector<std::string>& cells) {
+  while (std::getline(in_, line_)) {
+    ++line_no_;
+    if (!line_.empty() && line_.back() == '\r') line_.pop_back();
+    if (line_no_ == 1 && line_.size() >= 3 && line_.compare(0, 3, "\xEF\xBB\xBF") == 0) line_.erase(0, 3);
+    if (trim(line_).empty()) continue;
+    if (!split_csv_line(line_, cells)) {
+      throw Error(path_ + ":" + std::to_string(line_no_) + ": a quoted cell is not closed");
     }
-    if (t.header.empty()) {
-      t.header = cells;
-      continue;
+    if (!header_.empty() && cells.size() != header_.size()) {
+      throw Error(path_ + ":" + std::to_string(line_no_) + ": " + std::to_string(cells.size()) +
+                  " cells, but the header has " + std::to_string(header_.size()));
     }
-    if (cells.size() != t.header.size()) {
-      throw Error(path + ":" + std::to_string(line_no) + ": " + std::to_string(cells.size()) +
-                  " cells, but the header has " + std::to_string(t.header.size()));
-    }
-    t.rows.push_back(cells);
-    t.line.push_back(line_no);
+    return true;
   }
-  if (t.header.empty()) throw Error("'" + path + "' is empty");
+  return false;
+}
+
+std::size_t CsvReader::read(Table& t, std::size_t max_rows) {
+  t.header = header_;
+  t.source = path_;
+  t.rows.clear();
+  t.line.clear();
+  std::vector<std::string> cells;
+  while (t.rows.size() < max_rows && next(cells)) {
+    t.rows.push_back(cells);
+    t.line.push_back(line_no_);
+  }
+  return t.rows.size();
+}
+
+std::size_t CsvReader::skip(std::size_t rows) {
+  std::vector<std::string> cells;
+  std::size_t n = 0;
+  while (n < rows && next(cells)) ++n;
+  return n;
+}
+
+std::size_t count_csv_rows(const std::string& path) {
+  CsvReader reader(path);
+  return reader.skip(static_cast<std::size_t>(-1));
+}
+
+Table read_csv(const std::string& path) {
+  CsvReader reader(path);
+  Table t;
+  reader.read(t, static_cast<std::size_t>(-1));
   if (t.rows.empty()) throw Error("'" + path + "' has a header but no rows");
   return t;
 }

@@ -1,6 +1,7 @@
 // CSV text in and out (RFC 4180 quoting). Cells stay strings; encoding is the schema's job.
 #pragma once
 #include <cstddef>
+#include <fstream>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -20,6 +21,28 @@ struct Table {
 // Reads a CSV file with a header row. Cells are trimmed of surrounding spaces.
 // Throws verdict::Error for a missing/empty file or a row with the wrong number of cells.
 Table read_csv(const std::string& path);
+
+// The same file a chunk of rows at a time, so memory stays flat however long it is.
+class CsvReader {
+ public:
+  explicit CsvReader(const std::string& path);  // reads the header (throws for an empty file)
+  const std::vector<std::string>& header() const { return header_; }
+  // Replaces t's rows with up to `max_rows` more (t.header and t.source set); returns how many.
+  std::size_t read(Table& t, std::size_t max_rows);
+  // Passes over up to `rows` rows (checked like the others); returns how many.
+  std::size_t skip(std::size_t rows);
+
+ private:
+  bool next(std::vector<std::string>& cells);
+  std::string path_;
+  std::ifstream in_;
+  std::vector<std::string> header_;
+  std::string line_;
+  std::size_t line_no_ = 0;
+};
+
+// The number of data rows of a CSV file (a full, checked pass).
+std::size_t count_csv_rows(const std::string& path);
 
 // Parses one CSV line into cells; false when a quoted cell is left open.
 bool split_csv_line(const std::string& line, std::vector<std::string>& cells);

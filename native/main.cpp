@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   verdict::add_data_command(app);
   verdict::add_train_command(app);
   verdict::add_explain_command(app);
+  verdict::add_explain_merge_command(app);
   verdict::add_bias_command(app);
   verdict::add_report_command(app);
   verdict::add_serve_command(app);
