@@ -8,6 +8,8 @@ void add_data_command(CLI::App& app);
 void add_train_command(CLI::App& app);
 void add_explain_command(CLI::App& app);
 void add_explain_merge_command(CLI::App& app);
+void add_score_command(CLI::App& app);
+void add_compile_command(CLI::App& app);
 void add_bias_command(CLI::App& app);
 void add_report_command(CLI::App& app);
 void add_serve_command(CLI::App& app);
