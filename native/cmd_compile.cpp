@@ -97,8 +97,13 @@ void run_compile(const CompileOptions& o) {
   if (fs::exists(out)) fs::remove_all(out);
   fs::rename(stage, out);
   cleanup.p.clear();
-  std::cout << "compiled model -> " << (out / (o.no_build ? "" : "libmodel.so")).string()
-            << "\nuse it: verdict score --model " << o.model << " --compiled " << out.string() << " --data X.csv --out X.out\n";
+  if (o.no_build) {
+    std::cout << "sources -> " << out.string() << "/ (build: cmake -S " << out.string() << " -B BUILD && cmake --build BUILD; "
+              << "or scripts/build-web --compiled " << out.string() << " for the review page)\n";
+  } else {
+    std::cout << "compiled model -> " << (out / "libmodel.so").string() << "\nuse it: verdict score --model " << o.model
+              << " --compiled " << out.string() << " --data X.csv --out X.out\n";
+  }
 }
 
 }  // namespace

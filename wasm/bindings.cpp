@@ -3,7 +3,9 @@
 // keeps the message for vd_last_error() (the treelite c_api_error pattern).
 #include <emscripten/emscripten.h>
 
+#include <cmath>
 #include <memory>
+#include <vector>
 #include <string>
 
 #include "shared/error.h"
@@ -12,6 +14,19 @@
 #include "shared/schema.h"
 #include "shared/shap_fast.h"
 #include "shared/shap_tree.h"
+
+#ifdef VERDICT_COMPILED_MODEL_IN_WASM
+// The model compiled by `verdict compile`, built into this module (scripts/build-web --compiled).
+extern "C" {
+int vd_compiled_num_features();
+unsigned long vd_compiled_num_trees();
+void vd_compiled_predict_margin(const float* rows, unsigned long n, double* out);
+}
+constexpr bool kCompiled = true;
+#else
+constexpr bool kCompiled = false;
+extern "C" inline void vd_compiled_predict_margin(const float*, unsigned long, double*) {}
+#endif
 
 namespace {
 
@@ -65,6 +80,24 @@ EMSCRIPTEN_KEEPALIVE int vd_load(const char* model_json, const char* schema_json
       throw verdict::Error("schema has " + std::to_string(s->schema.features.size()) +
                            " features; the model has " + std::to_string(s->forest.num_features));
     }
+    if constexpr (kCompiled) {
+#ifdef VERDICT_COMPILED_MODEL_IN_WASM
+      // The compiled code must be this model's: same shape, and the same margin for a row of
+      // all missing values and for each training mean (every tree takes a path).
+      bool fits = vd_compiled_num_features() == s->forest.num_features &&
+                  vd_compiled_num_trees() == s->forest.num_trees();
+      std::vector<float> row(static_cast<std::size_t>(s->forest.num_features), std::nanf(""));
+      for (int pass = 0; fits && pass < 2; ++pass) {
+        if (pass == 1) {
+          for (std::size_t f = 0; f < row.size(); ++f) row[f] = static_cast<float>(s->schema.features[f].mean);
+        }
+        double compiled = 0;
+        vd_compiled_predict_margin(row.data(), 1, &compiled);
+        fits = compiled == verdict::predict_margin(s->forest, row.data());
+      }
+      if (!fits) throw verdict::Error("this page's compiled model was made from another model.json (run verdict compile and scripts/build-web --compiled again)");
+#endif
+    }
     s->shap = std::make_unique<verdict::FastTreeShap>(s->forest);
     session = std::move(s);
   });
@@ -88,7 +121,12 @@ EMSCRIPTEN_KEEPALIVE int vd_link() {
 EMSCRIPTEN_KEEPALIVE int vd_explain(const float* row, double* out) {
   return guarded([&] {
     if (!session) throw verdict::Error("no model loaded");
-    const double margin = verdict::predict_margin(session->forest, row);
+    double margin;
+    if constexpr (kCompiled) {
+      vd_compiled_predict_margin(row, 1, &margin);
+    } else {
+      margin = verdict::predict_margin(session->forest, row);
+    }
     out[0] = margin;
     out[1] = verdict::apply_link(session->forest.link, margin);
     if (session->use_classic) {
@@ -98,6 +136,9 @@ EMSCRIPTEN_KEEPALIVE int vd_explain(const float* row, double* out) {
     }
   });
 }
+
+// 1 when this module scores with a compiled model (verdict compile), 0 with the loaded forest.
+EMSCRIPTEN_KEEPALIVE int vd_compiled() { return kCompiled ? 1 : 0; }
 
 // 1: explain with the classic TreeSHAP algorithm (the reference, slower); 0: the fast one
 // (default). Same values either way.

@@ -10,6 +10,7 @@ export class Engine {
     this.numFeatures = module._vd_num_features();
     this.expectedValue = module._vd_expected_value();
     this.link = LINKS[module._vd_link()];
+    this.compiled = module._vd_compiled() === 1;  // scores with a model compiled by verdict compile
     this.rowPtr = module._malloc(4 * this.numFeatures);
     this.outPtr = module._malloc(8 * (this.numFeatures + 2));
   }

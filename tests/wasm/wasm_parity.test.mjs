@@ -1,6 +1,7 @@
 // The WebAssembly build of the core against the native build: same probability and same
 // SHAP values for every record of the Adult batch that `verdict explain` wrote.
-// Env: VERDICT_DIST (engine.js + verdict_wasm.*), VERDICT_MODEL_DIR, VERDICT_BATCH.
+// Env: VERDICT_DIST (engine.js + verdict_wasm.*), VERDICT_MODEL_DIR, VERDICT_BATCH;
+// VERDICT_EXPECT_COMPILED=1 when the dist was built with a compiled model (build-web --compiled).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -24,6 +25,7 @@ test('wasm equals native on every record of the batch', { skip: !ready && 'VERDI
     fs.readFileSync(path.join(modelDir, 'schema.json'), 'utf8'));
   const batch = JSON.parse(fs.readFileSync(batchPath, 'utf8'));
   assert.ok(batch.records.length > 0);
+  assert.equal(engine.compiled, process.env.VERDICT_EXPECT_COMPILED === '1', 'the module scores with the expected model kind');
   assert.equal(engine.expectedValue, batch.methods.tree.expected_value);
   let worstP = 0, worstPhi = 0, identical = 0, total = 0;
   for (const r of batch.records) {
@@ -37,7 +39,7 @@ test('wasm equals native on every record of the batch', { skip: !ready && 'VERDI
     identical += same ? 1 : 0;
     total += 1;
   }
-  console.log(`wasm vs native on ${total} records: max |Δp| ${worstP}, max |Δφ| ${worstPhi}, bit-identical records ${identical}/${total}`);
+  console.log(`wasm${engine.compiled ? ' (compiled model)' : ''} vs native on ${total} records: max |Δp| ${worstP}, max |Δφ| ${worstPhi}, bit-identical records ${identical}/${total}`);
   assert.ok(worstP <= 1e-9, `probability differs by ${worstP}`);
   assert.ok(worstPhi <= 1e-9, `SHAP differs by ${worstPhi}`);
 });
