@@ -442,10 +442,11 @@ async function main() {
       input.step = 'any';
       input.dataset.testid = 'label';
       $('label').replaceWith(input);
-      $('score-label').textContent = 'Model predicts';
+      $('score-label').textContent = `Predicted ${S.schema.target.name}`;
       $('outcome-stat').hidden = true;  // the raw prediction is the outcome
     }
-    $('units').textContent = { logistic: 'log-odds', exp: 'log units', identity: 'units of the prediction' }[S.engine.link] || 'margin units';
+    $('units').textContent = { logistic: 'log-odds', exp: 'log units',
+      identity: `units of ${isBinary() ? 'the prediction' : S.schema.target.name}` }[S.engine.link] || 'margin units';
     $('topk').addEventListener('change', () => {
       S.topK = $('topk').value === 'all' ? 'all' : Number($('topk').value);
       renderScore();

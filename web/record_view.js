@@ -52,7 +52,10 @@ export function renderFeatureTable(tbody, schema, rec, edits, onEdit) {
       control.step = 'any';
       if (Number.isFinite(col.min)) control.min = String(col.min);
       if (Number.isFinite(col.max)) control.max = String(col.max);
-      control.value = Number.isNaN(value) ? '' : String(value);
+      // Unedited: the value as the data has it ("0.53"), not its float32 encoding (0.52999997).
+      const raw = rec.values[i];
+      const shown = !(i in edits) && raw !== '' && Number.isFinite(Number(raw)) ? raw : String(value);
+      control.value = Number.isNaN(value) ? '' : shown;
       control.placeholder = MISSING;
       const range = document.createElement('span');
       range.className = 'range';
