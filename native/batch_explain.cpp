@@ -10,6 +10,7 @@
 #include "shared/error.h"
 #include "shared/predict.h"
 #include "shared/shap_baseline.h"
+#include "shared/shap_baseline_tables.h"
 #include "shared/shap_fast.h"
 #include "shared/shap_tree.h"
 
@@ -19,7 +20,8 @@ namespace {
 
 constexpr std::size_t kChunk = 64;
 
-// Exact baseline SHAP against several reference rows: the weighted mean over them.
+// Exact baseline SHAP against several reference rows, each tree walked once per reference:
+// the weighted mean over them (BaselineWalk, the reference for BaselineShapTables).
 class MultiBaselineShap {
  public:
   MultiBaselineShap(const Forest& forest, const std::vector<float>& reference,
@@ -72,6 +74,13 @@ struct FastTreeAdapter {
   void explain(const float* row, double* phi, std::size_t) { shap.explain(row, phi, workspace); }
 };
 
+// One BaselineShapTables shared by the threads; the scratch is per thread.
+struct BaselineTablesAdapter {
+  const BaselineShapTables& shap;
+  BaselineShapTables::Workspace workspace;
+  void explain(const float* row, double* phi, std::size_t) { shap.explain(row, phi, workspace); }
+};
+
 struct KernelAdapter {
   KernelShap shap;
   std::size_t first_row;
@@ -113,7 +122,9 @@ BatchExplanation explain_batch(const Forest& forest, const float* x, std::size_t
                                const std::function<void(std::size_t)>& progress) {
   BatchExplanation out;
   const std::size_t m = static_cast<std::size_t>(forest.num_features);
-  const ShapKind kind = settings.kind;
+  ShapKind kind = settings.kind;
+  // One reference row: walking each tree is a little faster than the tables (scripts/bench).
+  if (kind == ShapKind::Baseline && m > 0 && settings.reference.size() == m) kind = ShapKind::BaselineWalk;
   out.margin.resize(rows);
   out.phi.resize(rows * m);
   auto make_kernel = [&] {
@@ -121,6 +132,7 @@ BatchExplanation explain_batch(const Forest& forest, const float* x, std::size_t
                                     settings.reference_weights, settings.kernel), settings.first_row};
   };
   std::unique_ptr<const FastTreeShap> fast;
+  std::unique_ptr<const BaselineShapTables> tables;
   switch (kind) {
     case ShapKind::Tree:
       fast = std::make_unique<const FastTreeShap>(forest);
@@ -130,6 +142,10 @@ BatchExplanation explain_batch(const Forest& forest, const float* x, std::size_t
       out.expected_value = TreeShap(forest).expected_value();
       break;
     case ShapKind::Baseline:
+      tables = std::make_unique<const BaselineShapTables>(forest, settings.reference, settings.reference_weights);
+      out.expected_value = tables->expected_value();
+      break;
+    case ShapKind::BaselineWalk:
       out.expected_value = MultiBaselineShap(forest, settings.reference, settings.reference_weights).expected_value();
       break;
     case ShapKind::Kernel:
@@ -148,6 +164,9 @@ BatchExplanation explain_batch(const Forest& forest, const float* x, std::size_t
         TreeAdapter explainer{TreeShap(forest)};
         work(forest, x, rows, explainer, out, next, done);
       } else if (kind == ShapKind::Baseline) {
+        BaselineTablesAdapter explainer{*tables, BaselineShapTables::Workspace(*tables)};
+        work(forest, x, rows, explainer, out, next, done);
+      } else if (kind == ShapKind::BaselineWalk) {
         MultiBaselineShap explainer(forest, settings.reference, settings.reference_weights);
         work(forest, x, rows, explainer, out, next, done);
       } else {

@@ -10,7 +10,10 @@ namespace verdict {
 
 // Tree: path-dependent TreeSHAP by FastTreeShap (per-leaf tables); TreeClassic: the same
 // values by the classic algorithm (TreeShap), kept as the reference and for comparison.
-enum class ShapKind { Tree, Baseline, Kernel, TreeClassic };
+// Baseline: exact baseline SHAP by per-leaf tables over the references (BaselineShapTables),
+// or by the walk when there is one reference row; BaselineWalk: the same values by walking
+// each tree once per reference (BaselineShap), kept as the reference and for comparison.
+enum class ShapKind { Tree, Baseline, Kernel, TreeClassic, BaselineWalk };
 
 struct BatchExplanation {
   std::vector<double> margin;  // one per row

@@ -27,14 +27,18 @@ BaselineShap::BaselineShap(const Forest& forest, std::vector<float> reference)
 
 void BaselineShap::explain(const float* row, double* phi) {
   std::fill(phi, phi + forest_.num_features, 0.0);
-  for (std::int32_t root : forest_.tree_root) recurse(row, phi, root, 0, 0);
+  for (std::int32_t root : forest_.tree_root) recurse(row, phi, root, 0, 0, 1.0);
 }
 
-void BaselineShap::recurse(const float* row, double* phi, int node, int in_x, int in_r) {
+void BaselineShap::add_tree(std::int32_t root, const float* row, double scale, double* phi) {
+  recurse(row, phi, root, 0, 0, scale);
+}
+
+void BaselineShap::recurse(const float* row, double* phi, int node, int in_x, int in_r, double scale) {
   const Forest& f = forest_;
   if (f.is_leaf(node)) {
     if (in_x + in_r == 0) return;
-    const double v = f.value[node];
+    const double v = scale * f.value[node];
     if (in_x > 0) {
       const double gain = v * weight_[in_x - 1][in_r];
       for (int feature : x_features_) phi[feature] += gain;
@@ -49,17 +53,17 @@ void BaselineShap::recurse(const float* row, double* phi, int node, int in_x, in
   const int x_child = child_of(f, node, row);
   const int r_child = child_of(f, node, reference_.data());
   if (side_[feature] == 1 || x_child == r_child) {
-    recurse(row, phi, x_child, in_x, in_r);
+    recurse(row, phi, x_child, in_x, in_r, scale);
   } else if (side_[feature] == 2) {
-    recurse(row, phi, r_child, in_x, in_r);
+    recurse(row, phi, r_child, in_x, in_r, scale);
   } else {
     side_[feature] = 1;
     x_features_.push_back(feature);
-    recurse(row, phi, x_child, in_x + 1, in_r);
+    recurse(row, phi, x_child, in_x + 1, in_r, scale);
     x_features_.pop_back();
     side_[feature] = 2;
     r_features_.push_back(feature);
-    recurse(row, phi, r_child, in_x, in_r + 1);
+    recurse(row, phi, r_child, in_x, in_r + 1, scale);
     r_features_.pop_back();
     side_[feature] = 0;
   }

@@ -20,9 +20,11 @@ class BaselineShap {
 
   // Writes one SHAP value per feature into phi[0 .. num_features); Σφ + φ0 = margin.
   void explain(const float* row, double* phi);
+  // Adds scale × one tree's SHAP values (the tree rooted at `root`) to phi.
+  void add_tree(std::int32_t root, const float* row, double scale, double* phi);
 
  private:
-  void recurse(const float* row, double* phi, int node, int in_x, int in_r);
+  void recurse(const float* row, double* phi, int node, int in_x, int in_r, double scale);
 
   const Forest& forest_;
   std::vector<float> reference_;
