@@ -168,10 +168,12 @@ Flow Flow::from_json(const nlohmann::json& j) {
   return f;
 }
 
-Store::Store(const std::string& path, Clock clock) : db_(path), rdb_(path), clock_(std::move(clock)) {
+Store::Store(const std::string& path, Clock clock)
+    : db_(path), rdb_(path), odb_(path), clock_(std::move(clock)) {
   db_.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
   db_.exec(kSchema);
   rdb_.exec("PRAGMA foreign_keys=ON;");
+  odb_.exec("PRAGMA foreign_keys=ON;");
   output_thread_ = std::thread([this] { output_writer(); });
 }
 
@@ -189,6 +191,10 @@ void Store::output_writer() {
   for (;;) {
     output_cv_.wait(lock, [this] { return stopping_ || !output_queue_.empty(); });
     if (output_queue_.empty()) return;  // stopping, and nothing left to write
+    // Let a busy moment's completions gather for a little while: one batch, two syncs. The
+    // answers are committed already; this only delays their output files.
+    output_cv_.wait_for(lock, kOutputBatchWindow,
+                        [this] { return stopping_ || flush_waiting_ || output_queue_.size() >= kOutputBatchMax; });
     std::vector<std::string> loops(output_queue_.begin(), output_queue_.end());  // the whole queue: one batch
     output_queue_.clear();
     output_busy_ = true;
@@ -206,7 +212,10 @@ void Store::output_writer() {
 
 void Store::flush_outputs() {
   std::unique_lock<std::mutex> lock(output_mutex_);
+  ++flush_waiting_;
+  output_cv_.notify_all();
   output_cv_.wait(lock, [this] { return output_queue_.empty() && !output_busy_; });
+  --flush_waiting_;
 }
 
 void Store::write(const std::function<void(std::int64_t)>& fn) {
@@ -627,11 +636,12 @@ nlohmann::json Store::build_output(sql::Database& db, const std::string& loop) {
 void Store::write_outputs(const std::vector<std::string>& loops) {
   std::vector<std::pair<fs::path, std::string>> files;
   for (const std::string& loop : loops) {
-    std::lock_guard<std::mutex> lock(read_mutex_);  // per loop: requests' reads interleave
-    auto s = rdb_.prepare("SELECT output_location FROM loops WHERE name=? AND status='Completed'");
+    // Its own connection: building outputs never waits for, or holds up, the requests' reads.
+    std::lock_guard<std::mutex> lock(output_db_mutex_);
+    auto s = odb_.prepare("SELECT output_location FROM loops WHERE name=? AND status='Completed'");
     if (!s.bind(1, loop).step()) continue;
     std::string location = s.text(0);
-    files.emplace_back(std::move(location), build_output(rdb_, loop).dump(2) + "\n");
+    files.emplace_back(std::move(location), build_output(odb_, loop).dump(2) + "\n");
   }
   write_durably(files);
 }

@@ -2,6 +2,7 @@
 // log, in one SQLite file (WAL; an answer is acknowledged only after its commit is on disk).
 // The HTTP server and the CLI both work through this class.
 #pragma once
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -136,6 +137,8 @@ class Store {
   sql::Database db_;   // writes: used by one batch leader at a time
   sql::Database rdb_;  // reads (WAL lets them run beside the writer)
   std::mutex read_mutex_;
+  sql::Database odb_;  // reads of the output writer
+  std::mutex output_db_mutex_;
   std::mutex queue_mutex_;
   std::condition_variable queue_cv_;
   std::deque<Job*> queue_;
@@ -146,6 +149,9 @@ class Store {
   std::condition_variable output_cv_;
   std::deque<std::string> output_queue_;
   bool output_busy_ = false;
+  int flush_waiting_ = 0;  // callers of flush_outputs(): no batch window then
+  static constexpr std::chrono::milliseconds kOutputBatchWindow{50};
+  static constexpr std::size_t kOutputBatchMax = 1024;
   bool stopping_ = false;
   std::thread output_thread_;
 };

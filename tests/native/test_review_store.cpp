@@ -221,3 +221,22 @@ TEST_CASE("list filters and pages", "[review-store]") {
   late.created_after_ms = fx.now;
   CHECK(fx.store->list(late)["HumanLoopSummaries"].size() == 2);
 }
+
+TEST_CASE("tokens: unknown ones are refused, a reviewer added by another process counts at once", "[review-store]") {
+  Fixture fx;
+  const std::string token = fx.store->add_reviewer("ann", false);
+  CHECK(fx.store->authenticate("") == std::nullopt);
+  CHECK(fx.store->authenticate("not-a-token") == std::nullopt);
+  REQUIRE(fx.store->authenticate(token));
+  CHECK(fx.store->authenticate(token)->name == "ann");
+  std::string later;
+  {
+    Store cli((fx.dir / "r.db").string());  // as `verdict review reviewer add` does, beside the server
+    later = cli.add_reviewer("bob", true);
+  }
+  const auto bob = fx.store->authenticate(later);
+  REQUIRE(bob);
+  CHECK(bob->name == "bob");
+  CHECK(bob->admin);
+  CHECK(fx.store->authenticate(token)->name == "ann");
+}
