@@ -26,21 +26,12 @@ class MultiBaselineShap {
  public:
   MultiBaselineShap(const Forest& forest, const std::vector<float>& reference,
                     const std::vector<double>& weights)
-      : m_(static_cast<std::size_t>(forest.num_features)) {
-    if (m_ == 0 || reference.empty() || reference.size() % m_ != 0) {
-      BaselineShap check(forest, reference);  // throws the usual width error
-    }
-    const std::size_t n = reference.size() / m_;
-    if (!weights.empty() && weights.size() != n) {
-      throw Error("baseline has " + std::to_string(n) + " rows but " + std::to_string(weights.size()) + " weights");
-    }
-    double total = 0;
-    for (std::size_t b = 0; b < n; ++b) total += weights.empty() ? 1.0 : weights[b];
-    for (std::size_t b = 0; b < n; ++b) {
+      : m_(static_cast<std::size_t>(forest.num_features)),
+        weights_(baseline_row_weights(forest, reference, weights)) {
+    for (std::size_t b = 0; b < weights_.size(); ++b) {
       const auto first = reference.begin() + static_cast<std::ptrdiff_t>(b * m_);
       explainers_.emplace_back(forest, std::vector<float>(first, first + static_cast<std::ptrdiff_t>(m_)));
-      weights_.push_back((weights.empty() ? 1.0 : weights[b]) / total);
-      expected_value_ += weights_.back() * explainers_.back().expected_value();
+      expected_value_ += weights_[b] * explainers_.back().expected_value();
     }
     phi_.resize(m_);
   }

@@ -1,6 +1,7 @@
 #include "shap_baseline.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "error.h"
 #include "predict.h"
@@ -23,6 +24,25 @@ BaselineShap::BaselineShap(const Forest& forest, std::vector<float> reference)
   side_.assign(forest.num_features, 0);
   x_features_.reserve(n);
   r_features_.reserve(n);
+}
+
+std::vector<double> baseline_row_weights(const Forest& forest, const std::vector<float>& reference,
+                                         const std::vector<double>& weights) {
+  const std::size_t m = static_cast<std::size_t>(forest.num_features);
+  if (m == 0 || reference.empty() || reference.size() % m != 0) {
+    throw Error("baseline has " + std::to_string(reference.size()) + " values; the model has " +
+                std::to_string(forest.num_features) + " features");
+  }
+  const std::size_t n = reference.size() / m;
+  if (!weights.empty() && weights.size() != n) {
+    throw Error("baseline has " + std::to_string(n) + " rows but " + std::to_string(weights.size()) + " weights");
+  }
+  std::vector<double> normalised = weights.empty() ? std::vector<double>(n, 1.0) : weights;
+  double total = 0;
+  for (double w : normalised) total += w;
+  if (!(total > 0) || !std::isfinite(total)) throw Error("baseline weights must be positive");
+  for (double& w : normalised) w /= total;
+  return normalised;
 }
 
 void BaselineShap::explain(const float* row, double* phi) {

@@ -34,4 +34,9 @@ class BaselineShap {
   std::vector<int> x_features_, r_features_;
 };
 
+// Checks a baseline of one or more rows (rows × num_features values, row-major) and its weights
+// (one per row; empty = equal) and returns the weights normalised to sum 1.
+std::vector<double> baseline_row_weights(const Forest& forest, const std::vector<float>& reference,
+                                         const std::vector<double>& weights);
+
 }  // namespace verdict

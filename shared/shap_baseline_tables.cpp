@@ -75,20 +75,11 @@ BaselineShapTables::BaselineShapTables(const Forest& forest, const std::vector<f
                                        const std::vector<double>& weights,
                                        BaselineShapTablesOptions options)
     : forest_(&forest), num_features_(forest.num_features), reference_(reference) {
+  weights_ = baseline_row_weights(forest, reference, weights);
   const std::size_t m = static_cast<std::size_t>(num_features_);
-  if (m == 0 || reference.empty() || reference.size() % m != 0) {
-    BaselineShap check(forest, reference);  // throws the usual width error
-  }
-  const std::size_t n = reference.size() / m;
-  if (!weights.empty() && weights.size() != n) {
-    throw Error("baseline has " + std::to_string(n) + " rows but " + std::to_string(weights.size()) + " weights");
-  }
-  double total = 0;
-  for (std::size_t b = 0; b < n; ++b) total += weights.empty() ? 1.0 : weights[b];
-  if (!(total > 0) || !std::isfinite(total)) throw Error("baseline weights must be positive");
+  const std::size_t n = weights_.size();
   for (std::size_t b = 0; b < n; ++b) {
-    weights_.push_back((weights.empty() ? 1.0 : weights[b]) / total);
-    expected_value_ += weights_.back() * predict_margin(forest, reference_.data() + b * m);
+    expected_value_ += weights_[b] * predict_margin(forest, reference_.data() + b * m);
   }
 
   const int max_features = std::clamp(options.max_path_features, 0, 16);
@@ -121,11 +112,7 @@ BaselineShapTables::BaselineShapTables(const Forest& forest, const std::vector<f
     plan.dmax = static_cast<std::uint8_t>(s.dmax);
     plan.inner_begin = static_cast<std::uint32_t>(inner_.size());
     for (const ScanInner& node : s.inner) {
-      inner_.push_back({forest.threshold[node.node], forest.feature[node.node],
-                        static_cast<std::uint16_t>(node.self), static_cast<std::uint16_t>(node.left),
-                        static_cast<std::uint16_t>(node.right),
-                        static_cast<std::uint8_t>(forest.default_left[node.node] != 0),
-                        static_cast<std::uint8_t>(node.bit)});
+      inner_.push_back(PathSplit::of(forest, node.node, node.self, node.left, node.right, node.bit));
     }
     plan.inner_end = static_cast<std::uint32_t>(inner_.size());
     plan.leaf_begin = static_cast<std::uint32_t>(leaves_.size());
@@ -171,20 +158,6 @@ BaselineShapTables::BaselineShapTables(const Forest& forest, const std::vector<f
       leaves_.push_back(leaf);
     }
     plans_.push_back(plan);
-  }
-}
-
-// Each split once: a failed split sets its feature's bit in the masks below its cold side.
-void BaselineShapTables::fill_masks(const Plan& plan, const float* row, std::uint32_t* mask) const {
-  mask[0] = 0;
-  for (const Inner* node = inner_.data() + plan.inner_begin, *end = inner_.data() + plan.inner_end;
-       node != end; ++node) {
-    const float x = row[node->feature];
-    const std::uint32_t go_left = static_cast<std::uint32_t>(x < node->threshold) |
-                                  (static_cast<std::uint32_t>(std::isnan(x)) & node->default_left);
-    const std::uint32_t m = mask[node->self];
-    mask[node->left] = m | ((go_left ^ 1u) << node->bit);
-    mask[node->right] = m | (go_left << node->bit);
   }
 }
 

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "forest.h"
+#include "path_splits.h"
 #include "shap_baseline.h"
 
 namespace verdict {
@@ -62,14 +63,8 @@ class BaselineShapTables {
   std::size_t table_bytes() const;
 
  private:
-  // A split in the tree's preorder; slots number the tree's nodes for the failed-split masks.
-  struct Inner {
-    float threshold;
-    std::int32_t feature;
-    std::uint16_t self, left, right;
-    std::uint8_t default_left;
-    std::uint8_t bit;  // position of `feature` among the distinct features on the path
-  };
+  // The tree's splits in preorder; slots number its nodes for the failed-split masks.
+  using Inner = PathSplit;
   struct Leaf {
     std::uint32_t values;    // into values_: 2^d rows of dmax numbers
     std::uint32_t features;  // into features_: dmax feature indices (padding: num_features)
@@ -81,7 +76,9 @@ class BaselineShapTables {
     std::uint8_t dmax;
   };
 
-  void fill_masks(const Plan& plan, const float* row, std::uint32_t* mask) const;
+  void fill_masks(const Plan& plan, const float* row, std::uint32_t* mask) const {
+    fill_failed_masks(inner_.data() + plan.inner_begin, inner_.data() + plan.inner_end, row, mask);
+  }
 
   const Forest* forest_;
   int num_features_;

@@ -166,11 +166,7 @@ FastTreeShap::FastTreeShap(const Forest& forest, FastTreeShapOptions options)
     plan.dmax = static_cast<std::uint8_t>(s.dmax);
     plan.inner_begin = static_cast<std::uint32_t>(inner_.size());
     for (const ScanInner& n : s.inner) {
-      inner_.push_back({forest.threshold[n.node], forest.feature[n.node],
-                        static_cast<std::uint16_t>(n.self), static_cast<std::uint16_t>(n.left),
-                        static_cast<std::uint16_t>(n.right),
-                        static_cast<std::uint8_t>(forest.default_left[n.node] != 0),
-                        static_cast<std::uint8_t>(n.bit)});
+      inner_.push_back(PathSplit::of(forest, n.node, n.self, n.left, n.right, n.bit));
     }
     plan.inner_end = static_cast<std::uint32_t>(inner_.size());
     plan.leaf_begin = static_cast<std::uint32_t>(leaves_.size());
@@ -232,18 +228,7 @@ void FastTreeShap::explain(const float* row, double* phi, Workspace& ws) const {
       ws.classic_->explain_tree(plan.root, row, acc);
       continue;
     }
-    // Each split once: a failed split sets its feature's bit in the masks below its cold side.
-    mask[0] = 0;
-    for (const Inner* n = inner_.data() + plan.inner_begin, *end = inner_.data() + plan.inner_end;
-         n != end; ++n) {
-      const float x = row[n->feature];
-      const std::uint32_t go_left =
-          static_cast<std::uint32_t>(x < n->threshold) |
-          (static_cast<std::uint32_t>(std::isnan(x)) & n->default_left);
-      const std::uint32_t m = mask[n->self];
-      mask[n->left] = m | ((go_left ^ 1u) << n->bit);
-      mask[n->right] = m | (go_left << n->bit);
-    }
+    fill_failed_masks(inner_.data() + plan.inner_begin, inner_.data() + plan.inner_end, row, mask);
     const Leaf* first = leaves_.data() + plan.leaf_begin;
     const Leaf* last = leaves_.data() + plan.leaf_end;
     switch (plan.dmax) {

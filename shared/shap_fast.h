@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "forest.h"
+#include "path_splits.h"
 
 namespace verdict {
 
@@ -72,14 +73,8 @@ class FastTreeShap {
   std::size_t table_bytes() const;
 
  private:
-  // A split, in the tree's preorder. Slots number the tree's nodes (preorder) for the masks.
-  struct Inner {
-    float threshold;
-    std::int32_t feature;
-    std::uint16_t self, left, right;
-    std::uint8_t default_left;
-    std::uint8_t bit;  // position of `feature` among the distinct features on the path
-  };
+  // The tree's splits in preorder; slots number its nodes for the failed-split masks.
+  using Inner = PathSplit;
   struct Leaf {
     std::uint32_t values;    // into values_: dmax coefficients (1 − z)/z, then 2^d table
     std::uint32_t features;  // into features_: dmax feature indices (padding: num_features)
