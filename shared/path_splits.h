@@ -5,6 +5,7 @@
 #pragma once
 #include <cmath>
 #include <cstdint>
+#include <vector>
 
 #include "forest.h"
 
@@ -37,5 +38,28 @@ inline void fill_failed_masks(const PathSplit* first, const PathSplit* last, con
     mask[n->right] = m | (go_left << n->bit);
   }
 }
+
+// One tree walked in preorder, before deciding whether it gets tables.
+struct TreeScan {
+  struct Split {
+    int node, self, left, right, bit;
+  };
+  struct PathFeature {
+    int feature;
+    double z;  // product of the cover ratios of this feature's nodes on the path
+  };
+  struct Leaf {
+    int node, slot;
+    std::vector<PathFeature> path;  // the distinct features on the path, in order of first use
+  };
+  std::vector<Split> splits;
+  std::vector<Leaf> leaves;
+  int slots = 1;
+  int dmax = 0;        // the most distinct features on a path
+  bool fits = true;    // ≤ max_features distinct features on every path, ≤ 65,535 slots
+  bool finite = true;  // every cover ratio positive and finite, every leaf value finite
+};
+
+TreeScan scan_tree(const Forest& forest, std::int32_t root, int max_features);
 
 }  // namespace verdict

@@ -12,51 +12,6 @@ namespace verdict {
 
 namespace {
 
-struct ScanInner {
-  int node, self, left, right, bit;
-};
-
-struct ScanLeaf {
-  int node, slot;
-  std::vector<int> path;  // the distinct features on the path, in order of first use
-};
-
-struct Scan {
-  std::vector<ScanInner> inner;
-  std::vector<ScanLeaf> leaves;
-  int slots = 1;
-  int dmax = 0;
-  bool ok = true;
-};
-
-constexpr int kMaxSlots = std::numeric_limits<std::uint16_t>::max();
-
-void scan(const Forest& f, int node, int self, std::vector<int>& path, int max_features, Scan& s) {
-  if (!s.ok) return;
-  if (f.is_leaf(node)) {
-    s.dmax = std::max(s.dmax, static_cast<int>(path.size()));
-    s.leaves.push_back({node, self, path});
-    return;
-  }
-  const int feature = f.feature[node];
-  const int bit = static_cast<int>(std::find(path.begin(), path.end(), feature) - path.begin());
-  const bool repeated = bit < static_cast<int>(path.size());
-  if (!repeated && bit >= max_features) {
-    s.ok = false;
-    return;
-  }
-  const int index = static_cast<int>(s.inner.size());
-  s.inner.push_back({node, self, 0, 0, bit});
-  if (!repeated) path.push_back(feature);
-  for (int side = 0; side < 2 && s.ok; ++side) {
-    const int slot = s.slots++;
-    if (slot >= kMaxSlots) s.ok = false;
-    (side == 0 ? s.inner[index].left : s.inner[index].right) = slot;
-    scan(f, side == 0 ? f.left[node] : f.right[node], slot, path, max_features, s);
-  }
-  if (!repeated) path.pop_back();
-}
-
 int popcount(unsigned h) { return static_cast<int>(std::bitset<32>(h).count()); }
 
 }  // namespace
@@ -90,18 +45,15 @@ BaselineShapTables::BaselineShapTables(const Forest& forest, const std::vector<f
     w[a * w_size] = 1.0 / (a + 1);
     for (int b = 1; b < w_size; ++b) w[a * w_size + b] = w[a * w_size + b - 1] * b / (a + b + 1);
   }
-  std::vector<int> path;
   std::vector<std::uint32_t> mask;
   std::vector<double> by_r;  // Σ of reference weights for each R ⊆ P of one leaf
   for (std::int32_t root : forest.tree_root) {
-    Scan s;
-    path.clear();
-    scan(forest, root, 0, path, max_features, s);
+    const TreeScan s = scan_tree(forest, root, max_features);
     std::size_t doubles = 0;
-    for (const ScanLeaf& l : s.leaves) doubles += (std::size_t{1} << l.path.size()) * s.dmax;
-    const std::size_t bytes = doubles * sizeof(double) + s.inner.size() * sizeof(Inner) +
+    for (const TreeScan::Leaf& l : s.leaves) doubles += (std::size_t{1} << l.path.size()) * s.dmax;
+    const std::size_t bytes = doubles * sizeof(double) + s.splits.size() * sizeof(Inner) +
                               s.leaves.size() * (sizeof(Leaf) + s.dmax * sizeof(std::int32_t));
-    if (!s.ok || table_bytes() + bytes > options.max_table_bytes ||
+    if (!s.fits || table_bytes() + bytes > options.max_table_bytes ||
         values_.size() + doubles > std::numeric_limits<std::uint32_t>::max()) {
       walked_.push_back(root);
       continue;
@@ -111,7 +63,7 @@ BaselineShapTables::BaselineShapTables(const Forest& forest, const std::vector<f
     Plan plan{};
     plan.dmax = static_cast<std::uint8_t>(s.dmax);
     plan.inner_begin = static_cast<std::uint32_t>(inner_.size());
-    for (const ScanInner& node : s.inner) {
+    for (const TreeScan::Split& node : s.splits) {
       inner_.push_back(PathSplit::of(forest, node.node, node.self, node.left, node.right, node.bit));
     }
     plan.inner_end = static_cast<std::uint32_t>(inner_.size());
@@ -123,11 +75,11 @@ BaselineShapTables::BaselineShapTables(const Forest& forest, const std::vector<f
     std::vector<std::vector<std::uint32_t>> failed(n);
     for (std::size_t b = 0; b < n; ++b) {
       fill_masks(plan, reference_.data() + b * m, mask.data());
-      for (const ScanLeaf& l : s.leaves) failed[b].push_back(mask[l.slot]);
+      for (const TreeScan::Leaf& l : s.leaves) failed[b].push_back(mask[l.slot]);
     }
     const int dmax = s.dmax;
     for (std::size_t li = 0; li < s.leaves.size(); ++li) {
-      const ScanLeaf& l = s.leaves[li];
+      const TreeScan::Leaf& l = s.leaves[li];
       const int d = static_cast<int>(l.path.size());
       const unsigned full = (1u << d) - 1u;
       Leaf leaf{};
@@ -135,7 +87,7 @@ BaselineShapTables::BaselineShapTables(const Forest& forest, const std::vector<f
       leaf.features = static_cast<std::uint32_t>(features_.size());
       leaf.slot = static_cast<std::uint16_t>(l.slot);
       leaf.d = static_cast<std::uint8_t>(d);
-      for (int i = 0; i < dmax; ++i) features_.push_back(i < d ? l.path[i] : num_features_);
+      for (int i = 0; i < dmax; ++i) features_.push_back(i < d ? l.path[i].feature : num_features_);
       by_r.assign(std::size_t{1} << d, 0.0);
       for (std::size_t b = 0; b < n; ++b) by_r[~failed[b][li] & full] += weights_[b];
       values_.resize(values_.size() + (std::size_t{1} << d) * dmax, 0.0);

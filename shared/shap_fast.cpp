@@ -10,73 +10,7 @@ namespace verdict {
 
 namespace {
 
-struct PathFeature {
-  int feature;
-  double z;  // product of the cover ratios of this feature's nodes on the path
-};
-
-struct ScanInner {
-  int node, self, left, right, bit;
-};
-
-struct ScanLeaf {
-  int node, slot;
-  std::vector<PathFeature> path;
-};
-
-// One tree walked in preorder, before deciding whether it gets tables.
-struct Scan {
-  std::vector<ScanInner> inner;
-  std::vector<ScanLeaf> leaves;
-  int slots = 1;
-  int dmax = 0;
-  bool ok = true;
-};
-
-constexpr int kMaxSlots = std::numeric_limits<std::uint16_t>::max();
-
-void scan(const Forest& f, int node, int self, std::vector<PathFeature>& path, int max_features,
-          Scan& s) {
-  if (!s.ok) return;
-  if (f.is_leaf(node)) {
-    if (!std::isfinite(f.value[node])) s.ok = false;
-    s.dmax = std::max(s.dmax, static_cast<int>(path.size()));
-    s.leaves.push_back({node, self, path});
-    return;
-  }
-  const int feature = f.feature[node];
-  int bit = 0;
-  while (bit < static_cast<int>(path.size()) && path[bit].feature != feature) ++bit;
-  const bool repeated = bit < static_cast<int>(path.size());
-  if (!repeated && bit >= max_features) {
-    s.ok = false;
-    return;
-  }
-  const int index = static_cast<int>(s.inner.size());
-  s.inner.push_back({node, self, 0, 0, bit});
-  const double w = f.cover[node];
-  for (int side = 0; side < 2; ++side) {
-    const int child = side == 0 ? f.left[node] : f.right[node];
-    const int slot = s.slots++;
-    if (slot >= kMaxSlots) {
-      s.ok = false;
-      return;
-    }
-    (side == 0 ? s.inner[index].left : s.inner[index].right) = slot;
-    const double ratio = f.cover[child] / w;  // the classic's zero fraction of this step
-    if (!(ratio > 0) || !std::isfinite(ratio)) s.ok = false;
-    if (repeated) {
-      const double before = path[bit].z;
-      path[bit].z = ratio * before;
-      scan(f, child, slot, path, max_features, s);
-      path[bit].z = before;
-    } else {
-      path.push_back({feature, ratio});
-      scan(f, child, slot, path, max_features, s);
-      path.pop_back();
-    }
-  }
-}
+using PathFeature = TreeScan::PathFeature;
 
 unsigned lowest_bit(unsigned h) {
   unsigned i = 0;
@@ -141,19 +75,16 @@ FastTreeShap::FastTreeShap(const Forest& forest, FastTreeShapOptions options)
   expected_value_ = tree_expected_value(forest);  // exactly TreeShap's
 
   const int max_features = std::clamp(options.max_path_features, 0, 20);
-  std::vector<PathFeature> path;
   std::vector<double> poly;
   for (std::int32_t root : forest.tree_root) {
-    Scan s;
-    path.clear();
-    scan(forest, root, 0, path, max_features, s);
+    const TreeScan s = scan_tree(forest, root, max_features);
     std::size_t doubles = 0;
-    for (const ScanLeaf& l : s.leaves) doubles += (std::size_t{1} << l.path.size()) + s.dmax;
-    const std::size_t bytes = doubles * sizeof(double) + s.inner.size() * sizeof(Inner) +
+    for (const TreeScan::Leaf& l : s.leaves) doubles += (std::size_t{1} << l.path.size()) + s.dmax;
+    const std::size_t bytes = doubles * sizeof(double) + s.splits.size() * sizeof(Inner) +
                               s.leaves.size() * (sizeof(Leaf) + s.dmax * sizeof(std::int32_t));
     Plan plan{};
     plan.root = root;
-    if (!s.ok || table_bytes() + bytes > options.max_table_bytes ||
+    if (!s.fits || !s.finite || table_bytes() + bytes > options.max_table_bytes ||
         values_.size() + doubles > std::numeric_limits<std::uint32_t>::max()) {
       plan.classic = true;
       ++classic_trees_;
@@ -165,12 +96,12 @@ FastTreeShap::FastTreeShap(const Forest& forest, FastTreeShapOptions options)
     plan.classic = false;
     plan.dmax = static_cast<std::uint8_t>(s.dmax);
     plan.inner_begin = static_cast<std::uint32_t>(inner_.size());
-    for (const ScanInner& n : s.inner) {
+    for (const TreeScan::Split& n : s.splits) {
       inner_.push_back(PathSplit::of(forest, n.node, n.self, n.left, n.right, n.bit));
     }
     plan.inner_end = static_cast<std::uint32_t>(inner_.size());
     plan.leaf_begin = static_cast<std::uint32_t>(leaves_.size());
-    for (const ScanLeaf& l : s.leaves) {
+    for (const TreeScan::Leaf& l : s.leaves) {
       const int d = static_cast<int>(l.path.size());
       Leaf leaf{};
       leaf.values = static_cast<std::uint32_t>(values_.size());
