@@ -11,7 +11,7 @@
 // with W(a, b) = a! b! / (a+b+1)!. Summed over the references, by weight, that is a table of
 // d numbers for each H: 2^d · d per leaf, filled from the references' R once. Explaining a row
 // evaluates each split once, derives H per leaf from the failed splits (as FastTreeShap does),
-// and adds d numbers per leaf. Memory: Σ_leaves 2^d · d doubles (16 MB for the Adult model).
+// and adds d numbers per leaf. Memory: Σ_leaves 2^d · dmax doubles (1.5 MB for the Adult model).
 //
 // A tree falls back to walking it once per reference (BaselineShap) when a path has more than
 // `max_path_features` distinct features or the table budget is spent.
