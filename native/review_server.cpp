@@ -2,6 +2,8 @@
 
 #include <httplib.h>
 
+#include <sys/socket.h>
+
 #include <atomic>
 
 namespace verdict::review {
@@ -48,6 +50,13 @@ void ReviewServer::routes() {
   // would reconnect every few calls. An idle connection still frees its thread after 5 s.
   s.set_keep_alive_max_count(1000);
   s.set_keep_alive_timeout(5);
+  // Debian's compiled httplib listens with a backlog of 5: a burst of reviewers connecting at
+  // once overflows it (a dropped handshake costs a second, or a failed first request). Keep
+  // the listening socket, and widen its backlog once it is bound (see bind()).
+  s.set_socket_options([this](socket_t sock) {
+    httplib::default_socket_options(sock);
+    listen_socket_ = sock;
+  });
   const int threads = options_.threads;
   s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
   if (!options_.dist.empty() && !s.set_mount_point("/", options_.dist)) {
@@ -151,9 +160,12 @@ void ReviewServer::routes() {
     }
     std::optional<double> spent;
     if (body.contains("time_spent_seconds") && body["time_spent_seconds"].is_number()) spent = body["time_spent_seconds"].get<double>();
-    const SubmitResult result = store_.submit(r, req.matches[1], body["answer_id"], body["answer_content"], spent);
-    send_json(res, result.duplicate ? 200 : 201,
-              {{"stored", true}, {"duplicate", result.duplicate}, {"loop_status", result.loop_status}});
+    // "next": true asks for the next task in the same call (and the same transaction).
+    const bool then_next = body.contains("next") && body["next"].is_boolean() && body["next"].get<bool>();
+    const SubmitResult result = store_.submit(r, req.matches[1], body["answer_id"], body["answer_content"], spent, then_next);
+    nlohmann::json reply = {{"stored", true}, {"duplicate", result.duplicate}, {"loop_status", result.loop_status}};
+    if (then_next) reply["next_task"] = result.next_task ? *result.next_task : nlohmann::json(nullptr);
+    send_json(res, result.duplicate ? 200 : 201, reply);
   }));
 }
 
@@ -162,11 +174,10 @@ int ReviewServer::bind() {
     const int port = http_->bind_to_any_port(options_.host);
     if (port < 0) throw Error("cannot listen on " + options_.host);
     options_.port = port;
-    return port;
-  }
-  if (!http_->bind_to_port(options_.host, options_.port)) {
+  } else if (!http_->bind_to_port(options_.host, options_.port)) {
     throw Error("cannot listen on " + options_.host + ":" + std::to_string(options_.port) + " (in use?)");
   }
+  if (listen_socket_ >= 0) ::listen(listen_socket_, SOMAXCONN);  // Linux: a new backlog
   return options_.port;
 }
 

@@ -35,6 +35,7 @@ class ReviewServer {
   Store& store_;
   ServerOptions options_;
   std::unique_ptr<httplib::Server> http_;
+  int listen_socket_ = -1;
 };
 
 }  // namespace verdict::review

@@ -510,30 +510,30 @@ nlohmann::json Store::task_view(sql::Database& db, const std::string& loop, std:
 
 std::optional<nlohmann::json> Store::next_task(const Reviewer& reviewer) {
   std::optional<nlohmann::json> view;
-  write([&](std::int64_t now) {
-    view.reset();
-    // The task this reviewer already holds comes first.
-    auto held = db_.prepare("SELECT l.loop, l.accepted_ms, l.expires_ms FROM leases l JOIN loops p ON p.name=l.loop"
-                            " WHERE l.reviewer=? AND l.expires_ms>? AND p.status='InProgress' ORDER BY l.accepted_ms LIMIT 1");
-    if (held.bind(1, reviewer.id).bind(2, now).step()) {
-      view = task_view(db_, held.text(0), held.integer(1), held.integer(2));
-      return;
-    }
-    auto pick = db_.prepare(
-        "SELECT p.name, f.definition FROM loops p JOIN flows f ON f.name=p.flow WHERE p.status='InProgress'"
-        " AND p.answered + (SELECT COUNT(*) FROM leases l WHERE l.loop=p.name AND l.expires_ms>?1) < p.required"
-        " AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.loop=p.name AND a.reviewer=?2)"
-        " ORDER BY p.created_ms, p.name LIMIT 1");
-    if (!pick.bind(1, now).bind(2, reviewer.id).step()) return;
-    const std::string loop = pick.text(0);
-    const Flow f = Flow::from_json(nlohmann::json::parse(pick.text(1)));
-    const std::int64_t expires = now + f.task_time_limit * 1000;
-    db_.prepare("INSERT OR REPLACE INTO leases(loop, reviewer, accepted_ms, expires_ms) VALUES(?,?,?,?)")
-        .bind(1, loop).bind(2, reviewer.id).bind(3, now).bind(4, expires).run();
-    log(now, reviewer.name, "lease.take", loop, {{"expires", iso_time(expires)}});
-    view = task_view(db_, loop, now, expires);
-  });
+  write([&](std::int64_t now) { view = lease_next(now, reviewer); });
   return view;
+}
+
+std::optional<nlohmann::json> Store::lease_next(std::int64_t now, const Reviewer& reviewer) {
+  // The task this reviewer already holds comes first.
+  auto held = db_.prepare("SELECT l.loop, l.accepted_ms, l.expires_ms FROM leases l JOIN loops p ON p.name=l.loop"
+                          " WHERE l.reviewer=? AND l.expires_ms>? AND p.status='InProgress' ORDER BY l.accepted_ms LIMIT 1");
+  if (held.bind(1, reviewer.id).bind(2, now).step()) {
+    return task_view(db_, held.text(0), held.integer(1), held.integer(2));
+  }
+  auto pick = db_.prepare(
+      "SELECT p.name, f.definition FROM loops p JOIN flows f ON f.name=p.flow WHERE p.status='InProgress'"
+      " AND p.answered + (SELECT COUNT(*) FROM leases l WHERE l.loop=p.name AND l.expires_ms>?1) < p.required"
+      " AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.loop=p.name AND a.reviewer=?2)"
+      " ORDER BY p.created_ms, p.name LIMIT 1");
+  if (!pick.bind(1, now).bind(2, reviewer.id).step()) return std::nullopt;
+  const std::string loop = pick.text(0);
+  const Flow f = Flow::from_json(nlohmann::json::parse(pick.text(1)));
+  const std::int64_t expires = now + f.task_time_limit * 1000;
+  db_.prepare("INSERT OR REPLACE INTO leases(loop, reviewer, accepted_ms, expires_ms) VALUES(?,?,?,?)")
+      .bind(1, loop).bind(2, reviewer.id).bind(3, now).bind(4, expires).run();
+  log(now, reviewer.name, "lease.take", loop, {{"expires", iso_time(expires)}});
+  return task_view(db_, loop, now, expires);
 }
 
 nlohmann::json Store::task(const Reviewer& reviewer, const std::string& loop) {
@@ -547,7 +547,8 @@ nlohmann::json Store::task(const Reviewer& reviewer, const std::string& loop) {
 }
 
 SubmitResult Store::submit(const Reviewer& reviewer, const std::string& loop, const std::string& answer_id,
-                           const nlohmann::json& answer_content, std::optional<double> time_spent) {
+                           const nlohmann::json& answer_content, std::optional<double> time_spent,
+                           bool then_next) {
   if (answer_id.empty() || answer_id.size() > 128) throw ReviewError(400, "answer_id must be 1-128 characters");
   if (!answer_content.is_object()) throw ReviewError(400, "answer_content must be a JSON object");
   SubmitResult result;
@@ -555,53 +556,9 @@ SubmitResult Store::submit(const Reviewer& reviewer, const std::string& loop, co
   const std::string content = answer_content.dump();
   write([&](std::int64_t now) {
     result = SubmitResult{};
-    completed = false;
-    auto dup = db_.prepare("SELECT loop, reviewer FROM answers WHERE answer_id=?");
-    if (dup.bind(1, answer_id).step()) {
-      if (dup.text(0) != loop || dup.text(1) != reviewer.id) {
-        throw ReviewError(409, "answer id '" + answer_id + "' belongs to another task");
-      }
-      auto st = db_.prepare("SELECT status FROM loops WHERE name=?");
-      st.bind(1, loop).step();
-      result.duplicate = true;
-      result.loop_status = st.text(0);
-      return;  // a retry of an answer already stored: nothing changes
-    }
-    auto st = db_.prepare("SELECT status, answered, required, flow FROM loops WHERE name=?");
-    if (!st.bind(1, loop).step()) throw ReviewError(404, "no loop '" + loop + "'");
-    const std::string status = st.text(0);
-    const std::int64_t answered = st.integer(1), required = st.integer(2);
-    const std::string flow_name = st.text(3);
-    auto lease = db_.prepare("SELECT accepted_ms, expires_ms FROM leases WHERE loop=? AND reviewer=?");
-    if (!lease.bind(1, loop).bind(2, reviewer.id).step()) {
-      throw ReviewError(403, "task '" + loop + "' is not leased to you");
-    }
-    if (status != "InProgress") throw ReviewError(409, "loop '" + loop + "' is " + status);
-    if (lease.integer(1) <= now) throw ReviewError(409, "your lease on '" + loop + "' expired; ask for the next task");
-    const std::int64_t accepted = lease.integer(0);
-    const double spent = time_spent.value_or(static_cast<double>(now - accepted) / 1000.0);
-    db_.prepare("INSERT INTO answers(answer_id, loop, reviewer, content, accepted_ms, submitted_ms, time_spent)"
-                " VALUES(?,?,?,?,?,?,?)")
-        .bind(1, answer_id).bind(2, loop).bind(3, reviewer.id).bind(4, content)
-        .bind(5, accepted).bind(6, now).bind(7, spent).run();
-    db_.prepare("DELETE FROM leases WHERE loop=? AND reviewer=?").bind(1, loop).bind(2, reviewer.id).run();
-    log(now, reviewer.name, "answer.submit", loop, {{"answer_id", answer_id}});
-    result.loop_status = "InProgress";
-    if (answered + 1 >= required) {
-      const Flow f = load_flow(db_, flow_name);
-      const std::string when = iso_time(now);  // YYYY-MM-DDThh:mm:ss
-      const std::string stamp = when.substr(0, 4) + "/" + when.substr(5, 2) + "/" + when.substr(8, 2) + "/" +
-                                when.substr(11, 2) + "/" + when.substr(14, 2) + "/" + when.substr(17, 2);
-      const std::string location = (fs::path(f.output_dir) / f.name / stamp / loop / "output.json").string();
-      db_.prepare("UPDATE loops SET answered=answered+1, status='Completed', output_location=?, updated_ms=? WHERE name=?")
-          .bind(1, location).bind(2, now).bind(3, loop).run();
-      db_.prepare("DELETE FROM leases WHERE loop=?").bind(1, loop).run();
-      log(now, "system", "loop.completed", loop, {{"output", location}});
-      result.loop_status = "Completed";
-      completed = true;
-    } else {
-      db_.prepare("UPDATE loops SET answered=answered+1, updated_ms=? WHERE name=?").bind(1, now).bind(2, loop).run();
-    }
+    completed = record_answer(now, reviewer, loop, answer_id, content, time_spent, result);
+    // In the same transaction: the next task, so a reviewer needs one call per task.
+    if (then_next) result.next_task = lease_next(now, reviewer);
   });
   // After the commit, off the request path: the output file (a crash before it is written
   // is repaired at start-up by recover_outputs()).
@@ -613,6 +570,57 @@ SubmitResult Store::submit(const Reviewer& reviewer, const std::string& loop, co
     output_cv_.notify_all();
   }
   return result;
+}
+
+bool Store::record_answer(std::int64_t now, const Reviewer& reviewer, const std::string& loop,
+                          const std::string& answer_id, const std::string& content,
+                          std::optional<double> time_spent, SubmitResult& result) {
+  auto dup = db_.prepare("SELECT loop, reviewer FROM answers WHERE answer_id=?");
+  if (dup.bind(1, answer_id).step()) {
+    if (dup.text(0) != loop || dup.text(1) != reviewer.id) {
+      throw ReviewError(409, "answer id '" + answer_id + "' belongs to another task");
+    }
+    auto st = db_.prepare("SELECT status FROM loops WHERE name=?");
+    st.bind(1, loop).step();
+    result.duplicate = true;
+    result.loop_status = st.text(0);
+    return false;  // a retry of an answer already stored: nothing changes
+  }
+  auto st = db_.prepare("SELECT status, answered, required, flow FROM loops WHERE name=?");
+  if (!st.bind(1, loop).step()) throw ReviewError(404, "no loop '" + loop + "'");
+  const std::string status = st.text(0);
+  const std::int64_t answered = st.integer(1), required = st.integer(2);
+  const std::string flow_name = st.text(3);
+  auto lease = db_.prepare("SELECT accepted_ms, expires_ms FROM leases WHERE loop=? AND reviewer=?");
+  if (!lease.bind(1, loop).bind(2, reviewer.id).step()) {
+    throw ReviewError(403, "task '" + loop + "' is not leased to you");
+  }
+  if (status != "InProgress") throw ReviewError(409, "loop '" + loop + "' is " + status);
+  if (lease.integer(1) <= now) throw ReviewError(409, "your lease on '" + loop + "' expired; ask for the next task");
+  const std::int64_t accepted = lease.integer(0);
+  const double spent = time_spent.value_or(static_cast<double>(now - accepted) / 1000.0);
+  db_.prepare("INSERT INTO answers(answer_id, loop, reviewer, content, accepted_ms, submitted_ms, time_spent)"
+              " VALUES(?,?,?,?,?,?,?)")
+      .bind(1, answer_id).bind(2, loop).bind(3, reviewer.id).bind(4, content)
+      .bind(5, accepted).bind(6, now).bind(7, spent).run();
+  db_.prepare("DELETE FROM leases WHERE loop=? AND reviewer=?").bind(1, loop).bind(2, reviewer.id).run();
+  log(now, reviewer.name, "answer.submit", loop, {{"answer_id", answer_id}});
+  result.loop_status = "InProgress";
+  if (answered + 1 >= required) {
+    const Flow f = load_flow(db_, flow_name);
+    const std::string when = iso_time(now);  // YYYY-MM-DDThh:mm:ss
+    const std::string stamp = when.substr(0, 4) + "/" + when.substr(5, 2) + "/" + when.substr(8, 2) + "/" +
+                              when.substr(11, 2) + "/" + when.substr(14, 2) + "/" + when.substr(17, 2);
+    const std::string location = (fs::path(f.output_dir) / f.name / stamp / loop / "output.json").string();
+    db_.prepare("UPDATE loops SET answered=answered+1, status='Completed', output_location=?, updated_ms=? WHERE name=?")
+        .bind(1, location).bind(2, now).bind(3, loop).run();
+    db_.prepare("DELETE FROM leases WHERE loop=?").bind(1, loop).run();
+    log(now, "system", "loop.completed", loop, {{"output", location}});
+    result.loop_status = "Completed";
+    return true;
+  }
+  db_.prepare("UPDATE loops SET answered=answered+1, updated_ms=? WHERE name=?").bind(1, now).bind(2, loop).run();
+  return false;
 }
 
 nlohmann::json Store::build_output(sql::Database& db, const std::string& loop) {

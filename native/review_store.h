@@ -58,6 +58,7 @@ struct LoopFilter {
 struct SubmitResult {
   bool duplicate = false;       // the same answer id was already stored (a retry)
   std::string loop_status;
+  std::optional<nlohmann::json> next_task;  // with then_next: the next task, if one is waiting
 };
 
 // Milliseconds since the epoch; tests pass a clock they control.
@@ -95,8 +96,11 @@ class Store {
   std::optional<nlohmann::json> next_task(const Reviewer& reviewer);
   // The task, only while it is leased to this reviewer.
   nlohmann::json task(const Reviewer& reviewer, const std::string& loop);
+  // Stores an answer (a retry with the same answer id is harmless). then_next: also leases the
+  // reviewer's next task in the same transaction (SubmitResult::next_task).
   SubmitResult submit(const Reviewer& reviewer, const std::string& loop, const std::string& answer_id,
-                      const nlohmann::json& answer_content, std::optional<double> time_spent);
+                      const nlohmann::json& answer_content, std::optional<double> time_spent,
+                      bool then_next = false);
 
   // The stored A2I-shaped output of a completed loop.
   nlohmann::json output(const std::string& loop);
@@ -116,6 +120,12 @@ class Store {
   void write(const std::function<void(std::int64_t now)>& fn);
   // Fails loops past their lifetime when any are due (a write only when needed).
   void expire_if_due();
+
+  // Inside a write: the answer (true when it completes its loop) and the next lease.
+  bool record_answer(std::int64_t now, const Reviewer& reviewer, const std::string& loop,
+                     const std::string& answer_id, const std::string& content,
+                     std::optional<double> time_spent, SubmitResult& result);
+  std::optional<nlohmann::json> lease_next(std::int64_t now, const Reviewer& reviewer);
 
   Flow load_flow(sql::Database& db, const std::string& name);
   void expire_loops(std::int64_t now);

@@ -280,18 +280,22 @@ async function sendTask() {
   const p = S.pending;
   const records = task().records.map((r) => p.answers[r.row]);
   const seconds = (Date.now() - Date.parse(task().accepted)) / 1000;
+  let next;
   try {
-    await S.server.answer(p.loop, p.answerId, { records }, seconds);
+    next = await S.server.answerThenNext(p.loop, p.answerId, { records }, seconds);
   } catch (e) {
     return banner(`Your answers are kept here but were not accepted yet: ${e.message}. Submit again to retry.`);
   }
   localStorage.removeItem(`verdict:pending:${p.loop}`);
   banner('Task submitted. Loading the next one.', 'info');
-  await loadServerTask();
+  showServerTask(next);
 }
 
 async function loadServerTask() {
-  const t = await S.server.nextTask();
+  showServerTask(await S.server.nextTask());
+}
+
+function showServerTask(t) {
   if (!t) {
     $('main').hidden = true;
     return banner('No task is waiting for you. Come back later.', 'info');

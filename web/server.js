@@ -21,8 +21,10 @@ export class ReviewServer {
 
   me() { return this.call('GET', 'api/me'); }
   async nextTask() { return (await this.call('POST', 'api/tasks/next', {})).task; }
-  answer(loop, answerId, content, seconds) {
-    return this.call('POST', `api/tasks/${encodeURIComponent(loop)}/answer`,
-      { answer_id: answerId, answer_content: content, time_spent_seconds: seconds });
+  // Stores the answer and leases the next task in the same call: resolves to that task or null.
+  async answerThenNext(loop, answerId, content, seconds) {
+    const r = await this.call('POST', `api/tasks/${encodeURIComponent(loop)}/answer`,
+      { answer_id: answerId, answer_content: content, time_spent_seconds: seconds, next: true });
+    return r.next_task;
   }
 }

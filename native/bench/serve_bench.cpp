@@ -29,6 +29,9 @@ int main(int argc, char** argv) {
   app.add_option("--clients", clients, "Concurrent reviewers")->capture_default_str();
   app.add_option("--loops", loops, "Human loops (one answer each)")->capture_default_str();
   app.add_option("--port", port, "Loopback port")->capture_default_str();
+  bool two_calls = false;
+  app.add_flag("--two-calls", two_calls,
+               "Ask for each task with its own request (POST /api/tasks/next) instead of getting it with the previous answer");
   CLI11_PARSE(app, argc, argv);
 
   const fs::path dir = fs::temp_directory_path() / ("verdict-bench-serve-" + std::to_string(getpid()));
@@ -58,6 +61,11 @@ int main(int argc, char** argv) {
   std::mutex mu;
   std::vector<double> answer_ms, task_ms;
   std::atomic<int> errors{0}, acknowledged{0};
+  std::string first_error;
+  auto note_error = [&](const std::string& what) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (first_error.empty()) first_error = what;
+  };
   const auto start = Steady::now();
   std::vector<std::thread> threads;
   for (int k = 0; k < clients; ++k) {
@@ -67,20 +75,39 @@ int main(int argc, char** argv) {
       c.set_tcp_nodelay(true);
       const httplib::Headers h = {{"Authorization", "Bearer " + tokens[static_cast<std::size_t>(k)]}};
       std::vector<double> mine_a, mine_t;
-      for (;;) {
-        auto t0 = Steady::now();
+      nlohmann::json task;
+      auto ask = [&] {
+        const auto t0 = Steady::now();
         auto t = c.Post("/api/tasks/next", h, "{}", "application/json");
         mine_t.push_back(std::chrono::duration<double, std::milli>(Steady::now() - t0).count());
-        if (!t || t->status != 200) { ++errors; break; }
-        const auto task = nlohmann::json::parse(t->body)["task"];
-        if (task.is_null()) break;
+        if (!t || t->status != 200) {
+          note_error(t ? "next task: HTTP " + std::to_string(t->status) : "next task: " + httplib::to_string(t.error()));
+          return false;
+        }
+        task = nlohmann::json::parse(t->body)["task"];
+        return true;
+      };
+      if (!ask()) { ++errors; return; }
+      while (!task.is_null()) {
         const std::string loop = task["loop"];
-        const std::string body = nlohmann::json({{"answer_id", loop + "-a"}, {"answer_content",
-            {{"records", {{{"row", 0}, {"verdict", "disagree"}, {"label", ">50K"}, {"reason", "income evidence"}}}}}}}).dump();
-        t0 = Steady::now();
-        auto r = c.Post("/api/tasks/" + loop + "/answer", h, body, "application/json");
+        nlohmann::json body = {{"answer_id", loop + "-a"}, {"answer_content",
+            {{"records", {{{"row", 0}, {"verdict", "disagree"}, {"label", ">50K"}, {"reason", "income evidence"}}}}}}};
+        if (!two_calls) body["next"] = true;
+        const auto t0 = Steady::now();
+        auto r = c.Post("/api/tasks/" + loop + "/answer", h, body.dump(), "application/json");
         mine_a.push_back(std::chrono::duration<double, std::milli>(Steady::now() - t0).count());
-        if (r && r->status == 201) ++acknowledged; else ++errors;
+        if (!r || r->status != 201) {
+          note_error(r ? "answer: HTTP " + std::to_string(r->status) + " " + r->body : "answer: " + httplib::to_string(r.error()));
+          ++errors;
+          break;
+        }
+        ++acknowledged;
+        if (!two_calls) {
+          task = nlohmann::json::parse(r->body)["next_task"];
+        } else if (!ask()) {
+          ++errors;
+          break;
+        }
       }
       std::lock_guard<std::mutex> lock(mu);
       answer_ms.insert(answer_ms.end(), mine_a.begin(), mine_a.end());
@@ -99,12 +126,15 @@ int main(int argc, char** argv) {
     std::sort(v.begin(), v.end());
     return v.empty() ? 0.0 : v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
   };
-  std::printf("%d clients, %d loops: %d answers acknowledged in %.2f s = %.0f answers/s (each with its task request: %.0f requests/s)\n",
-              clients, loops, acknowledged.load(), secs, acknowledged / secs, 2 * acknowledged / secs);
-  std::printf("answer call: p50 %.2f ms, p99 %.2f ms; next-task call: p50 %.2f ms, p99 %.2f ms\n",
-              pct(answer_ms, 0.5), pct(answer_ms, 0.99), pct(task_ms, 0.5), pct(task_ms, 0.99));
-  std::printf("errors %d, stored %zu, lost %d (acknowledged but not stored)\n", errors.load(), stored,
-              std::max(0, acknowledged.load() - static_cast<int>(stored)));
+  const double requests = static_cast<double>(answer_ms.size() + task_ms.size());
+  std::printf("%d clients, %d loops, %s: %d answers acknowledged in %.2f s = %.0f answers/s (%.0f requests/s)\n",
+              clients, loops, two_calls ? "a request for each task and one for each answer" : "each answer brings the next task",
+              acknowledged.load(), secs, acknowledged / secs, requests / secs);
+  std::printf("answer call: p50 %.2f ms, p99 %.2f ms; next-task call (%zu): p50 %.2f ms, p99 %.2f ms\n",
+              pct(answer_ms, 0.5), pct(answer_ms, 0.99), task_ms.size(), pct(task_ms, 0.5), pct(task_ms, 0.99));
+  std::printf("errors %d, stored %zu, lost %d (acknowledged but not stored)%s\n", errors.load(), stored,
+              std::max(0, acknowledged.load() - static_cast<int>(stored)),
+              first_error.empty() ? "" : ("; first error: " + first_error).c_str());
   fs::remove_all(dir);
   return errors == 0 && static_cast<int>(stored) == acknowledged ? 0 : 1;
 }

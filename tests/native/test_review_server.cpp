@@ -112,6 +112,43 @@ TEST_CASE("API: flow and loop life cycle over HTTP", "[server]") {
   CHECK(ok(c.Get("/api/loops/loop-1", Running::auth(s.admin))).status == 404);
 }
 
+TEST_CASE("API: an answer with \"next\": true returns the next task in the same call", "[server]") {
+  Running s;
+  auto c = s.client();
+  const nlohmann::json flow = {{"name", "f"}, {"activation_conditions", {{"predicted_negative", true}}},
+                               {"records_per_task", 1}, {"reviewers_per_record", 1}, {"output_dir", (s.dir / "out").string()}};
+  REQUIRE(ok(c.Post("/api/flows", Running::auth(s.admin), flow.dump(), "application/json")).status == 201);
+  for (int i = 1; i <= 2; ++i) {
+    const nlohmann::json loop = {{"flow", "f"}, {"name", "loop-" + std::to_string(i)}, {"input_content", {{"records", {{{"row", i}}}}}}};
+    REQUIRE(ok(c.Post("/api/loops", Running::auth(s.admin), loop.dump(), "application/json")).status == 201);
+  }
+  auto r = c.Post("/api/tasks/next", Running::auth(s.alice), "{}", "application/json");
+  REQUIRE(body(r)["task"]["loop"] == "loop-1");
+  auto answer = [](const std::string& id, int row) {
+    return nlohmann::json({{"answer_id", id}, {"answer_content", {{"records", {{{"row", row}, {"verdict", "agree"}}}}}}, {"next", true}}).dump();
+  };
+  r = c.Post("/api/tasks/loop-1/answer", Running::auth(s.alice), answer("a1", 1), "application/json");
+  REQUIRE(ok(r).status == 201);
+  CHECK(body(r)["loop_status"] == "Completed");
+  REQUIRE(body(r)["next_task"].is_object());
+  CHECK(body(r)["next_task"]["loop"] == "loop-2");
+  CHECK(body(r)["next_task"]["input_content"]["records"][0]["row"] == 2);
+  CHECK(ok(c.Get("/api/tasks/loop-2", Running::auth(s.alice))).status == 200);  // leased to Alice
+  CHECK(body(c.Post("/api/tasks/next", Running::auth(s.bob), "{}", "application/json"))["task"].is_null());
+  // A retry of the same answer gets the same next task (the lease Alice holds), not a second one.
+  r = c.Post("/api/tasks/loop-1/answer", Running::auth(s.alice), answer("a1", 1), "application/json");
+  CHECK(ok(r).status == 200);
+  CHECK(body(r)["duplicate"] == true);
+  CHECK(body(r)["next_task"]["loop"] == "loop-2");
+  r = c.Post("/api/tasks/loop-2/answer", Running::auth(s.alice), answer("a2", 2), "application/json");
+  REQUIRE(ok(r).status == 201);
+  CHECK(body(r)["next_task"].is_null());
+  // Without "next" the reply has no next_task at all; a refused answer leases nothing.
+  CHECK_FALSE(body(c.Post("/api/tasks/loop-2/answer", Running::auth(s.alice), nlohmann::json({{"answer_id", "a2"},
+      {"answer_content", {{"records", nlohmann::json::array()}}}}).dump(), "application/json")).contains("next_task"));
+  CHECK(ok(c.Post("/api/tasks/loop-1/answer", Running::auth(s.bob), answer("b1", 1), "application/json")).status == 403);
+}
+
 TEST_CASE("API: malformed JSON is 400 with a message; an oversized body is 413", "[server]") {
   Running s;
   auto c = s.client();

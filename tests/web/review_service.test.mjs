@@ -39,7 +39,12 @@ test('two reviewers through verdict serve', { skip: !ready && skipReason, timeou
     const loop = await loopOf(pages.alice);
     assert.equal(await loopOf(pages.bob), loop, 'both reviewers are leased the same loop (2 per record)');
 
-    // Alice agrees twice; Bob disagrees with a reason, then agrees.
+    // Alice agrees twice; Bob disagrees with a reason, then agrees. The next task comes back
+    // with the answer: no separate request for it.
+    const nextCalls = { alice: 0, bob: 0 };
+    for (const name of ['alice', 'bob']) {
+      pages[name].on('request', (r) => { if (r.url().endsWith('/api/tasks/next')) nextCalls[name] += 1; });
+    }
     const a = pages.alice;
     await a.locator('body').click({ position: { x: 5, y: 5 } });
     await a.keyboard.press('a');
@@ -56,6 +61,7 @@ test('two reviewers through verdict serve', { skip: !ready && skipReason, timeou
     await b.keyboard.press('a');
     await b.keyboard.press('Control+Enter');
     await b.waitForFunction((l) => !document.querySelector('[data-testid=task-pos]').textContent.includes(l), loop);
+    assert.deepEqual(nextCalls, { alice: 0, bob: 0 }, 'the next task came with the answer');
     await b.screenshot({ path: path.join(path.dirname(process.env.VERDICT_SCREENSHOT || 'build/x.png'), 'review-service.png'), fullPage: true });
 
     const api = async (p) => (await fetch(url + p, { headers: { Authorization: `Bearer ${admin}` } })).json();
