@@ -287,8 +287,8 @@ async function sendTask() {
     return banner(`Your answers are kept here but were not accepted yet: ${e.message}. Submit again to retry.`);
   }
   localStorage.removeItem(`verdict:pending:${p.loop}`);
-  banner('Task submitted. Loading the next one.', 'info');
   showServerTask(next);
+  if (next) banner('Task submitted. This is your next task.', 'info');
 }
 
 async function loadServerTask() {

@@ -52,6 +52,7 @@ test('two reviewers through verdict serve', { skip: !ready && skipReason, timeou
     await a.keyboard.press('a');
     await a.keyboard.press('Control+Enter');
     await a.waitForFunction((l) => !document.querySelector('[data-testid=task-pos]').textContent.includes(l), loop);
+    assert.match(await a.textContent('#banner'), /Task submitted\. This is your next task\./);
     const b = pages.bob;
     await b.locator('body').click({ position: { x: 5, y: 5 } });
     await b.keyboard.press('d');
