@@ -61,4 +61,9 @@ TreeScan scan_tree(const Forest& forest, std::int32_t root, int max_features) {
   return s;
 }
 
+std::uint32_t append_splits(const Forest& forest, const TreeScan& scan, std::vector<PathSplit>& out) {
+  for (const TreeScan::Split& n : scan.splits) out.push_back(PathSplit::of(forest, n.node, n.self, n.left, n.right, n.bit));
+  return static_cast<std::uint32_t>(out.size());
+}
+
 }  // namespace verdict

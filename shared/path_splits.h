@@ -62,4 +62,7 @@ struct TreeScan {
 
 TreeScan scan_tree(const Forest& forest, std::int32_t root, int max_features);
 
+// Appends the scanned tree's splits to `out`; returns the index just past them.
+std::uint32_t append_splits(const Forest& forest, const TreeScan& scan, std::vector<PathSplit>& out);
+
 }  // namespace verdict

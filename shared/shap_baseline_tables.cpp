@@ -63,10 +63,7 @@ BaselineShapTables::BaselineShapTables(const Forest& forest, const std::vector<f
     Plan plan{};
     plan.dmax = static_cast<std::uint8_t>(s.dmax);
     plan.inner_begin = static_cast<std::uint32_t>(inner_.size());
-    for (const TreeScan::Split& node : s.splits) {
-      inner_.push_back(PathSplit::of(forest, node.node, node.self, node.left, node.right, node.bit));
-    }
-    plan.inner_end = static_cast<std::uint32_t>(inner_.size());
+    plan.inner_end = append_splits(forest, s, inner_);
     plan.leaf_begin = static_cast<std::uint32_t>(leaves_.size());
     plan.leaf_end = static_cast<std::uint32_t>(plan.leaf_begin + s.leaves.size());
     max_slots_ = std::max<std::size_t>(max_slots_, static_cast<std::size_t>(s.slots));

@@ -96,10 +96,7 @@ FastTreeShap::FastTreeShap(const Forest& forest, FastTreeShapOptions options)
     plan.classic = false;
     plan.dmax = static_cast<std::uint8_t>(s.dmax);
     plan.inner_begin = static_cast<std::uint32_t>(inner_.size());
-    for (const TreeScan::Split& n : s.splits) {
-      inner_.push_back(PathSplit::of(forest, n.node, n.self, n.left, n.right, n.bit));
-    }
-    plan.inner_end = static_cast<std::uint32_t>(inner_.size());
+    plan.inner_end = append_splits(forest, s, inner_);
     plan.leaf_begin = static_cast<std::uint32_t>(leaves_.size());
     for (const TreeScan::Leaf& l : s.leaves) {
       const int d = static_cast<int>(l.path.size());
