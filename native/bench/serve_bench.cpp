@@ -2,6 +2,7 @@
 // and answering it, against a real `verdict serve` process. Reports answers/s, latency of the
 // answer call (p50/p99), errors, and answers lost (acknowledged but not stored).
 #include <httplib.h>
+#include <malloc.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -32,9 +33,15 @@ int main(int argc, char** argv) {
   bool two_calls = false;
   app.add_flag("--two-calls", two_calls,
                "Ask for each task with its own request (POST /api/tasks/next) instead of getting it with the previous answer");
+  std::string keep_in;
+  app.add_option("--keep-in", keep_in,
+                 "Leave the database and outputs in a new folder under this one (the caller deletes them after "
+                 "all runs: on ext4 without a journal, files deleted in the last minute slow the next run's file creation)");
   CLI11_PARSE(app, argc, argv);
+  mallopt(M_TRIM_THRESHOLD, 64 << 20);  // as `verdict serve` does: the load generator's own frees stay cheap
 
-  const fs::path dir = fs::temp_directory_path() / ("verdict-bench-serve-" + std::to_string(getpid()));
+  const fs::path dir = (keep_in.empty() ? fs::temp_directory_path() : fs::path(keep_in)) /
+                       ("verdict-bench-serve-" + std::to_string(getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   std::vector<std::string> tokens;
@@ -135,6 +142,6 @@ int main(int argc, char** argv) {
   std::printf("errors %d, stored %zu, lost %d (acknowledged but not stored)%s\n", errors.load(), stored,
               std::max(0, acknowledged.load() - static_cast<int>(stored)),
               first_error.empty() ? "" : ("; first error: " + first_error).c_str());
-  fs::remove_all(dir);
+  if (keep_in.empty()) fs::remove_all(dir);
   return errors == 0 && static_cast<int>(stored) == acknowledged ? 0 : 1;
 }
