@@ -30,9 +30,9 @@ void run_serve(ServeOptions o) {
     throw Error("review page folder '" + o.server.dist + "' does not exist (build it with scripts/build-web)");
   }
   // glibc hands a worker thread's freed memory back to the kernel whenever its arena's top
-  // passes 128 KB: with requests allocating and freeing all the time that is an madvise, and
-  // a TLB flush on every CPU, per request or two (a quarter of the throughput, measured with
-  // verdict-bench-serve). Keep up to 64 MB per arena instead.
+  // passes 128 KB: an madvise, and a TLB flush on every CPU, after nearly every answer that
+  // brings the next task (a quarter of the throughput, measured with verdict-bench-serve).
+  // Keep up to 64 MB per arena instead.
   mallopt(M_TRIM_THRESHOLD, 64 << 20);
   review::Store store(o.db);
   const int recovered = store.recover_outputs();
