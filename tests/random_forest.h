@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "shared/forest.h"
+
 namespace verdict::testing {
 
 struct RandomForestSpec {
@@ -71,6 +73,27 @@ inline std::vector<float> random_row(int features, std::mt19937& rng, double mis
   std::vector<float> row(features);
   for (float& v : row) v = unit(rng) < missing ? std::nanf("") : static_cast<float>(unit(rng));
   return row;
+}
+
+// A random forest and rows to explain: the property tests' usual case.
+struct ForestCase {
+  Forest forest;
+  std::vector<std::vector<float>> rows;
+};
+
+// Draws the forest, then the rows, from rng (callers may go on drawing from it).
+inline ForestCase random_forest_case(std::mt19937& rng, int features, int trees, int depth, double missing,
+                                     int rows) {
+  ForestCase c;
+  c.forest = load_xgboost_json(random_xgboost_model({trees, features, depth}, rng));
+  for (int i = 0; i < rows; ++i) c.rows.push_back(random_row(features, rng, missing));
+  return c;
+}
+
+inline ForestCase random_forest_case(std::uint32_t seed, int features, int trees, int depth, double missing,
+                                     int rows) {
+  std::mt19937 rng(seed);
+  return random_forest_case(rng, features, trees, depth, missing, rows);
 }
 
 }  // namespace verdict::testing

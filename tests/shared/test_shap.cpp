@@ -12,25 +12,13 @@ using namespace verdict::testing;
 
 namespace {
 
-struct Case {
-  Forest forest;
-  std::vector<std::vector<float>> rows;
-};
-
-Case make_case(std::uint32_t seed, int features, int trees, int depth, double missing) {
-  std::mt19937 rng(seed);
-  Case c;
-  c.forest = load_xgboost_json(random_xgboost_model({trees, features, depth}, rng));
-  for (int i = 0; i < 8; ++i) c.rows.push_back(random_row(features, rng, missing));
-  return c;
-}
 
 }  // namespace
 
 TEST_CASE("path-dependent TreeSHAP equals brute-force Shapley enumeration", "[shap]") {
   for (std::uint32_t seed = 1; seed <= 24; ++seed) {
     const int m = 2 + static_cast<int>(seed % 9);  // 2..10 features
-    Case c = make_case(seed, m, 1 + seed % 7, 1 + seed % 6, seed % 3 ? 0.15 : 0.0);
+    ForestCase c = random_forest_case(seed, m, 1 + seed % 7, 1 + seed % 6, seed % 3 ? 0.15 : 0.0, 8);
     TreeShap shap(c.forest);
     std::vector<double> phi(m);
     for (const auto& row : c.rows) {
@@ -47,7 +35,7 @@ TEST_CASE("path-dependent TreeSHAP equals brute-force Shapley enumeration", "[sh
 TEST_CASE("baseline SHAP equals brute-force Shapley enumeration", "[shap]") {
   for (std::uint32_t seed = 100; seed < 124; ++seed) {
     const int m = 2 + static_cast<int>(seed % 9);
-    Case c = make_case(seed, m, 1 + seed % 7, 1 + seed % 6, seed % 3 ? 0.15 : 0.0);
+    ForestCase c = random_forest_case(seed, m, 1 + seed % 7, 1 + seed % 6, seed % 3 ? 0.15 : 0.0, 8);
     std::mt19937 rng(seed * 7);
     const std::vector<float> reference = random_row(m, rng, 0.1);
     BaselineShap shap(c.forest, reference);
@@ -63,7 +51,7 @@ TEST_CASE("baseline SHAP equals brute-force Shapley enumeration", "[shap]") {
 }
 
 TEST_CASE("both SHAP kinds are additive: sum of phi plus phi0 is the margin", "[shap]") {
-  Case c = make_case(7, 10, 50, 6, 0.2);
+  ForestCase c = random_forest_case(7, 10, 50, 6, 0.2, 8);
   TreeShap tree(c.forest);
   BaselineShap base(c.forest, c.rows[0]);
   std::vector<double> phi(10);
@@ -81,7 +69,7 @@ TEST_CASE("both SHAP kinds are additive: sum of phi plus phi0 is the margin", "[
 }
 
 TEST_CASE("baseline SHAP of the reference itself is all zeros", "[shap]") {
-  Case c = make_case(9, 6, 20, 5, 0.0);
+  ForestCase c = random_forest_case(9, 6, 20, 5, 0.0, 8);
   BaselineShap base(c.forest, c.rows[3]);
   std::vector<double> phi(6, 1.0);
   base.explain(c.rows[3].data(), phi.data());
@@ -90,7 +78,7 @@ TEST_CASE("baseline SHAP of the reference itself is all zeros", "[shap]") {
 }
 
 TEST_CASE("baseline SHAP rejects a reference of the wrong width", "[shap]") {
-  Case c = make_case(3, 5, 2, 3, 0.0);
+  ForestCase c = random_forest_case(3, 5, 2, 3, 0.0, 8);
   CHECK_THROWS_WITH(BaselineShap(c.forest, std::vector<float>(4, 0.f)),
                     Catch::Contains("baseline has 4 values; the model has 5 features"));
 }

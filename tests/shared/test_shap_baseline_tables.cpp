@@ -15,18 +15,14 @@ using namespace verdict::testing;
 
 namespace {
 
-struct Case {
-  Forest forest;
-  std::vector<std::vector<float>> rows;
+struct Case : ForestCase {
   std::vector<float> references;  // refs × features
   std::vector<double> weights;
 };
 
 Case make_case(std::uint32_t seed, int features, int trees, int depth, int refs, double missing) {
   std::mt19937 rng(seed);
-  Case c;
-  c.forest = load_xgboost_json(random_xgboost_model({trees, features, depth}, rng));
-  for (int i = 0; i < 8; ++i) c.rows.push_back(random_row(features, rng, missing));
+  Case c{random_forest_case(rng, features, trees, depth, missing, 8)};
   std::uniform_real_distribution<double> weight(0.1, 5.0);
   for (int b = 0; b < refs; ++b) {
     const std::vector<float> r = random_row(features, rng, missing);

@@ -17,21 +17,9 @@ using namespace verdict::testing;
 
 namespace {
 
-struct Case {
-  Forest forest;
-  std::vector<std::vector<float>> rows;
-};
-
-Case make_case(std::uint32_t seed, int features, int trees, int depth, double missing, int rows = 8) {
-  std::mt19937 rng(seed);
-  Case c;
-  c.forest = load_xgboost_json(random_xgboost_model({trees, features, depth}, rng));
-  for (int i = 0; i < rows; ++i) c.rows.push_back(random_row(features, rng, missing));
-  return c;
-}
 
 // Largest |fast − classic| over the case's rows; also checks φ0.
-double worst_vs_classic(const Case& c, const FastTreeShapOptions& options = {}) {
+double worst_vs_classic(const ForestCase& c, const FastTreeShapOptions& options = {}) {
   const int m = c.forest.num_features;
   TreeShap classic(c.forest);
   FastTreeShap fast(c.forest, options);
@@ -64,7 +52,7 @@ TEST_CASE("fast TreeSHAP equals the classic algorithm and brute-force Shapley", 
     const int m = 2 + static_cast<int>(seed % 9);          // 2..10 features
     const int depth = 1 + static_cast<int>((seed / 9) % 8);  // 1..8 levels
     const double missing = seed % 3 ? 0.2 : 0.0;
-    Case c = make_case(seed, m, 1 + seed % 6, depth, missing);
+    ForestCase c = random_forest_case(seed, m, 1 + seed % 6, depth, missing, 8);
     for (std::int32_t root : c.forest.tree_root) {
       std::vector<int> path;
       repeated += has_repeated_feature(c.forest, root, path);
@@ -93,7 +81,7 @@ TEST_CASE("fast TreeSHAP equals the classic algorithm and brute-force Shapley", 
 
 TEST_CASE("fast TreeSHAP is additive: sum of phi plus phi0 is the margin", "[shap][fast]") {
   for (std::uint32_t seed = 200; seed < 210; ++seed) {
-    Case c = make_case(seed, 10, 100, 2 + static_cast<int>(seed % 7), 0.2, 32);
+    ForestCase c = random_forest_case(seed, 10, 100, 2 + static_cast<int>(seed % 7), 0.2, 32);
     FastTreeShap fast(c.forest);
     std::vector<double> phi(10);
     for (const auto& row : c.rows) {
@@ -108,13 +96,13 @@ TEST_CASE("fast TreeSHAP is additive: sum of phi plus phi0 is the margin", "[sha
 TEST_CASE("fast TreeSHAP on larger forests equals the classic algorithm", "[shap][fast]") {
   // Wider than brute force allows: 40 features, 200 trees, depths up to 8.
   for (std::uint32_t seed = 300; seed < 306; ++seed) {
-    Case c = make_case(seed, 40, 200, 3 + static_cast<int>(seed % 6), 0.1, 64);
+    ForestCase c = random_forest_case(seed, 40, 200, 3 + static_cast<int>(seed % 6), 0.1, 64);
     CHECK(worst_vs_classic(c) <= 1e-9);
   }
 }
 
 TEST_CASE("fast TreeSHAP falls back to the classic algorithm tree by tree", "[shap][fast]") {
-  Case c = make_case(11, 12, 40, 12, 0.15, 16);  // paths with up to 12 distinct features
+  ForestCase c = random_forest_case(11, 12, 40, 12, 0.15, 16);  // paths with up to 12 distinct features
   SECTION("paths with more distinct features than the table allows") {
     FastTreeShapOptions narrow;
     narrow.max_path_features = 4;
@@ -152,7 +140,7 @@ TEST_CASE("fast TreeSHAP falls back to the classic algorithm tree by tree", "[sh
 }
 
 TEST_CASE("fast TreeSHAP leaves a tree with a zero cover to the classic algorithm", "[shap][fast]") {
-  Case c = make_case(5, 6, 10, 4, 0.2);
+  ForestCase c = random_forest_case(5, 6, 10, 4, 0.2, 8);
   Forest& f = c.forest;
   // Make one leaf empty: cover 0, its ancestors' covers reduced to match.
   const int root = f.tree_root[3];
@@ -178,7 +166,7 @@ TEST_CASE("fast TreeSHAP leaves a tree with a zero cover to the classic algorith
 }
 
 TEST_CASE("fast TreeSHAP: lone leaves and single splits", "[shap][fast]") {
-  Case c = make_case(21, 3, 6, 1, 0.3);
+  ForestCase c = random_forest_case(21, 3, 6, 1, 0.3, 8);
   CHECK(worst_vs_classic(c) <= 1e-12);
   // A forest of lone leaves: φ = 0, φ0 = margin.
   Forest f = c.forest;
@@ -191,7 +179,7 @@ TEST_CASE("fast TreeSHAP: lone leaves and single splits", "[shap][fast]") {
 }
 
 TEST_CASE("one FastTreeShap shared by threads, each with its own workspace", "[shap][fast]") {
-  Case c = make_case(31, 10, 60, 6, 0.2, 400);
+  ForestCase c = random_forest_case(31, 10, 60, 6, 0.2, 400);
   const FastTreeShap fast(c.forest);
   const std::size_t n = c.rows.size(), m = 10;
   std::vector<double> serial(n * m), parallel(n * m);

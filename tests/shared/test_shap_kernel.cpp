@@ -16,18 +16,6 @@ using namespace verdict::testing;
 
 namespace {
 
-struct Case {
-  Forest forest;
-  std::vector<std::vector<float>> rows;
-};
-
-Case make_case(std::uint32_t seed, int features, int trees, int depth, double missing, int rows = 6) {
-  std::mt19937 rng(seed);
-  Case c;
-  c.forest = load_xgboost_json(random_xgboost_model({trees, features, depth}, rng));
-  for (int i = 0; i < rows; ++i) c.rows.push_back(random_row(features, rng, missing));
-  return c;
-}
 
 std::vector<float> concat(const std::vector<std::vector<float>>& rows) {
   std::vector<float> out;
@@ -65,7 +53,7 @@ std::size_t all_coalitions(int m) { return (std::size_t{1} << m) - 2; }
 TEST_CASE("Kernel SHAP with every coalition and one baseline row equals exact baseline SHAP", "[kernel]") {
   for (std::uint32_t seed = 200; seed < 224; ++seed) {
     const int m = 2 + static_cast<int>(seed % 9);  // 2..10 features
-    Case c = make_case(seed, m, 1 + seed % 7, 1 + seed % 6, seed % 3 ? 0.15 : 0.0);
+    ForestCase c = random_forest_case(seed, m, 1 + seed % 7, 1 + seed % 6, seed % 3 ? 0.15 : 0.0, 6);
     std::mt19937 rng(seed * 5);
     const std::vector<float> reference = random_row(m, rng, 0.1);
     BaselineShap exact(c.forest, reference);
@@ -106,7 +94,7 @@ TEST_CASE("Kernel SHAP of any callable with every coalition equals brute-force S
 TEST_CASE("Kernel SHAP over several baseline rows is the weighted mean of exact baseline SHAP", "[kernel]") {
   for (std::uint32_t seed = 300; seed < 312; ++seed) {
     const int m = 3 + static_cast<int>(seed % 7);  // 3..9
-    Case c = make_case(seed, m, 3 + seed % 5, 2 + seed % 4, 0.15);
+    ForestCase c = random_forest_case(seed, m, 3 + seed % 5, 2 + seed % 4, 0.15, 6);
     std::mt19937 rng(seed);
     std::vector<std::vector<float>> refs;
     const int nrefs = 2 + static_cast<int>(seed % 4);
@@ -127,7 +115,7 @@ TEST_CASE("Kernel SHAP over several baseline rows is the weighted mean of exact 
 }
 
 TEST_CASE("Kernel SHAP is additive when sampling: sum of phi plus phi0 is the margin", "[kernel]") {
-  Case c = make_case(11, 12, 40, 6, 0.2, 10);
+  ForestCase c = random_forest_case(11, 12, 40, 6, 0.2, 10);
   const std::vector<float> refs = concat({c.rows[0], c.rows[1], c.rows[2]});
   for (std::size_t samples : {1u, 15u, 100u, 2000u}) {
     KernelShap kernel(c.forest, KernelUnits::Margin, refs, {}, {samples, 3});
@@ -145,7 +133,7 @@ TEST_CASE("Kernel SHAP is additive when sampling: sum of phi plus phi0 is the ma
 }
 
 TEST_CASE("Kernel SHAP: features equal to every baseline row get zero; one varying feature gets all", "[kernel]") {
-  Case c = make_case(13, 6, 10, 4, 0.0);
+  ForestCase c = random_forest_case(13, 6, 10, 4, 0.0, 6);
   std::vector<float> x = c.rows[0], ref = c.rows[1];
   for (int j : {1, 3, 4}) ref[j] = x[j];
   x[5] = ref[5] = std::nanf("");  // missing in both: equal
@@ -170,7 +158,7 @@ TEST_CASE("Kernel SHAP: features equal to every baseline row get zero; one varyi
 }
 
 TEST_CASE("Kernel SHAP is deterministic by seed and stream, independent of call order", "[kernel]") {
-  Case c = make_case(17, 10, 30, 5, 0.1, 8);
+  ForestCase c = random_forest_case(17, 10, 30, 5, 0.1, 8);
   const std::vector<float> refs = concat({c.rows[6], c.rows[7]});
   auto run = [&](std::uint64_t seed, std::uint64_t stream, const std::vector<float>& row, KernelShap* reuse = nullptr) {
     std::vector<double> phi(10);
@@ -207,7 +195,7 @@ TEST_CASE("portable random numbers: std::mt19937_64 raw outputs, mapped by hand"
 }
 
 TEST_CASE("Kernel SHAP with use_logit off: probability units summing to p(x) - mean p(baseline)", "[kernel]") {
-  Case c = make_case(19, 8, 25, 5, 0.1, 8);
+  ForestCase c = random_forest_case(19, 8, 25, 5, 0.1, 8);
   const std::vector<std::vector<float>> refs = {c.rows[5], c.rows[6], c.rows[7]};
   double mean_p = 0;
   for (const auto& r : refs) mean_p += apply_link(c.forest.link, predict_margin(c.forest, r.data())) / 3;
@@ -233,7 +221,7 @@ TEST_CASE("Kernel SHAP with use_logit off: probability units summing to p(x) - m
 }
 
 TEST_CASE("Kernel SHAP with shap's logit link: logit of the mean probability", "[kernel]") {
-  Case c = make_case(23, 6, 20, 4, 0.1, 6);
+  ForestCase c = random_forest_case(23, 6, 20, 4, 0.1, 6);
   std::vector<double> a(6), b(6);
   // One baseline row: the same as margin units.
   KernelShap margin(c.forest, KernelUnits::Margin, c.rows[5], {}, {62, 2});
@@ -253,7 +241,7 @@ TEST_CASE("Kernel SHAP with shap's logit link: logit of the mean probability", "
 }
 
 TEST_CASE("Kernel SHAP rejects bad baselines and links", "[kernel]") {
-  Case c = make_case(29, 4, 2, 3, 0.0);
+  ForestCase c = random_forest_case(29, 4, 2, 3, 0.0, 6);
   const KernelShapOptions o{10, 0};
   CHECK_THROWS_WITH(KernelShap(c.forest, KernelUnits::Margin, std::vector<float>(6, 0.f), {}, o),
                     Catch::Contains("must be one or more rows of 4 features"));
@@ -332,7 +320,7 @@ TEST_CASE("K-means summary: few distinct rows, and errors", "[kernel][kmeans]") 
 }
 
 TEST_CASE("Kernel SHAP over a K-means baseline equals the weighted mean of exact baseline SHAP", "[kernel][kmeans]") {
-  Case c = make_case(31, 6, 15, 4, 0.1, 60);
+  ForestCase c = random_forest_case(31, 6, 15, 4, 0.1, 60);
   const std::vector<float> data = concat(c.rows);
   KMeansOptions o;
   o.k = 4;
@@ -362,7 +350,7 @@ TEST_CASE("Kernel SHAP with Clarify's num_samples = 15 on Adult-like models: mea
   double abs_err_15 = 0, abs_err_2076 = 0, abs_phi = 0;
   std::size_t values = 0;
   for (std::uint32_t model = 0; model < 4; ++model) {
-    Case c = make_case(500 + model, m, 100, 5, 0.05, 50);
+    ForestCase c = random_forest_case(500 + model, m, 100, 5, 0.05, 50);
     std::mt19937 rng(model);
     const std::vector<float> reference = random_row(m, rng, 0.0);
     BaselineShap exact(c.forest, reference);
