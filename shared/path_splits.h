@@ -25,6 +25,14 @@ struct PathSplit {
   }
 };
 
+// A leaf's entry in the tables: where its numbers and its path's features start.
+struct PathLeaf {
+  std::uint32_t values;    // into the algorithm's table of numbers
+  std::uint32_t features;  // into its feature indices: dmax of them (padding: num_features)
+  std::uint16_t slot;
+  std::uint8_t d;  // distinct features on the path
+};
+
 // Each split once: a failed split sets its feature's bit in the masks below its cold side.
 inline void fill_failed_masks(const PathSplit* first, const PathSplit* last, const float* row,
                               std::uint32_t* mask) {

@@ -65,12 +65,7 @@ class BaselineShapTables {
  private:
   // The tree's splits in preorder; slots number its nodes for the failed-split masks.
   using Inner = PathSplit;
-  struct Leaf {
-    std::uint32_t values;    // into values_: 2^d rows of dmax numbers
-    std::uint32_t features;  // into features_: dmax feature indices (padding: num_features)
-    std::uint16_t slot;
-    std::uint8_t d;
-  };
+  using Leaf = PathLeaf;  // values: into values_, 2^d rows of dmax numbers
   struct Plan {
     std::uint32_t inner_begin, inner_end, leaf_begin, leaf_end;
     std::uint8_t dmax;

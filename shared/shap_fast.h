@@ -75,12 +75,7 @@ class FastTreeShap {
  private:
   // The tree's splits in preorder; slots number its nodes for the failed-split masks.
   using Inner = PathSplit;
-  struct Leaf {
-    std::uint32_t values;    // into values_: dmax coefficients (1 − z)/z, then 2^d table
-    std::uint32_t features;  // into features_: dmax feature indices (padding: num_features)
-    std::uint16_t slot;
-    std::uint8_t d;
-  };
+  using Leaf = PathLeaf;  // values: into values_, dmax coefficients (1 − z)/z, then the 2^d table
   struct Plan {
     std::uint32_t inner_begin, inner_end, leaf_begin, leaf_end;
     std::int32_t root;
