@@ -9,11 +9,11 @@
 #include <memory>
 #include <thread>
 
-#include "native/compiled_model.h"
-#include "native/dataset.h"
-#include "native/fetch.h"
-#include "native/model_files.h"
-#include "native/xgb.h"
+#include "native/codegen/compiled_model.h"
+#include "native/io/dataset.h"
+#include "native/io/fetch.h"
+#include "native/io/model_files.h"
+#include "native/train/xgb.h"
 #include "shared/predict.h"
 
 using namespace verdict;

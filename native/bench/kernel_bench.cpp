@@ -5,9 +5,9 @@
 #include <cmath>
 #include <cstdio>
 
-#include "native/batch_explain.h"
-#include "native/dataset.h"
-#include "native/model_files.h"
+#include "native/batch/batch_explain.h"
+#include "native/io/dataset.h"
+#include "native/io/model_files.h"
 #include "shared/error.h"
 #include "shared/kmeans.h"
 

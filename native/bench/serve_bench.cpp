@@ -16,7 +16,7 @@
 #include <mutex>
 #include <thread>
 
-#include "native/review_store.h"
+#include "native/review/store.h"
 
 namespace fs = std::filesystem;
 using namespace verdict::review;

@@ -7,10 +7,10 @@
 #include <cstdio>
 #include <functional>
 
-#include "native/batch_explain.h"
-#include "native/dataset.h"
-#include "native/model_files.h"
-#include "native/xgb.h"
+#include "native/batch/batch_explain.h"
+#include "native/io/dataset.h"
+#include "native/io/model_files.h"
+#include "native/train/xgb.h"
 #include "shared/kmeans.h"
 #include "shared/predict.h"
 #include "shared/shap_baseline.h"

@@ -1,4 +1,4 @@
-#include "codegen.h"
+#include "native/codegen/codegen.h"
 
 #include <algorithm>
 #include <cstdio>

@@ -1,4 +1,4 @@
-#include "abalone.h"
+#include "native/datasets/abalone.h"
 
 #include "native/datasets/uci_file.h"
 #include "shared/error.h"

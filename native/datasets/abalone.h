@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "native/csv.h"
+#include "native/io/csv.h"
 
 namespace verdict {
 

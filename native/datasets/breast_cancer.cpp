@@ -1,4 +1,4 @@
-#include "breast_cancer.h"
+#include "native/datasets/breast_cancer.h"
 
 #include "native/datasets/uci_file.h"
 #include "shared/error.h"

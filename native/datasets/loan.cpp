@@ -1,4 +1,4 @@
-#include "loan.h"
+#include "native/datasets/loan.h"
 
 #include <algorithm>
 #include <cmath>

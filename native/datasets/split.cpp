@@ -1,4 +1,4 @@
-#include "split.h"
+#include "native/datasets/split.h"
 
 #include <algorithm>
 #include <cmath>

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "native/csv.h"
+#include "native/io/csv.h"
 
 namespace verdict {
 

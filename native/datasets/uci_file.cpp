@@ -1,8 +1,8 @@
-#include "uci_file.h"
+#include "native/datasets/uci_file.h"
 
 #include <fstream>
 
-#include "native/csv.h"
+#include "native/io/csv.h"
 #include "shared/error.h"
 #include "shared/schema.h"
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "native/csv.h"
+#include "native/io/csv.h"
 #include "native/report/charts.h"
 #include "shared/schema.h"
 

@@ -7,8 +7,8 @@
 #include <map>
 #include <set>
 
-#include "native/fetch.h"
-#include "native/model_files.h"
+#include "native/io/fetch.h"
+#include "native/io/model_files.h"
 #include "native/report/report.h"
 #include "shared/error.h"
 
@@ -259,12 +259,8 @@ std::string now_utc() {
   return buf;
 }
 
-}  // namespace
-
-ReportInputs load_report_inputs(const ReportOptions& o) {
-  ReportInputs in;
-  in.options = o;
-  in.generated = o.generated.empty() ? now_utc() : o.generated;
+// analysis.json of the --analysis folder, checked; returns its path.
+fs::path read_analysis(ReportInputs& in, const ReportOptions& o) {
   if (o.analysis.empty()) throw Error("--analysis is required");
   const fs::path dir = o.analysis;
   if (!fs::exists(dir)) throw Error("--analysis folder '" + o.analysis + "' does not exist");
@@ -279,8 +275,12 @@ ReportInputs load_report_inputs(const ReportOptions& o) {
   if (!in.analysis.is_object()) throw Error("'" + analysis_path.string() + "' is not a JSON object");
   add_file(in, "analysis", analysis_path);
   if (o.max_dots == 0) throw Error("--max-dots must be at least 1");
+  return analysis_path;
+}
 
-  // Which SHAP method to draw.
+// Which SHAP method to draw, and its local values.
+void read_explanations(ReportInputs& in, const ReportOptions& o, const fs::path& analysis_path) {
+  const fs::path dir = o.analysis;
   if (in.analysis.contains("explanations")) {
     if (!in.analysis["explanations"].is_object()) throw Error("'" + analysis_path.string() + "': explanations is not an object");
     for (const auto& [key, value] : in.analysis["explanations"].items()) {
@@ -323,7 +323,10 @@ ReportInputs load_report_inputs(const ReportOptions& o) {
   check_kernel(in, shap_dir);
   if (fs::exists(dir / "review_batch.json")) read_batch(in, dir / "review_batch.json");
 
-  // The model: its schema and training metrics.
+}
+
+// The model: its schema and training metrics.
+void read_model(ReportInputs& in, const ReportOptions& o) {
   if (!o.model.empty()) {
     const fs::path model = o.model;
     if (!fs::exists(model)) throw Error("--model '" + o.model + "' does not exist");
@@ -351,7 +354,10 @@ ReportInputs load_report_inputs(const ReportOptions& o) {
     throw Error("--schema is used only with --model");
   }
 
-  // The label column and its positive value.
+}
+
+// The label column and its positive value; returns the bias facets.
+std::vector<std::string> resolve_label(ReportInputs& in, const ReportOptions& o) {
   std::string bias_label, bias_value;
   std::vector<std::string> facets;
   bias_columns(in.analysis, &bias_label, &bias_value, &facets);
@@ -366,93 +372,116 @@ ReportInputs load_report_inputs(const ReportOptions& o) {
   }
   if (in.positive.empty() && !in.label.empty()) in.positive = in.positive_label;
 
+  return facets;
+}
+
+// Count plots: the named columns, or the bias facets and then every categorical column with
+// few values, up to max_count_plots.
+void add_count_plots(ReportInputs& in, const Table& t, const ReportOptions& o, const std::vector<std::string>& facets) {
+  std::vector<std::size_t> chosen;
+  if (!o.count_columns.empty()) {
+    for (const std::string& name : o.count_columns) {
+      const int c = t.column(name);
+      if (c < 0) throw Error("--count-columns: '" + name + "' is not a column of '" + o.data + "' (columns: " + join(t.header, ", ") + ")");
+      if (std::find(chosen.begin(), chosen.end(), static_cast<std::size_t>(c)) == chosen.end()) chosen.push_back(static_cast<std::size_t>(c));
+    }
+  } else {
+    std::vector<std::string> order = facets;
+    for (const std::string& h : t.header) order.push_back(h);
+    for (const std::string& name : order) {
+      const int c = t.column(name);
+      if (c < 0 || name == in.target || chosen.size() >= o.max_count_plots) continue;
+      const std::size_t cu = static_cast<std::size_t>(c);
+      if (std::find(chosen.begin(), chosen.end(), cu) != chosen.end()) continue;
+      if (is_categorical(in, t, cu) && distinct_values(t, cu, o.max_categories) <= o.max_categories) chosen.push_back(cu);
+    }
+  }
+  for (std::size_t c : chosen) in.count_plots.push_back(count_column(in, t, c));
+}
+
+// Colour the beeswarm from the data when the review batch could not.
+void colour_from_data(ReportInputs& in, const Table& t, const ReportOptions& o) {
+  if (in.local.rows == 0 || !in.local.values.empty()) return;
+  if (t.rows.size() < in.local.rows) {
+    in.notes.push_back("'" + o.data + "' has fewer rows than the local SHAP file: the summary plot is not coloured");
+    return;
+  }
+  Schema schema;
+  if (in.schema) {
+    schema = *in.schema;
+  } else {
+    std::vector<std::vector<std::string>> columns(t.header.size());
+    for (std::size_t c = 0; c < t.header.size(); ++c) columns[c] = t.column_cells(c);
+    schema = infer_schema(t.header, columns, in.target, Task::Regression, "");
+  }
+  const std::size_t m = in.local.features.size();
+  std::vector<double> values(in.local.rows * m, std::nan(""));
+  bool ok = true;
+  for (std::size_t f = 0; f < m && ok; ++f) {
+    const int c = t.column(in.local.features[f]);
+    const int sf = schema.feature_index(in.local.features[f]);
+    if (c < 0) {
+      ok = false;
+      break;
+    }
+    for (std::size_t r = 0; r < in.local.rows; ++r) {
+      const std::string& cell = t.rows[r][static_cast<std::size_t>(c)];
+      double v = std::nan("");
+      if (sf >= 0) v = encode_cell_or_nan(schema, static_cast<std::size_t>(sf), cell);
+      else if (!parse_number(cell, v)) v = std::nan("");
+      values[r * m + f] = v;
+    }
+  }
+  if (ok) {
+    in.local.values = std::move(values);
+    in.colour_source = "'" + o.data + "' encoded through the " + std::string(in.schema ? "model's schema" : "column types found in it") +
+                       " (categories by their code, in sorted order)" +
+                       (t.rows.size() > in.local.rows ? "; its first " + std::to_string(in.local.rows) + " rows" : "");
+  } else {
+    in.notes.push_back("'" + o.data + "' lacks a feature of the local SHAP file: the summary plot is not coloured");
+  }
+}
+
+// The data set: read, its label and positive value checked against it, count plots, colours.
+void read_data(ReportInputs& in, const ReportOptions& o, const std::vector<std::string>& facets) {
   if (o.data.empty()) {
     if (!o.count_columns.empty()) throw Error("--count-columns needs --data");
     in.notes.push_back("no --data: the data set overview is left out");
-  } else {
-    in.data = read_csv(o.data);
-    const Table& t = *in.data;
-    if (t.rows.empty()) throw Error("'" + o.data + "' has no rows");
-    add_file(in, "data", o.data);
-    if (!in.target.empty() && t.column(in.target) < 0) {
-      if (!o.target.empty()) throw Error("--target '" + o.target + "' is not a column of '" + o.data + "'");
-      in.notes.push_back("label column '" + in.target + "' is not in '" + o.data + "': no class balance");
-      in.target.clear();
+    return;
+  }
+  in.data = read_csv(o.data);
+  const Table& t = *in.data;
+  if (t.rows.empty()) throw Error("'" + o.data + "' has no rows");
+  add_file(in, "data", o.data);
+  if (!in.target.empty() && t.column(in.target) < 0) {
+    if (!o.target.empty()) throw Error("--target '" + o.target + "' is not a column of '" + o.data + "'");
+    in.notes.push_back("label column '" + in.target + "' is not in '" + o.data + "': no class balance");
+    in.target.clear();
+    in.positive.clear();
+  }
+  if (!in.target.empty() && !in.positive.empty()) {
+    const std::size_t tc = static_cast<std::size_t>(t.column(in.target));
+    const bool occurs = std::any_of(t.rows.begin(), t.rows.end(), [&](const auto& row) { return row[tc] == in.positive; });
+    if (!occurs) {
+      if (!o.positive.empty()) throw Error("--positive '" + o.positive + "' never occurs in column '" + in.target + "' of '" + o.data + "'");
+      in.notes.push_back("positive label '" + in.positive + "' never occurs in '" + in.target + "': counts among it are left out");
       in.positive.clear();
     }
-    if (!in.target.empty() && !in.positive.empty()) {
-      const std::size_t tc = static_cast<std::size_t>(t.column(in.target));
-      const bool occurs = std::any_of(t.rows.begin(), t.rows.end(), [&](const auto& row) { return row[tc] == in.positive; });
-      if (!occurs) {
-        if (!o.positive.empty()) throw Error("--positive '" + o.positive + "' never occurs in column '" + in.target + "' of '" + o.data + "'");
-        in.notes.push_back("positive label '" + in.positive + "' never occurs in '" + in.target + "': counts among it are left out");
-        in.positive.clear();
-      }
-    }
-    // Count plots: the named columns, or the bias facets and then every categorical column with
-    // few values, up to max_count_plots.
-    std::vector<std::size_t> chosen;
-    if (!o.count_columns.empty()) {
-      for (const std::string& name : o.count_columns) {
-        const int c = t.column(name);
-        if (c < 0) throw Error("--count-columns: '" + name + "' is not a column of '" + o.data + "' (columns: " + join(t.header, ", ") + ")");
-        if (std::find(chosen.begin(), chosen.end(), static_cast<std::size_t>(c)) == chosen.end()) chosen.push_back(static_cast<std::size_t>(c));
-      }
-    } else {
-      std::vector<std::string> order = facets;
-      for (const std::string& h : t.header) order.push_back(h);
-      for (const std::string& name : order) {
-        const int c = t.column(name);
-        if (c < 0 || name == in.target || chosen.size() >= o.max_count_plots) continue;
-        const std::size_t cu = static_cast<std::size_t>(c);
-        if (std::find(chosen.begin(), chosen.end(), cu) != chosen.end()) continue;
-        if (is_categorical(in, t, cu) && distinct_values(t, cu, o.max_categories) <= o.max_categories) chosen.push_back(cu);
-      }
-    }
-    for (std::size_t c : chosen) in.count_plots.push_back(count_column(in, t, c));
-
-    // Colour the beeswarm from the data when the review batch could not.
-    if (in.local.rows > 0 && in.local.values.empty()) {
-      if (t.rows.size() < in.local.rows) {
-        in.notes.push_back("'" + o.data + "' has fewer rows than the local SHAP file: the summary plot is not coloured");
-      } else {
-        Schema schema;
-        if (in.schema) {
-          schema = *in.schema;
-        } else {
-          std::vector<std::vector<std::string>> columns(t.header.size());
-          for (std::size_t c = 0; c < t.header.size(); ++c) columns[c] = t.column_cells(c);
-          schema = infer_schema(t.header, columns, in.target, Task::Regression, "");
-        }
-        const std::size_t m = in.local.features.size();
-        std::vector<double> values(in.local.rows * m, std::nan(""));
-        bool ok = true;
-        for (std::size_t f = 0; f < m && ok; ++f) {
-          const int c = t.column(in.local.features[f]);
-          const int sf = schema.feature_index(in.local.features[f]);
-          if (c < 0) {
-            ok = false;
-            break;
-          }
-          for (std::size_t r = 0; r < in.local.rows; ++r) {
-            const std::string& cell = t.rows[r][static_cast<std::size_t>(c)];
-            double v = std::nan("");
-            if (sf >= 0) v = encode_cell_or_nan(schema, static_cast<std::size_t>(sf), cell);
-            else if (!parse_number(cell, v)) v = std::nan("");
-            values[r * m + f] = v;
-          }
-        }
-        if (ok) {
-          in.local.values = std::move(values);
-          in.colour_source = "'" + o.data + "' encoded through the " + std::string(in.schema ? "model's schema" : "column types found in it") +
-                             " (categories by their code, in sorted order)" +
-                             (t.rows.size() > in.local.rows ? "; its first " + std::to_string(in.local.rows) + " rows" : "");
-        } else {
-          in.notes.push_back("'" + o.data + "' lacks a feature of the local SHAP file: the summary plot is not coloured");
-        }
-      }
-    }
   }
+  add_count_plots(in, t, o, facets);
+  colour_from_data(in, t, o);
+}
+
+}  // namespace
+
+ReportInputs load_report_inputs(const ReportOptions& o) {
+  ReportInputs in;
+  in.options = o;
+  in.generated = o.generated.empty() ? now_utc() : o.generated;
+  const fs::path analysis_path = read_analysis(in, o);
+  read_explanations(in, o, analysis_path);
+  read_model(in, o);
+  read_data(in, o, resolve_label(in, o));
   return in;
 }
 

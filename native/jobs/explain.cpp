@@ -1,0 +1,466 @@
+// The explain job (native/jobs/explain.h): read a chunk, encode it with the schema, score and
+// explain it with each SHAP method, stream the rows into the staged outputs; then the global
+// SHAP, the model's performance and (for a shard) what explain-merge needs.
+#include "native/jobs/explain.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <tuple>
+
+#include "native/batch/batch_explain.h"
+#include "native/batch/performance.h"
+#include "native/batch/progress.h"
+#include "native/batch/shap_totals.h"
+#include "native/batch/threads.h"
+#include "native/io/dataset.h"
+#include "native/io/json_stream.h"
+#include "native/io/model_files.h"
+#include "native/io/staged_output.h"
+#include "shared/error.h"
+#include "shared/kmeans.h"
+#include "shared/metrics.h"
+#include "shared/predict.h"
+#include "shared/shap_summary.h"
+
+namespace fs = std::filesystem;
+
+namespace verdict {
+
+namespace {
+
+// The reference rows of baseline and Kernel SHAP, with a weight per row.
+struct Reference {
+  std::vector<float> rows;  // n × features
+  std::vector<double> weights;
+  std::size_t count = 0;
+};
+
+// One SHAP method of the run: what to compute and what the outputs say of it.
+struct Method {
+  std::string name;  // "tree" | "tree-classic" | "baseline" | "kernel"
+  ShapSettings settings;
+  double expected_value = 0;
+  const Reference* reference = nullptr;  // baseline and kernel
+  std::string units = "margin";
+  nlohmann::json settings_json = nlohmann::json::object();  // kernel: num_samples, seed, ...
+};
+
+std::string num(double v) {
+  if (std::isnan(v)) return "";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.10g", v);
+  return buf;
+}
+
+std::vector<float> mean_row(const Schema& schema, const Dataset& data);
+
+// --baseline: 'mean', 'kmeans:K' (a K-prototypes summary of --baseline-data or of the data
+// explained, weighted by cluster size), or a CSV of one or more rows (equal weights).
+Reference baseline_rows(const ExplainPlan& o, const Schema& schema, const Dataset& data) {
+  Reference ref;
+  if (o.baseline.rfind("kmeans:", 0) == 0) {
+    const std::string k_text = o.baseline.substr(7);
+    double k = 0;
+    if (!parse_number(k_text, k) || k < 1 || k != std::floor(k) || k > 1e6) {
+      throw Error("--baseline '" + o.baseline + "': K must be a whole number of at least 1");
+    }
+    Dataset source;
+    const Dataset* from = &data;
+    if (!o.baseline_data.empty()) {
+      source = encode_table(read_csv(o.baseline_data), schema, false);
+      from = &source;
+    }
+    std::vector<bool> categorical;
+    for (const Column& c : schema.features) categorical.push_back(c.kind == ColumnKind::Categorical);
+    KMeansOptions km;
+    km.k = static_cast<std::size_t>(k);
+    km.seed = o.seed;
+    const ClusterSummary summary = kmeans_summary(from->x.data(), from->rows, from->cols, categorical, km);
+    ref.rows = summary.centres;
+    for (std::size_t c : summary.counts) ref.weights.push_back(static_cast<double>(c));
+    ref.count = summary.size();
+    return ref;
+  }
+  if (!o.baseline_data.empty()) throw Error("--baseline-data is used only with --baseline kmeans:K");
+  if (!o.baseline.empty() && o.baseline != "mean") {
+    Table t = read_csv(o.baseline);
+    if (t.rows.empty()) throw Error("baseline '" + o.baseline + "' holds no rows");
+    const Dataset b = encode_table(t, schema, false);
+    ref.rows = b.x;
+    ref.weights.assign(b.rows, 1.0);
+    ref.count = b.rows;
+    return ref;
+  }
+  ref.rows = mean_row(schema, data);
+  ref.weights = {1.0};
+  ref.count = 1;
+  return ref;
+}
+
+// The training mean of each feature; a bare model's schema has none: then the mean of `data`.
+std::vector<float> mean_row(const Schema& schema, const Dataset& data) {
+  std::vector<float> ref(schema.features.size(), 0.0f);
+  for (std::size_t f = 0; f < ref.size(); ++f) {
+    double mean = schema.features[f].mean;
+    if (std::isnan(mean)) {  // a bare model: the mean of the data explained
+      double sum = 0;
+      std::size_t n = 0;
+      for (std::size_t r = 0; r < data.rows; ++r) {
+        const float v = data.x[r * data.cols + f];
+        if (!std::isnan(v)) sum += v, ++n;
+      }
+      mean = n ? sum / static_cast<double>(n) : 0.0;
+    }
+    ref[f] = static_cast<float>(mean);
+  }
+  return ref;
+}
+
+// One reference row stays a flat list (as before); several become a list of rows + weights.
+void add_reference(nlohmann::json& method, const Reference& ref, std::size_t m) {
+  if (ref.count == 1) {
+    method["baseline"] = ref.rows;
+    return;
+  }
+  nlohmann::json rows = nlohmann::json::array();
+  for (std::size_t b = 0; b < ref.count; ++b) {
+    rows.push_back(std::vector<float>(ref.rows.begin() + static_cast<long>(b * m), ref.rows.begin() + static_cast<long>((b + 1) * m)));
+  }
+  method["baseline"] = rows;
+  method["baseline_weights"] = ref.weights;
+}
+
+std::vector<double> row_of(const std::vector<double>& v, std::size_t r, std::size_t m) {
+  return std::vector<double>(v.begin() + static_cast<long>(r * m), v.begin() + static_cast<long>((r + 1) * m));
+}
+
+constexpr std::size_t kChunkRows = 4 * kBlockRows;  // read, encoded and explained at a time
+
+// --shard I/N.
+std::pair<std::size_t, std::size_t> parse_shard(const std::string& text) {
+  const auto slash = text.find('/');
+  double i = -1, n = -1;
+  if (slash == std::string::npos || !parse_number(text.substr(0, slash), i) || !parse_number(text.substr(slash + 1), n) ||
+      i != std::floor(i) || n != std::floor(n) || n < 1 || i < 0 || i >= n || n > 1e6) {
+    throw Error("--shard '" + text + "' is not I/N with 0 <= I < N (e.g. 0/4)");
+  }
+  return {static_cast<std::size_t>(i), static_cast<std::size_t>(n)};
+}
+
+// The rows of shard I of N: whole blocks of kBlockRows rows, split as evenly as blocks allow.
+std::pair<std::size_t, std::size_t> shard_rows(std::size_t n, std::size_t index, std::size_t count) {
+  const std::size_t blocks = (n + kBlockRows - 1) / kBlockRows;
+  return {std::min(n, blocks * index / count * kBlockRows), std::min(n, blocks * (index + 1) / count * kBlockRows)};
+}
+
+// The first `rows` rows of the input, encoded (for the K-means baseline and a bare model's mean).
+Dataset load_rows(const std::string& path, const Schema& schema, std::size_t rows) {
+  CsvReader reader(path);
+  Table t;
+  reader.read(t, rows);
+  return encode_table(t, schema, false);
+}
+
+
+// Rows [begin, end) of the input: the whole of it (up to --limit) or one shard.
+struct RowRange {
+  std::size_t begin = 0, end = 0, input_rows = 0;
+  std::size_t shard_index = 0, shard_count = 1;
+  std::size_t size() const { return end - begin; }
+};
+
+RowRange rows_to_explain(const ExplainPlan& o, Aggregation agg) {
+  RowRange range;
+  if (!o.shard.empty()) {
+    std::tie(range.shard_index, range.shard_count) = parse_shard(o.shard);
+    if (agg == Aggregation::Median) {
+      throw Error("--agg median needs every SHAP value at once and cannot be sharded; use mean_abs or mean_sq");
+    }
+  }
+  // The whole input's row count: for the shard's range and the progress bar.
+  range.input_rows = count_csv_rows(o.data);
+  if (range.input_rows == 0) throw Error("'" + o.data + "' has a header but no rows");
+  if (o.limit > 0) range.input_rows = std::min(range.input_rows, o.limit);
+  std::tie(range.begin, range.end) = shard_rows(range.input_rows, range.shard_index, range.shard_count);
+  return range;
+}
+
+void check_methods(const std::vector<std::string>& methods) {
+  for (const std::string& method : methods) {
+    if (method != "tree" && method != "tree-classic" && method != "baseline" && method != "kernel") {
+      throw Error("--shap method '" + method + "' is not one of tree, tree-classic, baseline, kernel");
+    }
+  }
+  if (methods.empty()) throw Error("--shap names no method");
+}
+
+// Baseline and Kernel SHAP's reference rows come from the whole input (not the shard), so
+// every shard uses the same ones.
+Reference reference_rows(const ExplainPlan& o, const Schema& schema, std::size_t input_rows) {
+  const bool needs_reference = std::any_of(o.methods.begin(), o.methods.end(),
+                                           [](const std::string& me) { return me == "baseline" || me == "kernel"; });
+  if (!needs_reference) return {};
+  const bool from_data = (o.baseline.rfind("kmeans:", 0) == 0 && o.baseline_data.empty()) ||
+                         ((o.baseline.empty() || o.baseline == "mean") &&
+                          std::any_of(schema.features.begin(), schema.features.end(), [](const Column& c) { return std::isnan(c.mean); }));
+  return baseline_rows(o, schema, from_data ? load_rows(o.data, schema, input_rows) : Dataset{});
+}
+
+Method make_method(const std::string& name, const ExplainPlan& o, const Forest& forest, const Reference& reference) {
+  Method me;
+  me.name = name;
+  ShapSettings& st = me.settings;
+  if (name == "tree" || name == "tree-classic") {
+    st.kind = name == "tree" ? ShapKind::Tree : ShapKind::TreeClassic;
+  } else {
+    me.reference = &reference;
+    st.kind = name == "baseline" ? ShapKind::Baseline : ShapKind::Kernel;
+    st.reference = reference.rows;
+    st.reference_weights = reference.weights;
+  }
+  if (name == "kernel") {
+    st.units = o.logit_of_mean ? KernelUnits::LogitOfMean
+               : o.use_logit   ? KernelUnits::Margin
+                               : KernelUnits::Prediction;
+    st.kernel.num_samples = o.num_samples;
+    st.kernel.seed = o.seed;
+    me.units = st.units == KernelUnits::Prediction && forest.link == Link::Logistic ? "probability"
+                                                                                   : kernel_units_name(st.units);
+    me.settings_json = {{"num_samples", o.num_samples ? nlohmann::json(o.num_samples) : nlohmann::json("auto")},
+                        {"seed", o.seed},
+                        {"use_logit", st.units != KernelUnits::Prediction},
+                        {"link", st.units == KernelUnits::LogitOfMean ? "logit" : "identity"}};
+  }
+  me.expected_value = explain_batch(forest, nullptr, 0, st, 1).expected_value;
+  return me;
+}
+
+// The review batch's members other than its records.
+nlohmann::json review_batch_header(const ExplainPlan& o, const Schema& schema, const std::vector<Method>& methods) {
+  nlohmann::json batch;
+  batch["format"] = "verdict-review-batch";
+  batch["version"] = 1;
+  batch["source"] = fs::path(o.data).filename().string();
+  batch["task"] = schema.task == Task::Binary ? "binary" : "regression";
+  batch["threshold"] = o.threshold;
+  std::vector<std::string> names;
+  for (const Column& c : schema.features) names.push_back(c.name);
+  batch["features"] = names;
+  for (const Method& me : methods) {
+    batch["methods"][me.name] = {{"expected_value", me.expected_value}, {"units", me.units}};
+    if (me.reference) add_reference(batch["methods"][me.name], *me.reference, names.size());
+  }
+  return batch;
+}
+
+// The streamed outputs: one SHAP CSV per method, the predictions, the review batch. Every one
+// is a stream into a staged file: nothing appears unless all of it is written.
+class ExplainWriter {
+ public:
+  ExplainWriter(StagedOutputs& out, const ExplainPlan& o, const Schema& schema, const std::vector<Method>& methods,
+                const nlohmann::json& batch)
+      : dir_(o.out), m_(schema.features.size()) {
+    std::vector<std::string> header;
+    for (const Column& c : schema.features) header.push_back(c.name);
+    for (std::size_t k = 0; k < methods.size(); ++k) {
+      const std::string file = k == 0 ? "out.csv" : "out_" + methods[k].name + ".csv";
+      shap_files_.emplace_back(out.stage(dir_ / "explanations_shap" / file), std::ios::binary);
+      write_csv_row(shap_files_.back(), header);
+    }
+    pred_.open(out.stage(dir_ / "predictions" / (fs::path(o.data).filename().string() + ".out")), std::ios::binary);
+    batch_file_.open(out.stage(dir_ / "review_batch.json"), std::ios::binary);
+    records_.emplace(batch_file_, batch, "records");
+  }
+
+  void shap_rows(std::size_t method, const std::vector<double>& phi, std::size_t rows) {
+    std::vector<std::string> cells(m_);
+    for (std::size_t i = 0; i < rows; ++i) {
+      for (std::size_t f = 0; f < m_; ++f) cells[f] = num(phi[i * m_ + f]);
+      write_csv_row(shap_files_[method], cells);
+    }
+  }
+  void prediction(double score) { pred_ << num(score) << "\n"; }
+  void record(const nlohmann::json& rec) { records_->add(rec); }
+  void finish_records() { records_->finish(); }
+
+  // Closes every stream; throws when one of them failed.
+  void close() {
+    for (auto& f : shap_files_) f.close();
+    pred_.close();
+    batch_file_.close();
+    bool bad = !pred_ || !batch_file_;
+    for (const auto& f : shap_files_) bad = bad || !f;
+    if (bad) throw Error("cannot write the outputs in '" + dir_.string() + "' (disk full?)");
+  }
+
+ private:
+  fs::path dir_;
+  std::size_t m_;
+  std::vector<std::ofstream> shap_files_;
+  std::ofstream pred_, batch_file_;
+  std::optional<JsonObjectStream> records_;
+};
+
+// What the rows add up to over the run: global SHAP per method, scores and labels for the
+// model's performance (16 bytes a row), categories never seen in training.
+struct RunTotals {
+  std::vector<ShapTotals> shap;
+  std::vector<double> scores;
+  std::vector<float> labels;
+  EncodeStats unseen;
+};
+
+// The label a binary model predicts below the threshold.
+std::string negative_label(const Schema& schema) {
+  if (schema.labels.empty()) return "";
+  return schema.labels.front() == schema.positive_label ? schema.labels.back() : schema.labels.front();
+}
+
+// One chunk's review-batch record for row i (row `row` of the input).
+nlohmann::json batch_record(const ExplainPlan& o, const Schema& schema, const Table& chunk, const Dataset& data,
+                            std::size_t row, std::size_t i, const std::vector<Method>& methods,
+                            const std::vector<BatchExplanation>& explained, double score) {
+  const std::size_t m = schema.features.size();
+  const int target_col = schema.target.empty() ? -1 : chunk.column(schema.target);
+  nlohmann::json rec;
+  rec["row"] = row;
+  rec["line"] = chunk.line[i];
+  nlohmann::json values = nlohmann::json::array();
+  for (std::size_t f = 0; f < m; ++f) values.push_back(chunk.rows[i][data.source_column[f]]);
+  rec["values"] = values;
+  rec["encoded"] = std::vector<float>(data.x.begin() + static_cast<long>(i * m), data.x.begin() + static_cast<long>((i + 1) * m));
+  rec["margin"] = explained.front().margin[i];
+  rec["prediction"] = score;
+  if (schema.task == Task::Binary) rec["predicted_label"] = score >= o.threshold ? schema.positive_label : negative_label(schema);
+  if (target_col >= 0) rec["label"] = chunk.rows[i][static_cast<std::size_t>(target_col)];
+  for (std::size_t k = 0; k < methods.size(); ++k) rec["shap"][methods[k].name] = row_of(explained[k].phi, i, m);
+  return rec;
+}
+
+// Reads, encodes, explains and writes the rows of `range`, a chunk at a time.
+void explain_rows(const ExplainPlan& o, const Forest& forest, const Schema& schema, CsvReader& reader,
+                  const RowRange& range, unsigned threads, const std::vector<Method>& methods, ExplainWriter& writer,
+                  RunTotals& totals) {
+  const std::size_t m = schema.features.size();
+  reader.skip(range.begin);
+  std::vector<Progress> bars;
+  for (const Method& me : methods) bars.emplace_back("shap:" + me.name, range.size());
+  Table chunk;
+  std::vector<BatchExplanation> explained(methods.size());
+  for (std::size_t first = range.begin; first < range.end;) {
+    const std::size_t rows = reader.read(chunk, std::min(kChunkRows, range.end - first));
+    if (rows == 0) throw Error("'" + o.data + "' ended early (it changed while being read?)");
+    const Dataset data = encode_table(chunk, schema, false);
+    for (std::size_t f = 0; f < m; ++f) totals.unseen.unseen_category[f] += data.stats.unseen_category[f];
+    for (std::size_t k = 0; k < methods.size(); ++k) {
+      ShapSettings st = methods[k].settings;
+      st.first_row = first;
+      const std::size_t done_before = first - range.begin;
+      explained[k] = explain_batch(forest, data.x.data(), rows, st, threads,
+                                   [&](std::size_t done) { bars[k].update(done_before + done); });
+      totals.shap[k].add(explained[k].phi.data(), rows);
+      writer.shap_rows(k, explained[k].phi, rows);
+    }
+    for (std::size_t i = 0; i < rows; ++i) {
+      const double score = apply_link(forest.link, explained.front().margin[i]);
+      writer.prediction(score);
+      if (!data.label.empty()) totals.scores.push_back(score), totals.labels.push_back(data.label[i]);
+      writer.record(batch_record(o, schema, chunk, data, first + i, i, methods, explained, score));
+    }
+    first += rows;
+  }
+  for (Progress& bar : bars) bar.finish();
+  Dataset stats_only;
+  stats_only.stats = totals.unseen;
+  std::cerr << unseen_warning(stats_only, schema);
+}
+
+nlohmann::json analysis_json(const ExplainPlan& o, const Schema& schema, Aggregation agg,
+                             const std::vector<Method>& methods, const RunTotals& totals) {
+  const std::size_t m = schema.features.size();
+  nlohmann::json analysis;
+  analysis["version"] = "1.0";
+  for (std::size_t k = 0; k < methods.size(); ++k) {
+    const Method& me = methods[k];
+    const std::vector<double> global = totals.shap[k].global();
+    nlohmann::json g = nlohmann::json::object();
+    for (std::size_t f = 0; f < m; ++f) g[schema.features[f].name] = global[f];
+    nlohmann::json label0 = {{"expected_value", me.expected_value}, {"global_shap_values", g}};
+    nlohmann::json method = {{"label0", label0}, {"agg_method", aggregation_name(agg)}, {"units", me.units}};
+    if (me.reference) add_reference(method, *me.reference, m);
+    method.update(me.settings_json);
+    analysis["explanations"][me.name + "_shap"] = method;
+  }
+  if (!totals.labels.empty()) {
+    analysis["model_performance"] = model_performance(schema.task, totals.scores, totals.labels, o.threshold);
+  }
+  return analysis;
+}
+
+// What `verdict explain-merge` needs to rebuild the single-run analysis.json exactly.
+nlohmann::json shard_json(const ExplainPlan& o, const Schema& schema, Aggregation agg, const RowRange& range,
+                          const nlohmann::json& batch, const std::vector<Method>& methods, const RunTotals& totals) {
+  nlohmann::json shard = {{"format", "verdict-explain-shard"}, {"version", 1}, {"shard", range.shard_index},
+                          {"shards", range.shard_count}, {"first_row", range.begin}, {"rows", range.size()},
+                          {"input_rows", range.input_rows}, {"agg_method", aggregation_name(agg)},
+                          {"threshold", o.threshold}, {"task", schema.task == Task::Binary ? "binary" : "regression"},
+                          {"features", batch["features"]}, {"review_batch", batch}, {"scores", totals.scores},
+                          {"labels", totals.labels}};
+  for (std::size_t k = 0; k < methods.size(); ++k) shard["block_sums"][methods[k].name] = totals.shap[k].blocks();
+  return shard;
+}
+
+void print_summary(std::ostream& log, const ExplainPlan& o, const RowRange& range, std::size_t methods,
+                   unsigned threads, const nlohmann::json& analysis) {
+  const fs::path dir = o.out;
+  log << "explained " << range.size() << " records"
+      << (range.shard_count > 1 ? " (rows " + std::to_string(range.begin) + "-" + std::to_string(range.end) + " of " +
+                                      std::to_string(range.input_rows) + ", shard " + o.shard + ")"
+                                : std::string())
+      << " with " << methods << " SHAP method(s) on " << threads << " thread(s)\n"
+      << "local SHAP   -> " << (dir / "explanations_shap/out.csv").string() << "\n"
+      << "analysis     -> " << (dir / "analysis.json").string() << "\n"
+      << "predictions  -> " << (dir / "predictions").string() << "/\n"
+      << "review batch -> " << (dir / "review_batch.json").string() << "\n";
+  if (analysis.contains("model_performance")) {
+    log << "model performance: " << analysis["model_performance"].dump() << "\n";
+  }
+}
+
+}  // namespace
+
+void explain_file(const ExplainPlan& o, std::ostream& log) {
+  const ModelFiles model = load_model_files(o.model, o.schema);
+  CsvReader reader(o.data);
+  const Schema schema = schema_for_data(model, reader.header(), o.target, o.data);
+  const Aggregation agg = parse_aggregation(o.agg);
+  check_methods(o.methods);
+  const RowRange range = rows_to_explain(o, agg);
+  const unsigned threads = resolve_threads(o.threads);
+  const Reference reference = reference_rows(o, schema, range.input_rows);
+  std::vector<Method> methods;  // settings and expected values; rows are streamed
+  for (const std::string& name : o.methods) methods.push_back(make_method(name, o, model.forest, reference));
+
+  StagedOutputs out;
+  const nlohmann::json batch = review_batch_header(o, schema, methods);
+  ExplainWriter writer(out, o, schema, methods, batch);
+  RunTotals totals;
+  totals.shap.assign(methods.size(), ShapTotals(schema.features.size(), agg));
+  totals.unseen.unseen_category.assign(schema.features.size(), 0);
+  explain_rows(o, model.forest, schema, reader, range, threads, methods, writer, totals);
+  writer.finish_records();
+
+  const fs::path dir = o.out;
+  const nlohmann::json analysis = analysis_json(o, schema, agg, methods, totals);
+  out.write(dir / "analysis.json", analysis.dump(2) + "\n");
+  if (range.shard_count > 1) out.write(dir / "shard.json", shard_json(o, schema, agg, range, batch, methods, totals).dump() + "\n");
+  writer.close();
+  out.commit();
+  print_summary(log, o, range, methods.size(), threads, analysis);
+}
+
+}  // namespace verdict

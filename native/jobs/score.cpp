@@ -1,0 +1,70 @@
+// verdict score: batch prediction without explanations, streamed a chunk at a time, with the
+// loaded forest or a compiled model (`verdict compile`).
+#include "native/jobs/score.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include "native/codegen/compiled_model.h"
+#include "native/io/dataset.h"
+#include "native/io/fetch.h"
+#include "native/io/model_files.h"
+#include "native/batch/threads.h"
+#include "shared/error.h"
+#include "shared/predict.h"
+#include "native/io/staged_output.h"
+
+namespace fs = std::filesystem;
+
+namespace verdict {
+
+void score_file(const ScorePlan& o, std::ostream& log) {
+  const ModelFiles model = load_model_files(o.model, "");
+  const Forest& forest = model.forest;
+  std::unique_ptr<CompiledModel> compiled;
+  if (!o.compiled.empty()) compiled = std::make_unique<CompiledModel>(o.compiled, forest.num_features, sha256_file(model.model_path));
+  CsvReader reader(o.data);
+  const Schema schema = schema_for_data(model, reader.header(), o.target, o.data);
+  const unsigned threads = resolve_threads(o.threads);
+  StagedOutputs out;
+  std::ofstream file(out.stage(o.out), std::ios::binary);
+  Table chunk;
+  std::vector<double> margin;
+  std::size_t total = 0;
+  char buf[48];
+  while (reader.read(chunk, 65536) > 0) {
+    const Dataset data = encode_table(chunk, schema, false);
+    margin.resize(data.rows);
+    const std::size_t m = data.cols, per = (data.rows + threads - 1) / threads;
+    auto work = [&](std::size_t begin, std::size_t end) {
+      if (begin >= end) return;
+      if (compiled) {
+        compiled->predict_margin(data.x.data() + begin * m, end - begin, margin.data() + begin);
+      } else {
+        for (std::size_t r = begin; r < end; ++r) margin[r] = predict_margin(forest, data.x.data() + r * m);
+      }
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t * per, std::min(data.rows, (t + 1) * per));
+    work(0, std::min(data.rows, per));
+    for (auto& t : pool) t.join();
+    for (double v : margin) {
+      std::snprintf(buf, sizeof buf, "%.*g\n", o.digits, o.margin ? v : apply_link(forest.link, v));
+      file << buf;
+    }
+    total += data.rows;
+  }
+  if (total == 0) throw Error("'" + o.data + "' has a header but no rows");
+  file.close();
+  if (!file) throw Error("cannot write '" + o.out + "'");
+  out.commit();
+  log << "scored " << total << " records with the " << (compiled ? "compiled model " + compiled->path() : std::string("loaded forest"))
+      << " on " << threads << " thread(s) -> " << o.out << "\n";
+}
+
+}  // namespace verdict

@@ -1,0 +1,209 @@
+#include "native/review/server.h"
+
+#include <httplib.h>
+
+#include <sys/socket.h>
+
+#include <atomic>
+
+namespace verdict::review {
+
+namespace {
+
+void send_json(httplib::Response& res, int status, const nlohmann::json& body) {
+  res.status = status;
+  res.set_content(body.dump(), "application/json");
+}
+
+void send_error(httplib::Response& res, int status, const std::string& message) {
+  send_json(res, status, {{"error", message}});
+}
+
+nlohmann::json parse_body(const httplib::Request& req) {
+  try {
+    return nlohmann::json::parse(req.body);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw ReviewError(400, std::string("malformed JSON at byte ") + std::to_string(e.byte));
+  }
+}
+
+std::string bearer(const httplib::Request& req) {
+  const std::string h = req.get_header_value("Authorization");
+  const std::string prefix = "Bearer ";
+  return h.compare(0, prefix.size(), prefix) == 0 ? h.substr(prefix.size()) : "";
+}
+
+using ApiHandler = std::function<void(const httplib::Request&, httplib::Response&, const Reviewer&)>;
+
+// Every API handler: authentication, then the store; errors become JSON with a status.
+httplib::Server::Handler api(Store& store, bool admin_only, ApiHandler h) {
+  return [&store, admin_only, h](const httplib::Request& req, httplib::Response& res) {
+    try {
+      const auto who = store.authenticate(bearer(req));
+      if (!who) return send_error(res, 401, "a valid reviewer token is required (Authorization: Bearer ...)");
+      if (admin_only && !who->admin) return send_error(res, 403, "this needs an admin token");
+      h(req, res, *who);
+    } catch (const ReviewError& e) {
+      send_error(res, e.status, e.what());
+    } catch (const std::exception& e) {
+      send_error(res, 500, e.what());
+    }
+  };
+}
+
+// Health and identity.
+void add_status_routes(httplib::Server& s, Store& store) {
+  s.Get("/api/health", [](const httplib::Request&, httplib::Response& res) {
+    send_json(res, 200, {{"status", "ok"}, {"service", "verdict"}});
+  });
+  s.Get("/api/me", api(store, false, [](const httplib::Request&, httplib::Response& res, const Reviewer& r) {
+    send_json(res, 200, {{"id", r.id}, {"name", r.name}, {"admin", r.admin}});
+  }));
+
+}
+
+// Flow definitions (admin).
+void add_flow_routes(httplib::Server& s, Store& store) {
+  s.Post("/api/flows", api(store, true, [&store](const httplib::Request& req, httplib::Response& res, const Reviewer& r) {
+    const Flow f = Flow::from_json(parse_body(req));
+    store.create_flow(f, r.name);
+    send_json(res, 201, store.flow(f.name).to_json());
+  }));
+  s.Get("/api/flows", api(store, true, [&store](const httplib::Request&, httplib::Response& res, const Reviewer&) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const Flow& f : store.flows()) out.push_back(f.to_json());
+    send_json(res, 200, {{"flows", out}});
+  }));
+
+}
+
+// Human loops and the audit trail (admin).
+void add_loop_routes(httplib::Server& s, Store& store) {
+  s.Post("/api/loops", api(store, true, [&store](const httplib::Request& req, httplib::Response& res, const Reviewer& r) {
+    const nlohmann::json body = parse_body(req);
+    if (!body.is_object() || !body.contains("flow") || !body["flow"].is_string() || !body.contains("input_content")) {
+      throw ReviewError(400, "start a loop with {\"flow\": NAME, \"input_content\": {...}, \"name\": optional}");
+    }
+    const std::string name = store.start_loop(body["flow"], body["input_content"],
+                                               body.value("name", ""), r.name);
+    send_json(res, 201, store.describe(name));
+  }));
+  s.Get("/api/loops", api(store, true, [&store](const httplib::Request& req, httplib::Response& res, const Reviewer&) {
+    LoopFilter f;
+    f.flow = req.get_param_value("flow");
+    f.status = req.get_param_value("status");
+    f.next_token = req.get_param_value("next_token");
+    try {
+      if (req.has_param("limit")) f.limit = std::stoi(req.get_param_value("limit"));
+      if (req.has_param("created_after_ms")) f.created_after_ms = std::stoll(req.get_param_value("created_after_ms"));
+      if (req.has_param("created_before_ms")) f.created_before_ms = std::stoll(req.get_param_value("created_before_ms"));
+    } catch (...) {
+      throw ReviewError(400, "limit, created_after_ms and created_before_ms are whole numbers");
+    }
+    send_json(res, 200, store.list(f));
+  }));
+  s.Get(R"(/api/loops/([A-Za-z0-9_-]+))", api(store, true, [&store](const httplib::Request& req, httplib::Response& res, const Reviewer&) {
+    send_json(res, 200, store.describe(req.matches[1]));
+  }));
+  s.Get(R"(/api/loops/([A-Za-z0-9_-]+)/output)", api(store, true, [&store](const httplib::Request& req, httplib::Response& res, const Reviewer&) {
+    send_json(res, 200, store.output(req.matches[1]));
+  }));
+  s.Post(R"(/api/loops/([A-Za-z0-9_-]+)/stop)", api(store, true, [&store](const httplib::Request& req, httplib::Response& res, const Reviewer& r) {
+    store.stop(req.matches[1], r.name);
+    send_json(res, 200, store.describe(req.matches[1]));
+  }));
+  s.Delete(R"(/api/loops/([A-Za-z0-9_-]+))", api(store, true, [&store](const httplib::Request& req, httplib::Response& res, const Reviewer& r) {
+    store.remove(req.matches[1], r.name);
+    send_json(res, 200, {{"deleted", std::string(req.matches[1])}});
+  }));
+  s.Get("/api/audit", api(store, true, [&store](const httplib::Request& req, httplib::Response& res, const Reviewer&) {
+    std::int64_t after = 0;
+    if (req.has_param("after")) after = std::atoll(req.get_param_value("after").c_str());
+    send_json(res, 200, {{"events", store.audit(after, 1000)}});
+  }));
+
+}
+
+// A reviewer's tasks and answers.
+void add_task_routes(httplib::Server& s, Store& store) {
+  s.Post("/api/tasks/next", api(store, false, [&store](const httplib::Request&, httplib::Response& res, const Reviewer& r) {
+    const auto task = store.next_task(r);
+    if (!task) return send_json(res, 200, {{"task", nullptr}, {"message", "no task is waiting for you"}});
+    send_json(res, 200, {{"task", *task}});
+  }));
+  s.Get(R"(/api/tasks/([A-Za-z0-9_-]+))", api(store, false, [&store](const httplib::Request& req, httplib::Response& res, const Reviewer& r) {
+    send_json(res, 200, {{"task", store.task(r, req.matches[1])}});
+  }));
+  s.Post(R"(/api/tasks/([A-Za-z0-9_-]+)/answer)", api(store, false, [&store](const httplib::Request& req, httplib::Response& res, const Reviewer& r) {
+    const nlohmann::json body = parse_body(req);
+    if (!body.is_object() || !body.contains("answer_id") || !body["answer_id"].is_string() ||
+        !body.contains("answer_content")) {
+      throw ReviewError(400, "answer with {\"answer_id\": \"...\", \"answer_content\": {...}}");
+    }
+    std::optional<double> spent;
+    if (body.contains("time_spent_seconds") && body["time_spent_seconds"].is_number()) spent = body["time_spent_seconds"].get<double>();
+    // "next": true asks for the next task in the same call (and the same transaction).
+    const bool then_next = body.contains("next") && body["next"].is_boolean() && body["next"].get<bool>();
+    const SubmitResult result = store.submit(r, req.matches[1], body["answer_id"], body["answer_content"], spent, then_next);
+    nlohmann::json reply = {{"stored", true}, {"duplicate", result.duplicate}, {"loop_status", result.loop_status}};
+    if (then_next) reply["next_task"] = result.next_task ? *result.next_task : nlohmann::json(nullptr);
+    send_json(res, result.duplicate ? 200 : 201, reply);
+  }));
+}
+
+}  // namespace
+
+ReviewServer::ReviewServer(Store& store, ServerOptions options)
+    : store_(store), options_(std::move(options)), http_(std::make_unique<httplib::Server>()) {
+  routes();
+}
+
+ReviewServer::~ReviewServer() = default;
+
+void ReviewServer::routes() {
+  httplib::Server& s = *http_;
+  s.set_payload_max_length(options_.max_body);
+  s.set_tcp_nodelay(true);  // small JSON replies: Nagle + delayed ACK would add ~40 ms each
+  // httplib closes a keep-alive connection after 5 requests by default: a reviewer's client
+  // would reconnect every few calls. An idle connection still frees its thread after 5 s.
+  s.set_keep_alive_max_count(1000);
+  s.set_keep_alive_timeout(5);
+  // Debian's compiled httplib listens with a backlog of 5: a burst of reviewers connecting at
+  // once overflows it (a dropped handshake costs a second, or a failed first request). Keep
+  // the listening socket, and widen its backlog once it is bound (see bind()).
+  s.set_socket_options([this](socket_t sock) {
+    httplib::default_socket_options(sock);
+    listen_socket_ = sock;
+  });
+  const int threads = options_.threads;
+  s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+  if (!options_.dist.empty() && !s.set_mount_point("/", options_.dist)) {
+    throw Error("cannot serve '" + options_.dist + "': not a folder");
+  }
+  s.set_file_request_handler([](const httplib::Request&, httplib::Response& res) {
+    res.set_header("Cache-Control", "no-cache");
+  });
+
+  add_status_routes(s, store_);
+  add_flow_routes(s, store_);
+  add_loop_routes(s, store_);
+  add_task_routes(s, store_);
+}
+
+int ReviewServer::bind() {
+  if (options_.port == 0) {
+    const int port = http_->bind_to_any_port(options_.host);
+    if (port < 0) throw Error("cannot listen on " + options_.host);
+    options_.port = port;
+  } else if (!http_->bind_to_port(options_.host, options_.port)) {
+    throw Error("cannot listen on " + options_.host + ":" + std::to_string(options_.port) + " (in use?)");
+  }
+  if (listen_socket_ >= 0) ::listen(listen_socket_, SOMAXCONN);  // Linux: a new backlog
+  return options_.port;
+}
+
+void ReviewServer::listen() { http_->listen_after_bind(); }
+
+void ReviewServer::stop() { http_->stop(); }
+
+}  // namespace verdict::review

@@ -1,0 +1,41 @@
+// The review service's HTTP face: a JSON REST API over review::Store, and the review page
+// (dist/) as static files. Listens on loopback unless told otherwise.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "native/review/store.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace verdict::review {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;           // 0 = any free port
+  std::string dist;          // static folder served at /, may be empty
+  std::size_t max_body = 1 << 20;
+  int threads = 16;
+};
+
+class ReviewServer {
+ public:
+  ReviewServer(Store& store, ServerOptions options);
+  ~ReviewServer();
+  // Binds the socket; returns the port (useful with port 0). Throws on failure.
+  int bind();
+  // Serves until stop() (blocking).
+  void listen();
+  void stop();
+
+ private:
+  void routes();
+  Store& store_;
+  ServerOptions options_;
+  std::unique_ptr<httplib::Server> http_;
+  int listen_socket_ = -1;
+};
+
+}  // namespace verdict::review

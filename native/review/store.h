@@ -1,0 +1,169 @@
+// The review workflow's state: flows, human loops, reviewers, leases, answers and the audit
+// log, in one SQLite file (WAL; an answer is acknowledged only after its commit is on disk).
+// The HTTP server and the CLI both work through this class.
+#pragma once
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "shared/error.h"
+#include "shared/review_rules.h"
+#include "native/review/sqlite.h"
+
+namespace verdict::review {
+
+// An error with the HTTP status it maps to (400, 401, 403, 404, 409).
+struct ReviewError : Error {
+  ReviewError(int status, const std::string& message) : Error(message), status(status) {}
+  int status;
+};
+
+struct Flow {
+  std::string name, title, description, instructions;
+  ActivationConditions conditions;
+  int records_per_task = 3;
+  int reviewers_per_record = 1;      // distinct reviewers, 1..3
+  std::int64_t task_time_limit = 3600;  // seconds a lease lasts
+  std::int64_t lifetime = 14 * 86400;   // seconds a loop stays available
+  std::string output_dir;
+  std::int64_t created_ms = 0;
+
+  nlohmann::json to_json() const;
+  static Flow from_json(const nlohmann::json& j);  // validates; throws ReviewError 400
+};
+
+struct Reviewer {
+  std::string id, name;
+  bool admin = false;
+};
+
+struct LoopFilter {
+  std::string flow, status;
+  std::optional<std::int64_t> created_after_ms, created_before_ms;
+  int limit = 50;
+  std::string next_token;
+};
+
+struct SubmitResult {
+  bool duplicate = false;       // the same answer id was already stored (a retry)
+  std::string loop_status;
+  std::optional<nlohmann::json> next_task;  // with then_next: the next task, if one is waiting
+};
+
+// Milliseconds since the epoch; tests pass a clock they control.
+using Clock = std::function<std::int64_t()>;
+std::int64_t system_clock_ms();
+std::string iso_time(std::int64_t ms);  // 2026-11-22T23:40:01.123Z
+
+class Store {
+ public:
+  explicit Store(const std::string& path, Clock clock = system_clock_ms);
+  ~Store();  // writes the output files still queued
+
+  // Reviewers. add_reviewer returns the secret token (only its sha256 is stored).
+  std::string add_reviewer(const std::string& name, bool admin);
+  std::optional<Reviewer> authenticate(const std::string& token);
+
+  void create_flow(Flow flow, const std::string& actor);
+  Flow flow(const std::string& name);
+  std::vector<Flow> flows();
+
+  // Opens one loop with the given input content; returns its name.
+  std::string start_loop(const std::string& flow, const nlohmann::json& input_content,
+                         const std::string& name, const std::string& actor);
+  // Applies the flow's activation conditions to a batch written by `verdict explain` and
+  // opens one loop per group of records_per_task records. Returns the loop names.
+  std::vector<std::string> start_from_batch(const std::string& flow, const nlohmann::json& batch,
+                                            const std::string& positive_label, const std::string& actor);
+  nlohmann::json describe(const std::string& loop);
+  nlohmann::json list(const LoopFilter& filter);
+  void stop(const std::string& loop, const std::string& actor);
+  void remove(const std::string& loop, const std::string& actor);
+
+  // A lease on the next task for this reviewer (their current one if they hold one), or
+  // nullopt when nothing is waiting. Returns the task as the reviewer sees it.
+  std::optional<nlohmann::json> next_task(const Reviewer& reviewer);
+  // The task, only while it is leased to this reviewer.
+  nlohmann::json task(const Reviewer& reviewer, const std::string& loop);
+  // Stores an answer (a retry with the same answer id is harmless). then_next: also leases the
+  // reviewer's next task in the same transaction (SubmitResult::next_task).
+  SubmitResult submit(const Reviewer& reviewer, const std::string& loop, const std::string& answer_id,
+                      const nlohmann::json& answer_content, std::optional<double> time_spent,
+                      bool then_next = false);
+
+  // The stored A2I-shaped output of a completed loop.
+  nlohmann::json output(const std::string& loop);
+  std::vector<nlohmann::json> audit(std::int64_t after_seq, int limit);
+  // Completed loops of a flow (or all), with their outputs.
+  std::vector<nlohmann::json> completed_outputs(const std::string& flow);
+  // Rewrites output files that a crash left unwritten (called at start-up).
+  int recover_outputs();
+  // Waits until every queued output file is written (answers are durable in the database
+  // when acknowledged; their A2I output files follow from a background writer).
+  void flush_outputs();
+
+ private:
+  // Runs `fn` inside a write transaction. Concurrent callers are batched into one
+  // transaction (group commit: one fsync for all of them); each runs in its own SAVEPOINT,
+  // so one failing request does not undo the others. Rethrows fn's exception.
+  void write(const std::function<void(std::int64_t now)>& fn);
+  // Fails loops past their lifetime when any are due (a write only when needed).
+  void expire_if_due();
+
+  // Inside a write: the answer (true when it completes its loop) and the next lease.
+  bool record_answer(std::int64_t now, const Reviewer& reviewer, const std::string& loop,
+                     const std::string& answer_id, const std::string& content,
+                     std::optional<double> time_spent, SubmitResult& result);
+  std::optional<nlohmann::json> lease_next(std::int64_t now, const Reviewer& reviewer);
+
+  Flow load_flow(sql::Database& db, const std::string& name);
+  void expire_loops(std::int64_t now);
+  void log(std::int64_t now, const std::string& actor, const std::string& action, const std::string& loop,
+           const nlohmann::json& detail);
+  nlohmann::json task_view(sql::Database& db, const std::string& loop, std::int64_t accepted_ms,
+                           std::int64_t expires_ms);
+  nlohmann::json build_output(sql::Database& db, const std::string& loop);
+  void write_outputs(const std::vector<std::string>& loops);  // as one durable batch
+  void output_writer();  // background thread: writes queued output files
+
+  struct Job {
+    const std::function<void(std::int64_t)>* fn;
+    std::exception_ptr error;
+    bool done = false;
+  };
+  void run_batch(const std::vector<Job*>& batch);
+
+  sql::Database db_;   // writes: used by one batch leader at a time
+  sql::Database rdb_;  // reads (WAL lets them run beside the writer)
+  std::mutex read_mutex_;
+  sql::Database odb_;  // reads of the output writer
+  std::mutex output_db_mutex_;
+  std::mutex queue_mutex_;
+  std::condition_variable queue_cv_;
+  std::deque<Job*> queue_;
+  bool writer_busy_ = false;
+  Clock clock_;
+
+  std::mutex output_mutex_;
+  std::condition_variable output_cv_;
+  std::deque<std::string> output_queue_;
+  bool output_busy_ = false;
+  int flush_waiting_ = 0;  // callers of flush_outputs(): no batch window then
+  static constexpr std::chrono::milliseconds kOutputBatchWindow{50};
+  static constexpr std::size_t kOutputBatchMax = 1024;
+  bool stopping_ = false;
+  std::thread output_thread_;
+};
+
+}  // namespace verdict::review
