@@ -56,7 +56,7 @@ void add_flow_commands(CLI::App& app) {
   flist->add_option("--db", *fl, "SQLite database")->capture_default_str();
   flist->callback([fl] {
     wrap([&] {
-      review::Store store(*fl);
+      review::Store store(*fl, review::system_clock_ms, review::OpenMode::MustExist);
       nlohmann::json out = nlohmann::json::array();
       for (const auto& f : store.flows()) out.push_back(f.to_json());
       print(out);
@@ -76,7 +76,7 @@ void add_reviewer_command(CLI::App& app) {
   add->add_flag("--admin", std::get<2>(*ro), "May manage flows and loops through the API");
   add->callback([ro] {
     wrap([&] {
-      review::Store store(std::get<0>(*ro));
+      review::Store store(std::get<0>(*ro), review::system_clock_ms, review::OpenMode::MustExist);
       const std::string token = store.add_reviewer(std::get<1>(*ro), std::get<2>(*ro));
       std::cout << token << "\n";
       std::cerr << "reviewer '" << std::get<1>(*ro) << "' created; the token above is shown only once\n";
@@ -95,6 +95,7 @@ void add_loop_commands(CLI::App& app) {
   st->add_option("--flow", so->flow, "Flow name")->required();
   st->add_option("--batch", so->batch, "Folder written by `verdict explain` (or its review_batch.json)")->required();
   st->add_option("--schema", so->schema, "Schema (for the positive label) if not beside the batch's model");
+  st->add_flag("--allow-repeat", so->allow_repeat, "Also records a loop of this flow already holds (reviewed again)");
   st->callback([so] { start_loops(*so, std::cout); });
   auto lo = std::make_shared<LoopOptions>();
   CLI::App* ls = rev->add_subcommand("list", "List loops");
@@ -104,7 +105,7 @@ void add_loop_commands(CLI::App& app) {
   ls->add_option("--limit", lo->limit, "At most this many")->capture_default_str();
   ls->callback([lo] {
     wrap([&] {
-      review::Store store(lo->db);
+      review::Store store(lo->db, review::system_clock_ms, review::OpenMode::MustExist);
       review::LoopFilter f;
       f.flow = lo->flow, f.status = lo->status, f.limit = lo->limit;
       print(store.list(f));
@@ -119,7 +120,7 @@ void add_loop_commands(CLI::App& app) {
     const std::string v = verb;
     c->callback([lo, v] {
       wrap([&] {
-        review::Store store(lo->db);
+        review::Store store(lo->db, review::system_clock_ms, review::OpenMode::MustExist);
         if (v == "stop") store.stop(lo->name, "cli");
         if (v == "delete") {
           store.remove(lo->name, "cli");

@@ -12,9 +12,24 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--db", o->db, "SQLite database file (created if absent)")->capture_default_str();
   cmd->add_option("--dist", o->server.dist, "Folder of the review page (scripts/build-web makes dist/)");
   cmd->add_option("--host", o->server.host, "Address to listen on")->capture_default_str();
-  cmd->add_option("--port", o->server.port, "Port (0 = any free port)")->capture_default_str();
+  cmd->add_option("--port", o->server.port, "Port (0 = any free port)")->capture_default_str()->check(CLI::Range(0, 65535));
   cmd->add_option("--max-body", o->server.max_body, "Largest request body in bytes (larger: 413)")->capture_default_str();
-  cmd->add_option("--threads", o->server.threads, "Worker threads")->capture_default_str();
+  cmd->add_option("--max-json-depth", o->server.max_json_depth, "Deepest nesting of objects and arrays in a JSON body (deeper: 400)")
+      ->capture_default_str()->check(CLI::Range(1, 1000));
+  auto* guard = &o->server.guard;
+  cmd->add_option("--threads", guard->base_threads, "Worker threads kept ready (more start while all are busy, up to --max-connections)")
+      ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{4096}));
+  cmd->add_option("--max-connections", guard->max_connections, "Open connections at once, in total (more: 503)")
+      ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
+  cmd->add_option("--max-per-client", guard->max_per_client, "Open connections at once from one address (more: 503); behind "
+                  "--trust-proxy, requests in flight per X-Forwarded-For client (more: 429)")
+      ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
+  cmd->add_option_function<double>("--header-timeout", [guard](double s) { guard->header_deadline = std::chrono::milliseconds(static_cast<long>(s * 1000)); },
+                                   "Seconds a request's headers may take from its first byte (default 10)")->check(CLI::Range(0.1, 3600.0));
+  cmd->add_option_function<double>("--body-timeout", [guard](double s) { guard->body_deadline = std::chrono::milliseconds(static_cast<long>(s * 1000)); },
+                                   "Seconds a request's body may take after its headers (default 30)")->check(CLI::Range(0.1, 3600.0));
+  cmd->add_option("--trust-proxy", guard->trusted_proxy, "Address of a reverse proxy in front (e.g. 127.0.0.1 for nginx on this "
+                  "machine): its connections are not capped per address; its X-Forwarded-For client is");
   cmd->callback([o] { serve_reviews(*o, std::cout); });
 }
 

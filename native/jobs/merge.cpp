@@ -60,7 +60,7 @@ std::string join(const std::vector<std::string>& v, const char* sep) {
 void merge_verdicts(const MergePlan& o, std::ostream& log) {
   std::vector<nlohmann::json> outputs;
   try {
-    review::Store store(o.db);
+    review::Store store(o.db, review::system_clock_ms, review::OpenMode::MustExist);
     outputs = store.completed_outputs(o.flow);
   } catch (const review::ReviewError& e) {
     throw Error(e.what());

@@ -62,12 +62,15 @@ void start_loops(const StartLoopsPlan& o, std::ostream& log) {
     fs::path batch = o.batch;
     if (fs::is_directory(batch)) batch /= "review_batch.json";
     const nlohmann::json j = read_json_file(batch.string());
-    review::Store store(o.db);
-    const auto names = store.start_from_batch(o.flow, j, positive_label(o, batch.parent_path()), "cli");
-    std::size_t records = 0;
-    for (const auto& n : names) records += store.output(n)["inputContent"]["records"].size();
-    log << "started " << names.size() << " human loop(s) for flow '" << o.flow << "' with " << records << " of "
-        << j["records"].size() << " records (activation conditions applied)\n";
+    review::Store store(o.db, review::system_clock_ms, review::OpenMode::MustExist);
+    const review::BatchStart started =
+        store.start_from_batch(o.flow, j, positive_label(o, batch.parent_path()), "cli", o.allow_repeat);
+    log << "started " << started.loops.size() << " human loop(s) for flow '" << o.flow << "' with " << started.records
+        << " of " << j["records"].size() << " records (activation conditions applied)";
+    if (started.already_looped) {
+      log << "; " << started.already_looped << " already in a loop of this flow, left out (--allow-repeat reviews them again)";
+    }
+    log << "\n";
   } catch (const review::ReviewError& e) {
     throw Error(e.what());
   }

@@ -29,6 +29,7 @@ struct StartLoopsPlan {
   std::string flow;
   std::string batch;   // folder written by `verdict explain`, or its review_batch.json
   std::string schema;  // for the positive label, when not beside the batch's model
+  bool allow_repeat = false;  // records a loop of the flow already holds get another loop
 };
 
 // Opens loops for the records that meet the flow's activation conditions; says how many on `log`.

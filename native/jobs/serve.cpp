@@ -33,9 +33,11 @@ void serve_reviews(const ServePlan& o, std::ostream& log) {
   // Keep up to 64 MB per arena instead.
   mallopt(M_TRIM_THRESHOLD, 64 << 20);
   review::Store store(o.db);
-  const int recovered = store.recover_outputs();
   review::ReviewServer server(store, o.server);
   const int port = server.bind();
+  // Outputs a crash or a full disk left unwritten go to the background writer: serving starts
+  // at once, however many there are.
+  const int recovered = store.recover_outputs();
   running = &server;
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
@@ -43,7 +45,7 @@ void serve_reviews(const ServePlan& o, std::ostream& log) {
       << "  database  " << fs::absolute(o.db).string() << " (SQLite, WAL, synchronous=FULL)\n"
       << "  page      " << (o.server.dist.empty() ? "(none: API only)" : fs::absolute(o.server.dist).string()) << "\n"
       << "  outputs   each flow's output_dir (verdict flow list)\n";
-  if (recovered) log << "  recovered " << recovered << " output file(s) a previous run had not written\n";
+  if (recovered) log << "  writing " << recovered << " output file(s) a previous run had not written (in the background)\n";
   log << std::flush;
   server.listen();
   running = nullptr;

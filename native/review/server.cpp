@@ -5,6 +5,9 @@
 #include <sys/socket.h>
 
 #include <atomic>
+#include <cmath>
+
+#include "shared/json_limits.h"
 
 namespace verdict::review {
 
@@ -19,12 +22,31 @@ void send_error(httplib::Response& res, int status, const std::string& message) 
   send_json(res, status, {{"error", message}});
 }
 
-nlohmann::json parse_body(const httplib::Request& req) {
+nlohmann::json parse_body(const httplib::Request& req, int max_depth) {
   try {
-    return nlohmann::json::parse(req.body);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw ReviewError(400, std::string("malformed JSON at byte ") + std::to_string(e.byte));
+    return parse_json_limited(req.body, max_depth);
+  } catch (const Error& e) {
+    throw ReviewError(400, e.what());
   }
+}
+
+// SO_REUSEADDR (a restart need not wait for TIME_WAIT) but not httplib's SO_REUSEPORT, which
+// would let a second server share the port and split the requests between two databases.
+void exclusive_socket_options(socket_t sock) {
+  int yes = 1;
+  ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+}
+
+// Errors httplib answers itself (400 bad request line, 413, 414, 404 of a static path...) get
+// a JSON body too, unless a handler wrote one.
+void json_error_body(const httplib::Request&, httplib::Response& res) {
+  if (!res.body.empty()) return;
+  const char* what = res.status == 413   ? "request body too large"
+                     : res.status == 414 ? "request URI too long"
+                     : res.status == 404 ? "not found"
+                     : res.status == 400 ? "malformed request"
+                                         : "request failed";
+  res.set_content(nlohmann::json{{"error", what}}.dump(), "application/json");
 }
 
 std::string bearer(const httplib::Request& req) {
@@ -44,7 +66,11 @@ httplib::Server::Handler api(Store& store, bool admin_only, ApiHandler h) {
       if (admin_only && !who->admin) return send_error(res, 403, "this needs an admin token");
       h(req, res, *who);
     } catch (const ReviewError& e) {
-      send_error(res, e.status, e.what());
+      nlohmann::json body = e.detail.is_object() ? e.detail : nlohmann::json::object();
+      body["error"] = e.what();
+      send_json(res, e.status, body);
+    } catch (const nlohmann::json::exception& e) {
+      send_error(res, 400, std::string("a field has the wrong type or is missing: ") + e.what());
     } catch (const std::exception& e) {
       send_error(res, 500, e.what());
     }
@@ -63,9 +89,9 @@ void add_status_routes(httplib::Server& s, Store& store) {
 }
 
 // Flow definitions (admin).
-void add_flow_routes(httplib::Server& s, Store& store) {
-  s.Post("/api/flows", api(store, true, [&store](const httplib::Request& req, httplib::Response& res, const Reviewer& r) {
-    const Flow f = Flow::from_json(parse_body(req));
+void add_flow_routes(httplib::Server& s, Store& store, int max_depth) {
+  s.Post("/api/flows", api(store, true, [&store, max_depth](const httplib::Request& req, httplib::Response& res, const Reviewer& r) {
+    const Flow f = Flow::from_json(parse_body(req, max_depth));
     store.create_flow(f, r.name);
     send_json(res, 201, store.flow(f.name).to_json());
   }));
@@ -78,9 +104,9 @@ void add_flow_routes(httplib::Server& s, Store& store) {
 }
 
 // Human loops and the audit trail (admin).
-void add_loop_routes(httplib::Server& s, Store& store) {
-  s.Post("/api/loops", api(store, true, [&store](const httplib::Request& req, httplib::Response& res, const Reviewer& r) {
-    const nlohmann::json body = parse_body(req);
+void add_loop_routes(httplib::Server& s, Store& store, int max_depth) {
+  s.Post("/api/loops", api(store, true, [&store, max_depth](const httplib::Request& req, httplib::Response& res, const Reviewer& r) {
+    const nlohmann::json body = parse_body(req, max_depth);
     if (!body.is_object() || !body.contains("flow") || !body["flow"].is_string() || !body.contains("input_content")) {
       throw ReviewError(400, "start a loop with {\"flow\": NAME, \"input_content\": {...}, \"name\": optional}");
     }
@@ -125,7 +151,7 @@ void add_loop_routes(httplib::Server& s, Store& store) {
 }
 
 // A reviewer's tasks and answers.
-void add_task_routes(httplib::Server& s, Store& store) {
+void add_task_routes(httplib::Server& s, Store& store, int max_depth) {
   s.Post("/api/tasks/next", api(store, false, [&store](const httplib::Request&, httplib::Response& res, const Reviewer& r) {
     const auto task = store.next_task(r);
     if (!task) return send_json(res, 200, {{"task", nullptr}, {"message", "no task is waiting for you"}});
@@ -134,14 +160,20 @@ void add_task_routes(httplib::Server& s, Store& store) {
   s.Get(R"(/api/tasks/([A-Za-z0-9_-]+))", api(store, false, [&store](const httplib::Request& req, httplib::Response& res, const Reviewer& r) {
     send_json(res, 200, {{"task", store.task(r, req.matches[1])}});
   }));
-  s.Post(R"(/api/tasks/([A-Za-z0-9_-]+)/answer)", api(store, false, [&store](const httplib::Request& req, httplib::Response& res, const Reviewer& r) {
-    const nlohmann::json body = parse_body(req);
+  s.Post(R"(/api/tasks/([A-Za-z0-9_-]+)/answer)", api(store, false, [&store, max_depth](const httplib::Request& req, httplib::Response& res, const Reviewer& r) {
+    const nlohmann::json body = parse_body(req, max_depth);
     if (!body.is_object() || !body.contains("answer_id") || !body["answer_id"].is_string() ||
         !body.contains("answer_content")) {
       throw ReviewError(400, "answer with {\"answer_id\": \"...\", \"answer_content\": {...}}");
     }
     std::optional<double> spent;
-    if (body.contains("time_spent_seconds") && body["time_spent_seconds"].is_number()) spent = body["time_spent_seconds"].get<double>();
+    if (body.contains("time_spent_seconds")) {
+      const nlohmann::json& v = body["time_spent_seconds"];
+      if (!v.is_number() || v.get<double>() < 0 || v.get<double>() > 1e8) {
+        throw ReviewError(400, "time_spent_seconds must be a number of seconds from 0 to 1e8");
+      }
+      spent = v.get<double>();
+    }
     // "next": true asks for the next task in the same call (and the same transaction).
     const bool then_next = body.contains("next") && body["next"].is_boolean() && body["next"].get<bool>();
     const SubmitResult result = store.submit(r, req.matches[1], body["answer_id"], body["answer_content"], spent, then_next);
@@ -154,7 +186,7 @@ void add_task_routes(httplib::Server& s, Store& store) {
 }  // namespace
 
 ReviewServer::ReviewServer(Store& store, ServerOptions options)
-    : store_(store), options_(std::move(options)), http_(std::make_unique<httplib::Server>()) {
+    : store_(store), options_(std::move(options)), http_(std::make_unique<GuardedServer>(options_.guard)) {
   routes();
 }
 
@@ -165,18 +197,17 @@ void ReviewServer::routes() {
   s.set_payload_max_length(options_.max_body);
   s.set_tcp_nodelay(true);  // small JSON replies: Nagle + delayed ACK would add ~40 ms each
   // httplib closes a keep-alive connection after 5 requests by default: a reviewer's client
-  // would reconnect every few calls. An idle connection still frees its thread after 5 s.
+  // would reconnect every few calls. An idle connection frees its thread after the guard's
+  // idle timeout (5 s).
   s.set_keep_alive_max_count(1000);
-  s.set_keep_alive_timeout(5);
   // Debian's compiled httplib listens with a backlog of 5: a burst of reviewers connecting at
   // once overflows it (a dropped handshake costs a second, or a failed first request). Keep
   // the listening socket, and widen its backlog once it is bound (see bind()).
   s.set_socket_options([this](socket_t sock) {
-    httplib::default_socket_options(sock);
+    exclusive_socket_options(sock);
     listen_socket_ = sock;
   });
-  const int threads = options_.threads;
-  s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+  s.set_error_handler(json_error_body);
   if (!options_.dist.empty() && !s.set_mount_point("/", options_.dist)) {
     throw Error("cannot serve '" + options_.dist + "': not a folder");
   }
@@ -185,9 +216,9 @@ void ReviewServer::routes() {
   });
 
   add_status_routes(s, store_);
-  add_flow_routes(s, store_);
-  add_loop_routes(s, store_);
-  add_task_routes(s, store_);
+  add_flow_routes(s, store_, options_.max_json_depth);
+  add_loop_routes(s, store_, options_.max_json_depth);
+  add_task_routes(s, store_, options_.max_json_depth);
 }
 
 int ReviewServer::bind() {

@@ -4,11 +4,8 @@
 #include <memory>
 #include <string>
 
+#include "native/review/http_guard.h"
 #include "native/review/store.h"
-
-namespace httplib {
-class Server;
-}
 
 namespace verdict::review {
 
@@ -17,14 +14,16 @@ struct ServerOptions {
   int port = 8080;           // 0 = any free port
   std::string dist;          // static folder served at /, may be empty
   std::size_t max_body = 1 << 20;
-  int threads = 16;
+  int max_json_depth = 64;   // objects and arrays nested deeper: 400
+  GuardOptions guard;        // deadlines, connection caps, threads, trusted proxy
 };
 
 class ReviewServer {
  public:
   ReviewServer(Store& store, ServerOptions options);
   ~ReviewServer();
-  // Binds the socket; returns the port (useful with port 0). Throws on failure.
+  // Binds the socket, which no other process may share; returns the port (useful with port
+  // 0). Throws on failure (e.g. the port is in use).
   int bind();
   // Serves until stop() (blocking).
   void listen();
@@ -34,7 +33,7 @@ class ReviewServer {
   void routes();
   Store& store_;
   ServerOptions options_;
-  std::unique_ptr<httplib::Server> http_;
+  std::unique_ptr<GuardedServer> http_;
   int listen_socket_ = -1;
 };
 

@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "native/io/fetch.h"
+#include "shared/json_limits.h"
 
 namespace fs = std::filesystem;
 
@@ -40,6 +41,8 @@ CREATE TABLE IF NOT EXISTS answers(
   answer_id TEXT PRIMARY KEY, loop TEXT NOT NULL, reviewer TEXT NOT NULL, content TEXT NOT NULL,
   accepted_ms INTEGER NOT NULL, submitted_ms INTEGER NOT NULL, time_spent REAL NOT NULL,
   UNIQUE(loop, reviewer));
+CREATE TABLE IF NOT EXISTS loop_records(
+  flow TEXT NOT NULL, record_key TEXT NOT NULL, loop TEXT NOT NULL, PRIMARY KEY(flow, record_key));
 CREATE TABLE IF NOT EXISTS audit(
   seq INTEGER PRIMARY KEY AUTOINCREMENT, time_ms INTEGER NOT NULL, actor TEXT NOT NULL,
   action TEXT NOT NULL, loop TEXT, detail TEXT);
@@ -76,11 +79,20 @@ const nlohmann::json& require(const nlohmann::json& j, const char* key) {
 void write_durably(const std::vector<std::pair<fs::path, std::string>>& files) {
   if (files.empty()) return;
   std::vector<fs::path> temps;
+  struct RemoveTemps {  // on failure (disk full...), no temp file stays behind
+    std::vector<fs::path>* temps;
+    bool done = false;
+    ~RemoveTemps() {
+      std::error_code ec;
+      if (!done) for (const fs::path& t : *temps) fs::remove(t, ec);
+    }
+  } cleanup{&temps};
   for (const auto& [path, text] : files) {
     fs::create_directories(path.parent_path());
     const fs::path temp = path.string() + ".tmp-" + std::to_string(::getpid());
     const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd < 0) throw Error("cannot write '" + temp.string() + "'");
+    temps.push_back(temp);
     const char* p = text.data();
     std::size_t left = text.size();
     while (left > 0) {
@@ -91,8 +103,7 @@ void write_durably(const std::vector<std::pair<fs::path, std::string>>& files) {
       }
       p += n, left -= static_cast<std::size_t>(n);
     }
-    ::close(fd);
-    temps.push_back(temp);
+    if (::close(fd) != 0) throw Error("cannot write '" + temp.string() + "'");
   }
   auto sync = [&] {
     const int fd = ::open(files.front().first.parent_path().c_str(), O_RDONLY);
@@ -100,8 +111,21 @@ void write_durably(const std::vector<std::pair<fs::path, std::string>>& files) {
   };
   sync();
   for (std::size_t i = 0; i < files.size(); ++i) fs::rename(temps[i], files[i].first);
+  cleanup.done = true;
   sync();
 }
+
+// Temp files that a killed or failed write left beside an output (output.json.tmp-PID).
+void remove_stale_temps(const fs::path& output) {
+  std::error_code ec;
+  const std::string prefix = output.filename().string() + ".tmp-";
+  for (const auto& entry : fs::directory_iterator(output.parent_path(), ec)) {
+    if (entry.path().filename().string().rfind(prefix, 0) == 0) fs::remove(entry.path(), ec);
+  }
+}
+
+// Seconds a flow may set at most: ten years (the milliseconds stay far from overflowing).
+constexpr std::int64_t kMaxSeconds = 10LL * 365 * 86400;
 
 }  // namespace
 
@@ -151,13 +175,27 @@ Flow Flow::from_json(const nlohmann::json& j) {
   if (!valid_name(f.name)) throw ReviewError(400, "flow name must be 1-63 letters, digits, '-' or '_'");
   if (f.records_per_task < 1 || f.records_per_task > 100) throw ReviewError(400, "records_per_task must be 1..100");
   if (f.reviewers_per_record < 1 || f.reviewers_per_record > 3) throw ReviewError(400, "reviewers_per_record must be 1..3");
-  if (f.task_time_limit < 1) throw ReviewError(400, "task_time_limit_seconds must be positive");
-  if (f.lifetime < 1) throw ReviewError(400, "lifetime_seconds must be positive");
+  if (f.task_time_limit < 1 || f.task_time_limit > kMaxSeconds) {
+    throw ReviewError(400, "task_time_limit_seconds must be from 1 to " + std::to_string(kMaxSeconds));
+  }
+  if (f.lifetime < 1 || f.lifetime > kMaxSeconds) {
+    throw ReviewError(400, "lifetime_seconds must be from 1 to " + std::to_string(kMaxSeconds));
+  }
   return f;
 }
 
-Store::Store(const std::string& path, Clock clock)
-    : db_(path), rdb_(path), odb_(path), clock_(std::move(clock)) {
+namespace {
+// The database file, checked to exist unless the caller may create it.
+const std::string& existing(const std::string& path, OpenMode mode) {
+  if (mode == OpenMode::MustExist && !fs::exists(path)) {
+    throw ReviewError(404, "no review database '" + path + "' (verdict flow create or verdict serve makes one)");
+  }
+  return path;
+}
+}  // namespace
+
+Store::Store(const std::string& path, Clock clock, OpenMode mode)
+    : path_(path), db_(existing(path, mode)), rdb_(path), odb_(path), clock_(std::move(clock)) {
   db_.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
   db_.exec(kSchema);
   rdb_.exec("PRAGMA foreign_keys=ON;");
@@ -175,6 +213,7 @@ Store::~Store() {
 }
 
 void Store::output_writer() {
+  std::chrono::milliseconds backoff{250};
   std::unique_lock<std::mutex> lock(output_mutex_);
   for (;;) {
     output_cv_.wait(lock, [this] { return stopping_ || !output_queue_.empty(); });
@@ -183,27 +222,43 @@ void Store::output_writer() {
     // answers are committed already; this only delays their output files.
     output_cv_.wait_for(lock, kOutputBatchWindow,
                         [this] { return stopping_ || flush_waiting_ || output_queue_.size() >= kOutputBatchMax; });
-    std::vector<std::string> loops(output_queue_.begin(), output_queue_.end());  // the whole queue: one batch
-    output_queue_.clear();
+    const std::size_t n = std::min(output_queue_.size(), kOutputBatchMax);
+    std::vector<std::string> loops(output_queue_.begin(), output_queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    output_queue_.erase(output_queue_.begin(), output_queue_.begin() + static_cast<std::ptrdiff_t>(n));
     output_busy_ = true;
     lock.unlock();
+    bool written = true;
     try {
       write_outputs(loops);
     } catch (const std::exception&) {
-      // The answers are in the database; recover_outputs() writes the files at the next start.
+      written = false;  // disk full, a folder gone: the answers are safe in the database
     }
     lock.lock();
     output_busy_ = false;
+    if (written) {
+      backoff = std::chrono::milliseconds{250};
+    } else {
+      // Try again while running (the next start recovers them otherwise), first in line.
+      output_queue_.insert(output_queue_.begin(), loops.begin(), loops.end());
+      ++output_failures_;
+      output_cv_.notify_all();
+      if (stopping_) return;
+      output_cv_.wait_for(lock, backoff, [this] { return stopping_; });
+      backoff = std::min(backoff * 2, std::chrono::milliseconds{30000});
+      if (stopping_) return;
+    }
     output_cv_.notify_all();
   }
 }
 
-void Store::flush_outputs() {
+bool Store::flush_outputs() {
   std::unique_lock<std::mutex> lock(output_mutex_);
   ++flush_waiting_;
+  const std::uint64_t failures = output_failures_;
   output_cv_.notify_all();
-  output_cv_.wait(lock, [this] { return output_queue_.empty() && !output_busy_; });
+  output_cv_.wait(lock, [&] { return (output_queue_.empty() && !output_busy_) || output_failures_ != failures; });
   --flush_waiting_;
+  return output_queue_.empty() && !output_busy_;
 }
 
 void Store::write(const std::function<void(std::int64_t)>& fn) {
@@ -295,6 +350,10 @@ std::optional<Reviewer> Store::authenticate(const std::string& token) {
 }
 
 void Store::create_flow(Flow flow, const std::string& actor) {
+  // Never relative to whatever folder the server runs in: beside the database.
+  const fs::path beside = fs::absolute(path_).parent_path();
+  if (flow.output_dir.empty()) flow.output_dir = (beside / "review-output").string();
+  if (fs::path(flow.output_dir).is_relative()) flow.output_dir = (beside / flow.output_dir).lexically_normal().string();
   write([&](std::int64_t now) {
     flow.created_ms = now;
     auto exists = db_.prepare("SELECT 1 FROM flows WHERE name=?");
@@ -332,32 +391,52 @@ std::vector<Flow> Store::flows() {
   return out;
 }
 
+namespace {
+void check_depth(const nlohmann::json& j, const char* what) {
+  if (json_depth(j) > kMaxJsonDepth) {
+    throw ReviewError(400, std::string(what) + " is nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+  }
+}
+}  // namespace
+
 std::string Store::start_loop(const std::string& flow_name, const nlohmann::json& input_content,
                               const std::string& name, const std::string& actor) {
   if (!input_content.is_object()) throw ReviewError(400, "input content must be a JSON object");
+  check_depth(input_content, "input content");
   const std::string loop = name.empty() ? flow_name + "-" + random_hex(6) : name;
   if (!valid_name(loop)) throw ReviewError(400, "loop name must be 1-63 letters, digits, '-' or '_'");
-  write([&](std::int64_t now) {
-    const Flow f = load_flow(db_, flow_name);
-    auto exists = db_.prepare("SELECT 1 FROM loops WHERE name=?");
-    if (exists.bind(1, loop).step()) throw ReviewError(409, "loop '" + loop + "' exists");
-    db_.prepare("INSERT INTO loops(name, flow, status, created_ms, expires_ms, updated_ms, input_content, required)"
-                " VALUES(?,?,'InProgress',?,?,?,?,?)")
-        .bind(1, loop).bind(2, flow_name).bind(3, now).bind(4, now + f.lifetime * 1000).bind(5, now)
-        .bind(6, input_content.dump()).bind(7, std::int64_t{f.reviewers_per_record}).run();
-    log(now, actor, "loop.start", loop, {{"flow", flow_name}});
-  });
+  write([&](std::int64_t now) { insert_loop(now, load_flow(db_, flow_name), loop, input_content, actor); });
   return loop;
 }
 
-std::vector<std::string> Store::start_from_batch(const std::string& flow_name, const nlohmann::json& batch,
-                                                 const std::string& positive_label, const std::string& actor) {
-  const Flow f = flow(flow_name);
+void Store::insert_loop(std::int64_t now, const Flow& f, const std::string& loop, const nlohmann::json& input_content,
+                        const std::string& actor) {
+  auto exists = db_.prepare("SELECT 1 FROM loops WHERE name=?");
+  if (exists.bind(1, loop).step()) throw ReviewError(409, "loop '" + loop + "' exists");
+  db_.prepare("INSERT INTO loops(name, flow, status, created_ms, expires_ms, updated_ms, input_content, required)"
+              " VALUES(?,?,'InProgress',?,?,?,?,?)")
+      .bind(1, loop).bind(2, f.name).bind(3, now).bind(4, now + f.lifetime * 1000).bind(5, now)
+      .bind(6, input_content.dump()).bind(7, std::int64_t{f.reviewers_per_record}).run();
+  log(now, actor, "loop.start", loop, {{"flow", f.name}});
+}
+
+namespace {
+
+// A record of a batch as a loop shows it, and the key that says it is the same record: the
+// batch's source, the row and the values.
+struct BatchRecord {
+  nlohmann::json view;
+  std::string key;
+};
+
+std::vector<BatchRecord> activated_records(const Flow& f, const nlohmann::json& batch, const std::string& positive_label) {
   if (!batch.is_object() || batch.value("format", "") != "verdict-review-batch") {
     throw ReviewError(400, "not a review batch written by `verdict explain`");
   }
+  check_depth(batch, "the review batch");
   const nlohmann::json& features = batch.at("features");
-  std::vector<nlohmann::json> selected;
+  const std::string source = batch.value("source", "");
+  std::vector<BatchRecord> selected;
   for (const nlohmann::json& r : batch.at("records")) {
     const double p = r.at("prediction").get<double>();
     const bool positive = r.value("predicted_label", "") == positive_label;
@@ -368,23 +447,52 @@ std::vector<std::string> Store::start_from_batch(const std::string& flow_name, c
                           {"prediction", p}, {"margin", r.at("margin")}, {"shap", r.at("shap")}};
     if (r.contains("predicted_label")) rec["predicted_label"] = r["predicted_label"];
     if (r.contains("label")) rec["label"] = r["label"];
-    selected.push_back(rec);
+    const std::string key = sha256_text(source + '\x1f' + r.at("row").dump() + '\x1f' + r.at("values").dump());
+    selected.push_back({std::move(rec), key});
   }
-  std::vector<std::string> names;
-  const std::string stamp = std::to_string(clock_() / 1000);
-  for (std::size_t i = 0; i < selected.size(); i += static_cast<std::size_t>(f.records_per_task)) {
-    nlohmann::json records = nlohmann::json::array();
-    for (std::size_t k = i; k < selected.size() && k < i + static_cast<std::size_t>(f.records_per_task); ++k) {
-      records.push_back(selected[k]);
+  return selected;
+}
+
+}  // namespace
+
+BatchStart Store::start_from_batch(const std::string& flow_name, const nlohmann::json& batch,
+                                   const std::string& positive_label, const std::string& actor, bool allow_repeat) {
+  const Flow f = flow(flow_name);
+  const std::vector<BatchRecord> selected = activated_records(f, batch, positive_label);
+  const std::string stamp = std::to_string(clock_() / 1000) + "-" + random_hex(2);
+  BatchStart started;
+  // One transaction: every loop of the batch starts, or none does.
+  write([&](std::int64_t now) {
+    started = BatchStart{};
+    std::vector<const BatchRecord*> fresh;
+    for (const BatchRecord& r : selected) {
+      auto seen = db_.prepare("SELECT 1 FROM loop_records WHERE flow=? AND record_key=?");
+      if (!allow_repeat && seen.bind(1, f.name).bind(2, r.key).step()) {
+        ++started.already_looped;
+        continue;
+      }
+      fresh.push_back(&r);
     }
-    nlohmann::json input = {{"source", batch.value("source", "")}, {"task", batch.value("task", "binary")},
-                            {"threshold", batch.value("threshold", 0.5)}, {"features", features},
-                            {"methods", batch.value("methods", nlohmann::json::object())}, {"records", records}};
-    char suffix[24];
-    std::snprintf(suffix, sizeof suffix, "%05zu", i / static_cast<std::size_t>(f.records_per_task) + 1);
-    names.push_back(start_loop(flow_name, input, flow_name + "-" + stamp + "-" + suffix, actor));
-  }
-  return names;
+    const std::size_t per = static_cast<std::size_t>(f.records_per_task);
+    for (std::size_t i = 0; i < fresh.size(); i += per) {
+      nlohmann::json records = nlohmann::json::array();
+      char suffix[24];
+      std::snprintf(suffix, sizeof suffix, "%05zu", i / per + 1);
+      const std::string loop = f.name + "-" + stamp + "-" + suffix;
+      for (std::size_t k = i; k < fresh.size() && k < i + per; ++k) {
+        records.push_back(fresh[k]->view);
+        db_.prepare("INSERT OR REPLACE INTO loop_records(flow, record_key, loop) VALUES(?,?,?)")
+            .bind(1, f.name).bind(2, fresh[k]->key).bind(3, loop).run();
+      }
+      started.records += records.size();
+      nlohmann::json input = {{"source", batch.value("source", "")}, {"task", batch.value("task", "binary")},
+                              {"threshold", batch.value("threshold", 0.5)}, {"features", batch.at("features")},
+                              {"methods", batch.value("methods", nlohmann::json::object())}, {"records", records}};
+      insert_loop(now, f, loop, input, actor);
+      started.loops.push_back(loop);
+    }
+  });
+  return started;
 }
 
 void Store::expire_loops(std::int64_t now) {
@@ -479,6 +587,10 @@ void Store::remove(const std::string& loop, const std::string& actor) {
     if (status == "InProgress" || status == "Stopping") {
       throw ReviewError(409, "loop '" + loop + "' is " + status + "; stop it before deleting it");
     }
+    auto where = db_.prepare("SELECT output_location FROM loops WHERE name=? AND status='Completed'");
+    if (where.bind(1, loop).step() && !fs::exists(where.text(0))) {
+      throw ReviewError(409, "loop '" + loop + "' is Completed but its output is not written yet; try again in a moment");
+    }
     db_.prepare("DELETE FROM leases WHERE loop=?").bind(1, loop).run();
     db_.prepare("DELETE FROM answers WHERE loop=?").bind(1, loop).run();
     db_.prepare("DELETE FROM loops WHERE name=?").bind(1, loop).run();
@@ -539,6 +651,7 @@ SubmitResult Store::submit(const Reviewer& reviewer, const std::string& loop, co
                            bool then_next) {
   if (answer_id.empty() || answer_id.size() > 128) throw ReviewError(400, "answer_id must be 1-128 characters");
   if (!answer_content.is_object()) throw ReviewError(400, "answer_content must be a JSON object");
+  check_depth(answer_content, "answer_content");
   SubmitResult result;
   bool completed = false;
   const std::string content = answer_content.dump();
@@ -563,10 +676,14 @@ SubmitResult Store::submit(const Reviewer& reviewer, const std::string& loop, co
 bool Store::record_answer(std::int64_t now, const Reviewer& reviewer, const std::string& loop,
                           const std::string& answer_id, const std::string& content,
                           std::optional<double> time_spent, SubmitResult& result) {
-  auto dup = db_.prepare("SELECT loop, reviewer FROM answers WHERE answer_id=?");
+  auto dup = db_.prepare("SELECT loop, reviewer, content FROM answers WHERE answer_id=?");
   if (dup.bind(1, answer_id).step()) {
     if (dup.text(0) != loop || dup.text(1) != reviewer.id) {
       throw ReviewError(409, "answer id '" + answer_id + "' belongs to another task");
+    }
+    if (dup.text(2) != content) {  // a retry repeats the answer; anything else is not a retry
+      throw ReviewError(409, "answer id '" + answer_id + "' was stored with other content; it is kept as it was",
+                        {{"stored", nlohmann::json::parse(dup.text(2))}});
     }
     auto st = db_.prepare("SELECT status FROM loops WHERE name=?");
     st.bind(1, loop).step();
@@ -637,7 +754,8 @@ void Store::write_outputs(const std::vector<std::string>& loops) {
     auto s = odb_.prepare("SELECT output_location FROM loops WHERE name=? AND status='Completed'");
     if (!s.bind(1, loop).step()) continue;
     std::string location = s.text(0);
-    files.emplace_back(std::move(location), build_output(odb_, loop).dump(2) + "\n");
+    // Compact: indenting would cost 2·depth bytes a line, so a deep answer could grow a hundredfold.
+    files.emplace_back(std::move(location), build_output(odb_, loop).dump() + "\n");
   }
   write_durably(files);
 }
@@ -664,14 +782,25 @@ int Store::recover_outputs() {
     std::lock_guard<std::mutex> lock(read_mutex_);
     auto s = rdb_.prepare("SELECT name, output_location FROM loops WHERE status='Completed'");
     while (s.step()) {
-      if (!fs::exists(s.text(1))) missing.push_back(s.text(0));
+      if (fs::exists(s.text(1))) continue;
+      missing.push_back(s.text(0));
+      remove_stale_temps(s.text(1));
     }
   }
-  for (std::size_t i = 0; i < missing.size(); i += 256) {  // bounded batches
-    write_outputs({missing.begin() + static_cast<std::ptrdiff_t>(i),
-                   missing.begin() + static_cast<std::ptrdiff_t>(std::min(missing.size(), i + 256))});
+  if (!missing.empty()) {
+    std::lock_guard<std::mutex> lock(output_mutex_);
+    output_queue_.insert(output_queue_.end(), missing.begin(), missing.end());
   }
+  output_cv_.notify_all();
   return static_cast<int>(missing.size());
+}
+
+std::pair<std::string, int> Store::durability() {
+  auto mode = db_.prepare("PRAGMA journal_mode");
+  mode.step();
+  auto sync = db_.prepare("PRAGMA synchronous");
+  sync.step();
+  return {mode.text(0), static_cast<int>(sync.integer(0))};
 }
 
 std::vector<nlohmann::json> Store::audit(std::int64_t after_seq, int limit) {

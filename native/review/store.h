@@ -23,10 +23,13 @@
 
 namespace verdict::review {
 
-// An error with the HTTP status it maps to (400, 401, 403, 404, 409).
+// An error with the HTTP status it maps to (400, 401, 403, 404, 409), and members to add to
+// the JSON error body (e.g. the answer already stored under a replayed id).
 struct ReviewError : Error {
-  ReviewError(int status, const std::string& message) : Error(message), status(status) {}
+  ReviewError(int status, const std::string& message, nlohmann::json detail = nullptr)
+      : Error(message), status(status), detail(std::move(detail)) {}
   int status;
+  nlohmann::json detail;
 };
 
 struct Flow {
@@ -61,6 +64,16 @@ struct SubmitResult {
   std::optional<nlohmann::json> next_task;  // with then_next: the next task, if one is waiting
 };
 
+// What start_from_batch did: the loops it opened, the records in them, and the records left
+// out because a loop of the flow already holds them.
+struct BatchStart {
+  std::vector<std::string> loops;
+  std::size_t records = 0, already_looped = 0;
+};
+
+// Whether opening a store may create its database file.
+enum class OpenMode { CreateIfAbsent, MustExist };
+
 // Milliseconds since the epoch; tests pass a clock they control.
 using Clock = std::function<std::int64_t()>;
 std::int64_t system_clock_ms();
@@ -68,13 +81,14 @@ std::string iso_time(std::int64_t ms);  // 2026-11-22T23:40:01.123Z
 
 class Store {
  public:
-  explicit Store(const std::string& path, Clock clock = system_clock_ms);
+  explicit Store(const std::string& path, Clock clock = system_clock_ms, OpenMode mode = OpenMode::CreateIfAbsent);
   ~Store();  // writes the output files still queued
 
   // Reviewers. add_reviewer returns the secret token (only its sha256 is stored).
   std::string add_reviewer(const std::string& name, bool admin);
   std::optional<Reviewer> authenticate(const std::string& token);
 
+  // A relative (or empty) output_dir is taken beside the database (review-output).
   void create_flow(Flow flow, const std::string& actor);
   Flow flow(const std::string& name);
   std::vector<Flow> flows();
@@ -83,9 +97,11 @@ class Store {
   std::string start_loop(const std::string& flow, const nlohmann::json& input_content,
                          const std::string& name, const std::string& actor);
   // Applies the flow's activation conditions to a batch written by `verdict explain` and
-  // opens one loop per group of records_per_task records. Returns the loop names.
-  std::vector<std::string> start_from_batch(const std::string& flow, const nlohmann::json& batch,
-                                            const std::string& positive_label, const std::string& actor);
+  // opens one loop per group of records_per_task records, all in one transaction. A record
+  // (the batch's source, row and values) is in one loop of a flow: records a loop of the flow
+  // already holds are left out unless allow_repeat.
+  BatchStart start_from_batch(const std::string& flow, const nlohmann::json& batch, const std::string& positive_label,
+                              const std::string& actor, bool allow_repeat = false);
   nlohmann::json describe(const std::string& loop);
   nlohmann::json list(const LoopFilter& filter);
   void stop(const std::string& loop, const std::string& actor);
@@ -107,11 +123,16 @@ class Store {
   std::vector<nlohmann::json> audit(std::int64_t after_seq, int limit);
   // Completed loops of a flow (or all), with their outputs.
   std::vector<nlohmann::json> completed_outputs(const std::string& flow);
-  // Rewrites output files that a crash left unwritten (called at start-up).
+  // Queues the output files a crash or a full disk left unwritten for the background writer
+  // and removes the temp files beside them; returns how many (called at start-up).
   int recover_outputs();
   // Waits until every queued output file is written (answers are durable in the database
-  // when acknowledged; their A2I output files follow from a background writer).
-  void flush_outputs();
+  // when acknowledged; their A2I output files follow from a background writer, which retries
+  // failed writes with a growing pause). False when a write failed meanwhile.
+  bool flush_outputs();
+  // The write connection's journal mode and synchronous level (2 = FULL): what makes an
+  // acknowledged answer durable.
+  std::pair<std::string, int> durability();
 
  private:
   // Runs `fn` inside a write transaction. Concurrent callers are batched into one
@@ -128,6 +149,8 @@ class Store {
   std::optional<nlohmann::json> lease_next(std::int64_t now, const Reviewer& reviewer);
 
   Flow load_flow(sql::Database& db, const std::string& name);
+  void insert_loop(std::int64_t now, const Flow& f, const std::string& loop, const nlohmann::json& input_content,
+                   const std::string& actor);
   void expire_loops(std::int64_t now);
   void log(std::int64_t now, const std::string& actor, const std::string& action, const std::string& loop,
            const nlohmann::json& detail);
@@ -144,6 +167,7 @@ class Store {
   };
   void run_batch(const std::vector<Job*>& batch);
 
+  std::string path_;
   sql::Database db_;   // writes: used by one batch leader at a time
   sql::Database rdb_;  // reads (WAL lets them run beside the writer)
   std::mutex read_mutex_;
@@ -160,6 +184,7 @@ class Store {
   std::deque<std::string> output_queue_;
   bool output_busy_ = false;
   int flush_waiting_ = 0;  // callers of flush_outputs(): no batch window then
+  std::uint64_t output_failures_ = 0;
   static constexpr std::chrono::milliseconds kOutputBatchWindow{50};
   static constexpr std::size_t kOutputBatchMax = 1024;
   bool stopping_ = false;

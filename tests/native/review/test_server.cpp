@@ -7,64 +7,11 @@
 #include <fstream>
 #include <thread>
 
-#include "native/review/server.h"
+#include "tests/native/review/server_fixture.h"
 
 using namespace verdict::review;
+using namespace verdict::review::testing;
 namespace fs = std::filesystem;
-
-namespace {
-
-struct Running {
-  fs::path dir = fs::temp_directory_path() / ("verdict-server-" + std::to_string(::getpid()));
-  std::unique_ptr<Store> store;
-  std::unique_ptr<ReviewServer> server;
-  std::thread thread;
-  int port = 0;
-  std::string admin, alice, bob;
-
-  Running() {
-    fs::remove_all(dir);
-    fs::create_directories(dir / "dist");
-    std::ofstream(dir / "dist" / "index.html") << "<!doctype html><title>review</title>";
-    std::ofstream(dir / "secret.txt") << "not for the web";
-    store = std::make_unique<Store>((dir / "r.db").string());
-    admin = store->add_reviewer("admin", true);
-    alice = store->add_reviewer("alice", false);
-    bob = store->add_reviewer("bob", false);
-    ServerOptions o;
-    o.port = 0;
-    o.dist = (dir / "dist").string();
-    o.max_body = 64 * 1024;
-    server = std::make_unique<ReviewServer>(*store, o);
-    port = server->bind();
-    thread = std::thread([this] { server->listen(); });
-  }
-  ~Running() {
-    server->stop();
-    thread.join();
-    fs::remove_all(dir);
-  }
-  httplib::Client client() {
-    httplib::Client c("127.0.0.1", port);
-    c.set_read_timeout(10, 0);
-    return c;
-  }
-  static httplib::Headers auth(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
-};
-
-nlohmann::json body(const httplib::Result& r) {
-  REQUIRE(r);
-  return nlohmann::json::parse(r->body);
-}
-
-// The response, or a failed test naming the transport error (never a null dereference).
-const httplib::Response& ok(const httplib::Result& r) {
-  INFO("request failed: " << httplib::to_string(r.error()));
-  REQUIRE(r);
-  return *r;
-}
-
-}  // namespace
 
 TEST_CASE("API: flow and loop life cycle over HTTP", "[server]") {
   Running s;

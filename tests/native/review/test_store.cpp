@@ -58,7 +58,7 @@ TEST_CASE("activation conditions pick the records; loops group records_per_task 
   Fixture fx;
   fx.flow("f", 1, 3);
   // 20 records, predictions 0.025 .. 0.975: 10 below 0.5 -> 4 loops (3, 3, 3, 1).
-  const auto loops = fx.store->start_from_batch("f", batch(20), "yes", "test");
+  const auto loops = fx.store->start_from_batch("f", batch(20), "yes", "test").loops;
   REQUIRE(loops.size() == 4);
   CHECK(fx.store->output(loops[0])["inputContent"]["records"].size() == 3);
   CHECK(fx.store->output(loops[3])["inputContent"]["records"].size() == 1);
@@ -68,7 +68,7 @@ TEST_CASE("activation conditions pick the records; loops group records_per_task 
 TEST_CASE("a loop's life: leases, distinct reviewers, completion, output in A2I's layout", "[review-store]") {
   Fixture fx;
   fx.flow("f", 2, 5);
-  const std::string loop = fx.store->start_from_batch("f", batch(4), "yes", "test").at(0);
+  const std::string loop = fx.store->start_from_batch("f", batch(4), "yes", "test").loops.at(0);
   const Reviewer a = fx.reviewer("a"), b = fx.reviewer("b"), c = fx.reviewer("c");
 
   auto ta = fx.store->next_task(a);
@@ -110,7 +110,7 @@ TEST_CASE("a loop's life: leases, distinct reviewers, completion, output in A2I'
 TEST_CASE("an expired lease returns the task to the queue; the late answer is refused", "[review-store]") {
   Fixture fx;
   fx.flow("f", 1);
-  const std::string loop = fx.store->start_from_batch("f", batch(2), "yes", "test").at(0);
+  const std::string loop = fx.store->start_from_batch("f", batch(2), "yes", "test").loops.at(0);
   const Reviewer a = fx.reviewer("a"), b = fx.reviewer("b");
   REQUIRE(fx.store->next_task(a));
   CHECK_FALSE(fx.store->next_task(b));
@@ -129,7 +129,7 @@ TEST_CASE("an expired lease returns the task to the queue; the late answer is re
 TEST_CASE("retries are harmless; answer ids are not reusable; only the lease holder answers", "[review-store]") {
   Fixture fx;
   fx.flow("f", 2);
-  const std::string loop = fx.store->start_from_batch("f", batch(2), "yes", "test").at(0);
+  const std::string loop = fx.store->start_from_batch("f", batch(2), "yes", "test").loops.at(0);
   const Reviewer a = fx.reviewer("a"), b = fx.reviewer("b");
   REQUIRE(fx.store->next_task(a));
   CHECK_FALSE(fx.store->submit(a, loop, "x", answer(0), std::nullopt).duplicate);
@@ -159,7 +159,7 @@ TEST_CASE("retries are harmless; answer ids are not reusable; only the lease hol
 TEST_CASE("stop, delete, and the lifetime that fails a loop", "[review-store]") {
   Fixture fx;
   fx.flow("f", 1, 1);
-  const auto loops = fx.store->start_from_batch("f", batch(6), "yes", "test");  // 3 loops
+  const auto loops = fx.store->start_from_batch("f", batch(6), "yes", "test").loops;  // 3 loops
   REQUIRE(loops.size() == 3);
   const Reviewer a = fx.reviewer("a");
   REQUIRE(fx.store->next_task(a).value()["loop"] == loops[0]);
