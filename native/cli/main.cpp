@@ -1,9 +1,44 @@
 // verdict: train, score, explain and review tabular model decisions.
+#include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <string>
+#include <vector>
 
 #include "native/cli/commands.h"
 #include "shared/error.h"
+
+namespace {
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// "unknown command 'serv'; did you mean 'serve'?" — or the list when nothing is close.
+std::string unknown_command(const CLI::App& app, const std::string& word) {
+  std::string best, names;
+  std::size_t best_distance = 3;  // at most two edits away
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    const std::string& name = sub->get_name();
+    names += (names.empty() ? "" : ", ") + name;
+    const std::size_t d = edit_distance(word, name);
+    if (d < best_distance || (word.size() >= 3 && name.rfind(word, 0) == 0 && best.empty())) best = name, best_distance = d;
+  }
+  return "unknown command '" + word + "'; " + (best.empty() ? "the commands are " + names : "did you mean '" + best + "'?");
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"verdict: train, score and explain tabular models with exact SHAP, for human review"};
@@ -22,6 +57,15 @@ int main(int argc, char** argv) {
   verdict::add_merge_command(app);
   verdict::add_retrain_command(app);
   verdict::add_run_command(app);
+  if (argc > 1 && argv[1][0] != '-') {
+    const std::string word = argv[1];
+    bool known = false;
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) known = known || sub->get_name() == word;
+    if (!known) {
+      std::fprintf(stderr, "verdict: error: %s (see --help)\n", unknown_command(app, word).c_str());
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -71,6 +71,9 @@ httplib::Server::Handler api(Store& store, bool admin_only, ApiHandler h) {
       send_json(res, e.status, body);
     } catch (const nlohmann::json::exception& e) {
       send_error(res, 400, std::string("a field has the wrong type or is missing: ") + e.what());
+    } catch (const sql::StorageFull&) {
+      res.set_header("Retry-After", "30");
+      send_error(res, 507, "the service cannot store anything now (its disk is full); nothing of this request was stored, try again later");
     } catch (const std::exception& e) {
       send_error(res, 500, e.what());
     }

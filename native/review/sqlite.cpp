@@ -5,8 +5,16 @@
 namespace verdict::sql {
 
 namespace {
+bool storage_full(sqlite3* db) {
+  const int code = sqlite3_extended_errcode(db);
+  return (code & 0xff) == SQLITE_FULL || code == SQLITE_IOERR_WRITE || code == SQLITE_IOERR_FSYNC ||
+         code == SQLITE_IOERR_SHMSIZE || code == SQLITE_IOERR_TRUNCATE;
+}
+
 [[noreturn]] void fail(sqlite3* db, const std::string& what) {
-  throw Error("database: " + what + ": " + sqlite3_errmsg(db));
+  const std::string message = "database: " + what + ": " + sqlite3_errmsg(db);
+  if (storage_full(db)) throw StorageFull(message);
+  throw Error(message);
 }
 }  // namespace
 
@@ -32,6 +40,7 @@ void Database::exec(const std::string& sql) {
   if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
     std::string m = message ? message : "error";
     sqlite3_free(message);
+    if (storage_full(db_)) throw StorageFull("database: " + m);
     throw Error("database: " + m);
   }
 }

@@ -7,9 +7,17 @@
 #include <unordered_map>
 #include <vector>
 
+#include "shared/error.h"
+
 namespace verdict::sql {
 
 class Statement;
+
+// The disk (or the database's quota) is full: nothing of the statement or transaction was
+// stored; the caller may try again once there is room.
+struct StorageFull : Error {
+  using Error::Error;
+};
 
 class Database {
  public:

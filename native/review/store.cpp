@@ -244,7 +244,7 @@ void Store::output_writer() {
       output_cv_.notify_all();
       if (stopping_) return;
       output_cv_.wait_for(lock, backoff, [this] { return stopping_; });
-      backoff = std::min(backoff * 2, std::chrono::milliseconds{30000});
+      backoff = std::min(backoff * 2, std::chrono::milliseconds{5000});
       if (stopping_) return;
     }
     output_cv_.notify_all();
