@@ -35,6 +35,14 @@ export class Engine {
   }
 }
 
+// Explain with the classic TreeSHAP algorithm (the reference) instead of the fast one; the
+// values are the same. For checks, not for the page.
+Engine.prototype.useClassicTreeShap = function useClassicTreeShap(on) {
+  if (this.module._vd_use_classic_tree_shap(on ? 1 : 0) !== 0) {
+    throw new Error(this.module.UTF8ToString(this.module._vd_last_error()));
+  }
+};
+
 function withString(module, text, fn) {
   const size = module.lengthBytesUTF8(text) + 1;
   const ptr = module._malloc(size);

@@ -128,6 +128,28 @@ TEST_CASE("baseline SHAP tables: trees over the path or memory limit are walked,
   }
 }
 
+TEST_CASE("baseline SHAP tables: paths of exactly max_path_features features use the table's last weights", "[shap]") {
+  // A path of depth d has at most d distinct features; with max_path_features = d every such
+  // path is tabled, and the largest coalitions (a + b = d - 1) read the weight table's edge.
+  for (int depth = 2; depth <= 6; ++depth) {
+    for (std::uint32_t seed = 0; seed < 4; ++seed) {
+      const int m = 9;
+      const Case c = make_case(500 + 10 * static_cast<std::uint32_t>(depth) + seed, m, 6, depth, 3, 0.1);
+      BaselineShapTablesOptions exact;
+      exact.max_path_features = depth;
+      const BaselineShapTables tables(c.forest, c.references, c.weights, exact);
+      REQUIRE(tables.walked_trees() == 0);
+      BaselineShapTables::Workspace ws(tables);
+      std::vector<double> phi(m);
+      for (const auto& row : c.rows) {
+        tables.explain(row.data(), phi.data(), ws);
+        const std::vector<double> expected = walk_mean(c, row.data());
+        for (int j = 0; j < m; ++j) REQUIRE(phi[j] == Approx(expected[j]).margin(1e-9).epsilon(0));
+      }
+    }
+  }
+}
+
 TEST_CASE("baseline SHAP tables reject a bad reference or weights", "[shap]") {
   const Case c = make_case(3, 5, 2, 3, 2, 0.0);
   CHECK_THROWS_WITH(BaselineShapTables(c.forest, std::vector<float>(4, 0.f), {}),
