@@ -101,6 +101,19 @@ TEST_CASE("fast TreeSHAP on larger forests equals the classic algorithm", "[shap
   }
 }
 
+TEST_CASE("fast TreeSHAP tables paths of exactly max_path_features features", "[shap][fast]") {
+  // A tree of depth d has paths of up to d distinct features: with the bound at d, none falls
+  // back to the classic algorithm (a bound one short would send them there: same values, slower).
+  for (int depth = 2; depth <= 7; ++depth) {
+    ForestCase c = random_forest_case(700 + static_cast<std::uint32_t>(depth), 10, 8, depth, 0.1, 8);
+    FastTreeShapOptions exact;
+    exact.max_path_features = depth;
+    FastTreeShap fast(c.forest, exact);
+    REQUIRE(fast.classic_trees() == 0);
+    CHECK(worst_vs_classic(c, exact) <= 1e-9);
+  }
+}
+
 TEST_CASE("fast TreeSHAP falls back to the classic algorithm tree by tree", "[shap][fast]") {
   ForestCase c = random_forest_case(11, 12, 40, 12, 0.15, 16);  // paths with up to 12 distinct features
   SECTION("paths with more distinct features than the table allows") {
