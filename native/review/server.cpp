@@ -37,6 +37,14 @@ void exclusive_socket_options(socket_t sock) {
   ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
 }
 
+// Whether a server accepts connections on host:port now (a wildcard host: on loopback).
+bool someone_listens(const std::string& host, int port) {
+  httplib::Client probe(host == "0.0.0.0" || host.empty() ? "127.0.0.1" : host == "::" ? "::1" : host, port);
+  probe.set_connection_timeout(1, 0);
+  probe.set_read_timeout(1, 0);
+  return static_cast<bool>(probe.Get("/api/health")) || probe.Get("/api/health").error() != httplib::Error::Connection;
+}
+
 // Errors httplib answers itself (400 bad request line, 413, 414, 404 of a static path...) get
 // a JSON body too, unless a handler wrote one.
 void json_error_body(const httplib::Request&, httplib::Response& res) {
@@ -208,6 +216,10 @@ void ReviewServer::routes() {
   // the listening socket, and widen its backlog once it is bound (see bind()).
   s.set_socket_options([this](socket_t sock) {
     exclusive_socket_options(sock);
+    if (share_port_) {
+      int yes = 1;
+      ::setsockopt(sock, SOL_SOCKET, SO_REUSEPORT, &yes, sizeof yes);
+    }
     listen_socket_ = sock;
   });
   s.set_error_handler(json_error_body);
@@ -230,7 +242,13 @@ int ReviewServer::bind() {
     if (port < 0) throw Error("cannot listen on " + options_.host);
     options_.port = port;
   } else if (!http_->bind_to_port(options_.host, options_.port)) {
-    throw Error("cannot listen on " + options_.host + ":" + std::to_string(options_.port) + " (in use?)");
+    // The kernel also refuses SO_REUSEADDR alone while connections of an earlier server that
+    // shared the port (httplib's SO_REUSEPORT) linger in TIME_WAIT. When nothing listens
+    // there, bind again sharing the port; a second server finds this one listening and stops.
+    share_port_ = !someone_listens(options_.host, options_.port);
+    if (!share_port_ || !http_->bind_to_port(options_.host, options_.port)) {
+      throw Error("cannot listen on " + options_.host + ":" + std::to_string(options_.port) + " (in use?)");
+    }
   }
   if (listen_socket_ >= 0) ::listen(listen_socket_, SOMAXCONN);  // Linux: a new backlog
   return options_.port;

@@ -35,6 +35,7 @@ class ReviewServer {
   ServerOptions options_;
   std::unique_ptr<GuardedServer> http_;
   int listen_socket_ = -1;
+  bool share_port_ = false;  // see bind()
 };
 
 }  // namespace verdict::review
