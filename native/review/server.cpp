@@ -5,9 +5,9 @@
 #include <sys/socket.h>
 
 #include <atomic>
-#include <cmath>
 
-#include "shared/json_limits.h"
+#include "native/review/api.h"
+#include "native/review/sqlite.h"
 
 namespace verdict::review {
 
@@ -20,14 +20,6 @@ void send_json(httplib::Response& res, int status, const nlohmann::json& body) {
 
 void send_error(httplib::Response& res, int status, const std::string& message) {
   send_json(res, status, {{"error", message}});
-}
-
-nlohmann::json parse_body(const httplib::Request& req, int max_depth) {
-  try {
-    return parse_json_limited(req.body, max_depth);
-  } catch (const Error& e) {
-    throw ReviewError(400, e.what());
-  }
 }
 
 // SO_REUSEADDR (a restart need not wait for TIME_WAIT) but not httplib's SO_REUSEPORT, which
@@ -73,20 +65,15 @@ httplib::Server::Handler api(Store& store, bool admin_only, ApiHandler h) {
       if (!who) return send_error(res, 401, "a valid reviewer token is required (Authorization: Bearer ...)");
       if (admin_only && !who->admin) return send_error(res, 403, "this needs an admin token");
       h(req, res, *who);
-    } catch (const ReviewError& e) {
-      nlohmann::json body = e.detail.is_object() ? e.detail : nlohmann::json::object();
-      body["error"] = e.what();
-      send_json(res, e.status, body);
-    } catch (const nlohmann::json::exception& e) {
-      send_error(res, 400, std::string("a field has the wrong type or is missing: ") + e.what());
-    } catch (const sql::StorageFull&) {
-      res.set_header("Retry-After", "30");
-      send_error(res, 507, "the service cannot store anything now (its disk is full); nothing of this request was stored, try again later");
-    } catch (const std::exception& e) {
-      send_error(res, 500, e.what());
+    } catch (...) {
+      const ApiReply reply = error_reply(std::current_exception());
+      if (reply.status == 507) res.set_header("Retry-After", "30");
+      send_json(res, reply.status, reply.body);
     }
   };
 }
+
+void send(httplib::Response& res, const ApiReply& reply) { send_json(res, reply.status, reply.body); }
 
 // Health and identity.
 void add_status_routes(httplib::Server& s, Store& store) {
@@ -96,34 +83,24 @@ void add_status_routes(httplib::Server& s, Store& store) {
   s.Get("/api/me", api(store, false, [](const httplib::Request&, httplib::Response& res, const Reviewer& r) {
     send_json(res, 200, {{"id", r.id}, {"name", r.name}, {"admin", r.admin}});
   }));
-
 }
 
 // Flow definitions (admin).
 void add_flow_routes(httplib::Server& s, Store& store, int max_depth) {
   s.Post("/api/flows", api(store, true, [&store, max_depth](const httplib::Request& req, httplib::Response& res, const Reviewer& r) {
-    const Flow f = Flow::from_json(parse_body(req, max_depth));
-    store.create_flow(f, r.name);
-    send_json(res, 201, store.flow(f.name).to_json());
+    send(res, post_flow(store, r, req.body, max_depth));
   }));
   s.Get("/api/flows", api(store, true, [&store](const httplib::Request&, httplib::Response& res, const Reviewer&) {
     nlohmann::json out = nlohmann::json::array();
     for (const Flow& f : store.flows()) out.push_back(f.to_json());
     send_json(res, 200, {{"flows", out}});
   }));
-
 }
 
 // Human loops and the audit trail (admin).
 void add_loop_routes(httplib::Server& s, Store& store, int max_depth) {
   s.Post("/api/loops", api(store, true, [&store, max_depth](const httplib::Request& req, httplib::Response& res, const Reviewer& r) {
-    const nlohmann::json body = parse_body(req, max_depth);
-    if (!body.is_object() || !body.contains("flow") || !body["flow"].is_string() || !body.contains("input_content")) {
-      throw ReviewError(400, "start a loop with {\"flow\": NAME, \"input_content\": {...}, \"name\": optional}");
-    }
-    const std::string name = store.start_loop(body["flow"], body["input_content"],
-                                               body.value("name", ""), r.name);
-    send_json(res, 201, store.describe(name));
+    send(res, post_loop(store, r, req.body, max_depth));
   }));
   s.Get("/api/loops", api(store, true, [&store](const httplib::Request& req, httplib::Response& res, const Reviewer&) {
     LoopFilter f;
@@ -158,7 +135,6 @@ void add_loop_routes(httplib::Server& s, Store& store, int max_depth) {
     if (req.has_param("after")) after = std::atoll(req.get_param_value("after").c_str());
     send_json(res, 200, {{"events", store.audit(after, 1000)}});
   }));
-
 }
 
 // A reviewer's tasks and answers.
@@ -172,25 +148,7 @@ void add_task_routes(httplib::Server& s, Store& store, int max_depth) {
     send_json(res, 200, {{"task", store.task(r, req.matches[1])}});
   }));
   s.Post(R"(/api/tasks/([A-Za-z0-9_-]+)/answer)", api(store, false, [&store, max_depth](const httplib::Request& req, httplib::Response& res, const Reviewer& r) {
-    const nlohmann::json body = parse_body(req, max_depth);
-    if (!body.is_object() || !body.contains("answer_id") || !body["answer_id"].is_string() ||
-        !body.contains("answer_content")) {
-      throw ReviewError(400, "answer with {\"answer_id\": \"...\", \"answer_content\": {...}}");
-    }
-    std::optional<double> spent;
-    if (body.contains("time_spent_seconds")) {
-      const nlohmann::json& v = body["time_spent_seconds"];
-      if (!v.is_number() || v.get<double>() < 0 || v.get<double>() > 1e8) {
-        throw ReviewError(400, "time_spent_seconds must be a number of seconds from 0 to 1e8");
-      }
-      spent = v.get<double>();
-    }
-    // "next": true asks for the next task in the same call (and the same transaction).
-    const bool then_next = body.contains("next") && body["next"].is_boolean() && body["next"].get<bool>();
-    const SubmitResult result = store.submit(r, req.matches[1], body["answer_id"], body["answer_content"], spent, then_next);
-    nlohmann::json reply = {{"stored", true}, {"duplicate", result.duplicate}, {"loop_status", result.loop_status}};
-    if (then_next) reply["next_task"] = result.next_task ? *result.next_task : nlohmann::json(nullptr);
-    send_json(res, result.duplicate ? 200 : 201, reply);
+    send(res, post_answer(store, r, req.matches[1], req.body, max_depth));
   }));
 }
 
