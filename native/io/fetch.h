@@ -2,12 +2,9 @@
 #pragma once
 #include <string>
 
-namespace verdict {
+#include "native/io/sha256.h"
 
-// Hex SHA-256 of a file's bytes.
-std::string sha256_file(const std::string& path);
-// Hex SHA-256 of a string's bytes.
-std::string sha256_text(const std::string& bytes);
+namespace verdict {
 
 // Places `name` at `dest` with the given sha256: copied from `mirror` (searched as
 // mirror/name and mirror/<subdir>/name) when mirror is not empty, else downloaded from

@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "native/io/fetch.h"
+#include "native/io/sha256.h"
 #include "shared/json_limits.h"
 
 namespace fs = std::filesystem;
