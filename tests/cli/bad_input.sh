@@ -51,6 +51,20 @@ expect "schema does not match the CSV" "schema feature 'colour' is not a column"
 mkdir -p "$tmp/broken" && head -c 200 "$tmp/model/model.json" > "$tmp/broken/model.json"
 expect "corrupted model JSON" "is not valid JSON" -- "$verdict" explain --model "$tmp/broken/model.json" --data "$tmp/train.csv" --target label --out "$tmp/out"
 
+mkdir -p "$tmp/overflow" && sed 's/"split_conditions":\[/"split_conditions":[1e400,/' "$tmp/model/model.json" > "$tmp/overflow/model.json"
+grep -q 1e400 "$tmp/overflow/model.json" || { echo "FAIL: could not plant 1e400 in the model"; failures=$((failures + 1)); }
+expect "a number beyond double in the model" "overflow/model.json' is not valid JSON" -- "$verdict" explain --model "$tmp/overflow/model.json" --data "$tmp/train.csv" --target label --out "$tmp/out"
+
+mkdir -p "$tmp/loop" && python3 - "$tmp/model/model.json" "$tmp/loop/model.json" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+t = m["learner"]["gradient_booster"]["model"]["trees"][0]
+t.update(left_children=[1, 1, -1], right_children=[2, 1, -1], split_indices=[0, 0, 0],
+         split_conditions=[0.5, 0.5, 0.1], default_left=[0, 0, 0], sum_hessian=[2, 1, 1], split_type=[0, 0, 0])
+json.dump(m, open(sys.argv[2], "w"))
+PY
+expect "a tree whose node loops back" "trees[0]' node 1 is reached twice" -- timeout 20 "$verdict" explain --model "$tmp/loop/model.json" --data "$tmp/train.csv" --target label --out "$tmp/out"
+
 mkdir -p "$tmp/multi"
 sed 's/"binary:logistic"/"multi:softprob"/' "$tmp/model/model.json" > "$tmp/multi/model.json"
 expect "unsupported model" "objective 'multi:softprob' is not supported" -- "$verdict" explain --model "$tmp/multi/model.json" --data "$tmp/train.csv" --target label --out "$tmp/out"
