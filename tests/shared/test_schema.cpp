@@ -76,3 +76,21 @@ TEST_CASE("from_json names a missing or wrong field", "[schema]") {
   CHECK_THROWS_WITH(Schema::from_json(j), Catch::Contains("features[1].categories"));
   CHECK_THROWS_WITH(Schema::from_json(nlohmann::json::object()), Catch::Contains("format"));
 }
+
+TEST_CASE("a number beyond double's range does not make a numeric column categorical", "[schema]") {
+  const Schema s = infer_schema({"x", "y"}, {{"1", "1e400", "2", "-1e400", "1e-400"}, {"a", "b", "a", "b", "a"}}, "y",
+                                Task::Binary, "");
+  CHECK(s.features[0].kind == ColumnKind::Numeric);
+  // A word does: the column is categorical.
+  CHECK(infer_schema({"x", "y"}, {{"1", "one"}, {"a", "b"}}, "y", Task::Binary, "").features[0].kind ==
+        ColumnKind::Categorical);
+}
+
+TEST_CASE("a header naming a column twice is refused with both positions", "[schema]") {
+  CHECK_THROWS_WITH(infer_schema({"x", "z", "x", "y"}, {{"1"}, {"2"}, {"3"}, {"a"}}, "", Task::Regression, ""),
+                    Catch::Contains("column 'x' appears twice in the header (columns 1 and 3)"));
+  auto j = small_schema().to_json();
+  j["features"][2]["name"] = "Age";
+  CHECK_THROWS_WITH(Schema::from_json(j), Catch::Contains("features[0]") && Catch::Contains("features[2]") &&
+                                              Catch::Contains("'Age'"));
+}
