@@ -32,6 +32,16 @@ expect() {
   fi
 }
 
+# expect_nothing: the same, and not even the output folder may be left behind.
+expect_nothing() {
+  local name=$1
+  expect "$@"
+  if [ -e "$tmp/out" ]; then
+    echo "FAIL: $name left $tmp/out behind: $(find "$tmp/out" | head -5 | tr '\n' ' ')"
+    failures=$((failures + 1))
+  fi
+}
+
 explain() { "$verdict" explain --model "$tmp/model" --out "$tmp/out" "$@"; }
 
 expect "missing data file" "cannot open '$tmp/nope.csv'" -- explain --data "$tmp/nope.csv"
@@ -47,6 +57,15 @@ expect "empty file" "is empty" -- explain --data "$tmp/empty.csv"
 
 printf 'age,shade,score,label\n30,red,1,yes\n' > "$tmp/other.csv"
 expect "schema does not match the CSV" "schema feature 'colour' is not a column" -- explain --data "$tmp/other.csv"
+
+# Text that is not UTF-8 (a Latin-1 "é" on line 3): the file and line, and no output at all.
+printf 'age,colour,score,label\n30,red,1,yes\n31,caf\xe9,2,no\n32,blue,3,yes\n' > "$tmp/latin1.csv"
+expect_nothing "invalid UTF-8 (train)" "latin1.csv:3:2: not valid UTF-8 (byte 0xE9" -- "$verdict" train --data "$tmp/latin1.csv" --target label --rounds 2 --out "$tmp/out"
+expect_nothing "invalid UTF-8 (explain)" "latin1.csv:3:2: not valid UTF-8 (byte 0xE9" -- explain --data "$tmp/latin1.csv"
+expect_nothing "invalid UTF-8 (score)" "latin1.csv:3:2: not valid UTF-8" -- "$verdict" score --model "$tmp/model" --data "$tmp/latin1.csv" --out "$tmp/out/scores.txt"
+
+printf 'age,colour,age,label\n30,red,1,yes\n31,blue,2,no\n32,blue,3,yes\n33,red,2,no\n' > "$tmp/dup.csv"
+expect_nothing "a column named twice" "dup.csv:1: column 'age' appears twice in the header (columns 1 and 3)" -- "$verdict" train --data "$tmp/dup.csv" --target label --rounds 2 --out "$tmp/out"
 
 mkdir -p "$tmp/broken" && head -c 200 "$tmp/model/model.json" > "$tmp/broken/model.json"
 expect "corrupted model JSON" "is not valid JSON" -- "$verdict" explain --model "$tmp/broken/model.json" --data "$tmp/train.csv" --target label --out "$tmp/out"
@@ -72,6 +91,15 @@ expect "unsupported model" "objective 'multi:softprob' is not supported" -- "$ve
 expect "unknown option" "--bogus" -- explain --data "$tmp/train.csv" --bogus 1
 expect "missing file for train" "cannot open" -- "$verdict" train --data "$tmp/none.csv" --target label --out "$tmp/out"
 expect "unknown data set" "unknown data set 'iris'" -- "$verdict" data iris --out "$tmp/out"
+
+# A quoted cell holding a line break (RFC 4180) is read, and the row count is right.
+printf 'age,colour,score,label\n30,"red\n",1,yes\n31,blue,2,no\n' > "$tmp/multiline.csv"
+rm -rf "$tmp/out"
+if explain --data "$tmp/multiline.csv" > "$tmp/stdout" 2> "$tmp/stderr" && grep -q "explained 2 records" "$tmp/stdout"; then
+  echo "ok: a line break inside a quoted cell"
+else
+  echo "FAIL: a line break inside a quoted cell: $(head -c 300 "$tmp/stderr")"; failures=$((failures + 1))
+fi
 
 # A good run writes every output (the same harness, so the checks above can fail).
 rm -rf "$tmp/out"
