@@ -294,17 +294,34 @@ std::size_t EncodeStats::total_unseen() const {
   return n;
 }
 
+namespace {
+
+std::string out_of_range_note() {
+  return ", which is not a finite number within float32's range (|x| <= 3.4e38); "
+         "leave the cell empty or write ? for a missing value";
+}
+
+// A numeric feature's cell as its value: missing cells are handled by the caller.
+double checked_number(const std::string& column, std::string_view cell) {
+  double v;
+  switch (read_number_cell(cell, v)) {
+    case NumberCell::Fits:
+      return v;
+    case NumberCell::OutOfRange:
+      throw Error("column '" + column + "' holds " + std::string(cell) + out_of_range_note());
+    case NumberCell::NotANumber:
+      break;
+  }
+  throw Error("column '" + column + "' is numeric but holds \"" + std::string(cell) + "\"");
+}
+
+}  // namespace
+
 float encode_cell(const Schema& schema, std::size_t feature, std::string_view cell,
                   EncodeStats* stats) {
   const Column& c = schema.features[feature];
   if (is_missing_cell(cell)) return std::numeric_limits<float>::quiet_NaN();
-  if (c.kind == ColumnKind::Numeric) {
-    double v;
-    if (!parse_number(cell, v)) {
-      throw Error("column '" + c.name + "' is numeric but holds \"" + std::string(cell) + "\"");
-    }
-    return static_cast<float>(v);
-  }
+  if (c.kind == ColumnKind::Numeric) return static_cast<float>(checked_number(c.name, cell));
   auto it = std::lower_bound(c.categories.begin(), c.categories.end(), cell);
   if (it == c.categories.end() || *it != cell) {
     if (stats) {
@@ -335,11 +352,15 @@ std::string decode_value(const Schema& schema, std::size_t feature, float value)
 float encode_target(const Schema& schema, std::string_view cell) {
   if (schema.task == Task::Regression) {
     double v;
-    if (!parse_number(cell, v)) {
-      throw Error("target '" + schema.target + "' must be numeric, not \"" + std::string(cell) +
-                  "\"");
+    switch (read_number_cell(cell, v)) {
+      case NumberCell::Fits:
+        return static_cast<float>(v);
+      case NumberCell::OutOfRange:
+        throw Error("target '" + schema.target + "' holds " + std::string(cell) + out_of_range_note());
+      case NumberCell::NotANumber:
+        break;
     }
-    return static_cast<float>(v);
+    throw Error("target '" + schema.target + "' must be numeric, not \"" + std::string(cell) + "\"");
   }
   if (cell == schema.positive_label) return 1.0f;
   for (const std::string& l : schema.labels) {

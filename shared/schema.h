@@ -71,14 +71,18 @@ struct EncodeStats {
   std::size_t total_unseen() const;
 };
 
-// Encodes one feature cell; unknown categories become NaN and are counted.
+// Encodes one feature cell; unknown categories become NaN and are counted. Missing cells ("" and
+// "?") are NaN. A numeric feature's cell must be a number that fits float32 (fits_float32):
+// text, 1e39, 1e400, inf, -inf and nan are errors naming the column. Every path that turns a
+// cell into a feature value (CSV files, the review page through WebAssembly) comes here.
 float encode_cell(const Schema& schema, std::size_t feature, std::string_view cell,
                   EncodeStats* stats);
 
 // Turns an encoded value back into the text a person reads (category name or number).
 std::string decode_value(const Schema& schema, std::size_t feature, float value);
 
-// Encodes a target cell: binary → 0/1, regression → the number. Throws on a bad label.
+// Encodes a target cell: binary → 0/1, regression → the number (the same float32 rule as a
+// numeric feature). Throws on a bad label.
 float encode_target(const Schema& schema, std::string_view cell);
 
 }  // namespace verdict

@@ -50,13 +50,26 @@ printf 'age,colour,score,label\n30,red,1,yes\n31,blue\n' > "$tmp/short.csv"
 expect "wrong column count" "short.csv:3: 2 cells, but the header has 4" -- explain --data "$tmp/short.csv"
 
 printf 'age,colour,score,label\n30,red,1,yes\nthirty,red,1,no\n' > "$tmp/text.csv"
-expect "text in a numeric column" "text.csv:3: column 'age' is numeric but holds \"thirty\"" -- explain --data "$tmp/text.csv"
+expect "text in a numeric column" "text.csv:3:1: column 'age' is numeric but holds \"thirty\"" -- explain --data "$tmp/text.csv"
 
 : > "$tmp/empty.csv"
 expect "empty file" "is empty" -- explain --data "$tmp/empty.csv"
 
 printf 'age,shade,score,label\n30,red,1,yes\n' > "$tmp/other.csv"
 expect "schema does not match the CSV" "schema feature 'colour' is not a column" -- explain --data "$tmp/other.csv"
+
+# Numbers that are not finite or do not fit float32: refused with file:line:column everywhere a
+# numeric feature cell is encoded (explain, score, train, bias); "" and "?" stay missing.
+printf 'age,colour,score,label\n30,red,?,yes\n31,blue,,no\n32,blue,1e39,yes\n' > "$tmp/big.csv"
+expect "1e39 (explain)" "big.csv:4:3: column 'score' holds 1e39, which is not a finite number within float32's range" -- explain --data "$tmp/big.csv"
+printf 'age,colour,score,label\n-inf,red,1,yes\n' > "$tmp/neginf.csv"
+expect "-inf (score)" "neginf.csv:2:1: column 'age' holds -inf" -- "$verdict" score --model "$tmp/model" --data "$tmp/neginf.csv" --out "$tmp/out/scores.txt"
+{ cat "$tmp/train.csv"; echo "25,red,nan,yes"; } > "$tmp/nan.csv"
+expect "nan (train)" "nan.csv:62:3: column 'score' holds nan" -- "$verdict" train --data "$tmp/nan.csv" --target label --rounds 2 --out "$tmp/out"
+{ cat "$tmp/train.csv"; echo "1e400,red,3,yes"; } > "$tmp/huge.csv"
+expect "1e400 (train; the column stays numeric)" "huge.csv:62:1: column 'age' holds 1e400" -- "$verdict" train --data "$tmp/huge.csv" --target label --rounds 2 --out "$tmp/out"
+printf 'age,colour,score,label\n30,red,inf,yes\n31,blue,2,no\n' > "$tmp/bias.csv"
+expect "inf (bias)" "bias.csv:2:3: column 'score' holds inf" -- "$verdict" bias --model "$tmp/model" --data "$tmp/bias.csv" --label label --label-values yes --facet colour --facet-values red --out "$tmp/out"
 
 # Text that is not UTF-8 (a Latin-1 "é" on line 3): the file and line, and no output at all.
 printf 'age,colour,score,label\n30,red,1,yes\n31,caf\xe9,2,no\n32,blue,3,yes\n' > "$tmp/latin1.csv"

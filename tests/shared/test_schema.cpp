@@ -94,3 +94,34 @@ TEST_CASE("a header naming a column twice is refused with both positions", "[sch
   CHECK_THROWS_WITH(Schema::from_json(j), Catch::Contains("features[0]") && Catch::Contains("features[2]") &&
                                               Catch::Contains("'Age'"));
 }
+
+TEST_CASE("one rule for numbers: a numeric cell must be finite as a float32", "[schema]") {
+  const Schema s = small_schema();  // feature 0 is the numeric 'Age'
+  EncodeStats stats;
+  for (const char* bad : {"1e39", "-1e39", "inf", "-inf", "Infinity", "nan", "NaN", "-nan", "1e400", "-1e400",
+                          "3.4028236e38", "0x1p128"}) {
+    INFO(bad);
+    CHECK_THROWS_WITH(encode_cell(s, 0, bad, &stats),
+                      Catch::Contains(std::string("column 'Age' holds ") + bad + ", which is not a finite number within float32's range"));
+  }
+  // The edge: what rounds to FLT_MAX fits; underflow is a number (0 or a subnormal).
+  CHECK(encode_cell(s, 0, "3.4028235e38", &stats) == std::numeric_limits<float>::max());
+  CHECK(encode_cell(s, 0, "-3.40282347e+38", &stats) == -std::numeric_limits<float>::max());
+  CHECK(encode_cell(s, 0, "1e-400", &stats) == 0.0f);
+  CHECK(encode_cell(s, 0, "1e-40", &stats) == static_cast<float>(1e-40));
+  // Missing cells stay missing; text stays "numeric but holds".
+  CHECK(std::isnan(encode_cell(s, 0, "", &stats)));
+  CHECK(std::isnan(encode_cell(s, 0, "?", &stats)));
+  CHECK_THROWS_WITH(encode_cell(s, 0, "NA", &stats), Catch::Contains("is numeric but holds \"NA\""));
+  // A categorical feature holds any text, numbers included.
+  CHECK(std::isnan(encode_cell(s, 1, "1e39", &stats)));
+  // A regression target follows the same rule.
+  Schema reg = s;
+  reg.task = Task::Regression;
+  CHECK(encode_target(reg, "12.5") == 12.5f);
+  CHECK_THROWS_WITH(encode_target(reg, "inf"), Catch::Contains("target 'Target' holds inf, which is not a finite number"));
+  CHECK_THROWS_WITH(encode_target(reg, "1e39"), Catch::Contains("not a finite number"));
+  CHECK(fits_float32(3.4028235e38));
+  CHECK_FALSE(fits_float32(3.4028236e38));
+  CHECK_FALSE(fits_float32(std::nan("")));
+}
