@@ -298,7 +298,7 @@ namespace {
 
 std::string out_of_range_note() {
   return ", which is not a finite number within float32's range (|x| <= 3.4e38); "
-         "leave the cell empty or write ? for a missing value";
+         "leave it empty for a missing value";
 }
 
 // A numeric feature's cell as its value: missing cells are handled by the caller.
