@@ -267,6 +267,9 @@ Schema infer_schema(const std::vector<std::string>& header,
   if (!target.empty() && !target_found) {
     throw Error("target column '" + target + "' is not in the header");
   }
+  if (s.features.empty()) {
+    throw Error("no feature columns besides the target '" + target + "': a model needs at least one");
+  }
   return s;
 }
 

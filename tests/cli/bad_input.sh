@@ -71,6 +71,9 @@ expect "1e400 (train; the column stays numeric)" "huge.csv:62:1: column 'age' ho
 printf 'age,colour,score,label\n30,red,inf,yes\n31,blue,2,no\n' > "$tmp/bias.csv"
 expect "inf (bias)" "bias.csv:2:3: column 'score' holds inf" -- "$verdict" bias --model "$tmp/model" --data "$tmp/bias.csv" --label label --label-values yes --facet colour --facet-values red --out "$tmp/out"
 
+printf 'label\nyes\nno\nyes\n' > "$tmp/target-only.csv"
+expect_nothing "only the target column" "no feature columns besides the target 'label'" -- "$verdict" train --data "$tmp/target-only.csv" --target label --rounds 2 --out "$tmp/out"
+
 # Text that is not UTF-8 (a Latin-1 "é" on line 3): the file and line, and no output at all.
 printf 'age,colour,score,label\n30,red,1,yes\n31,caf\xe9,2,no\n32,blue,3,yes\n' > "$tmp/latin1.csv"
 expect_nothing "invalid UTF-8 (train)" "latin1.csv:3:2: not valid UTF-8 (byte 0xE9" -- "$verdict" train --data "$tmp/latin1.csv" --target label --rounds 2 --out "$tmp/out"

@@ -125,3 +125,12 @@ TEST_CASE("one rule for numbers: a numeric cell must be finite as a float32", "[
   CHECK_FALSE(fits_float32(3.4028236e38));
   CHECK_FALSE(fits_float32(std::nan("")));
 }
+
+// Found by the CSV fuzzer: a header holding only the target gave a schema with no features,
+// which from_json refuses and XGBoost stops on with a stack trace.
+TEST_CASE("a table with no column besides the target has no features to learn from", "[schema]") {
+  CHECK_THROWS_WITH(infer_schema({"label"}, {{"yes", "no"}}, "label", Task::Binary, ""),
+                    Catch::Contains("no feature columns besides the target 'label'"));
+  CHECK_THROWS_WITH(infer_schema({"y"}, {{"1", "2"}}, "y", Task::Regression, ""),
+                    Catch::Contains("no feature columns"));
+}
