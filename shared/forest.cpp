@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <utility>
 
 #include "error.h"
 
@@ -41,6 +43,46 @@ std::vector<T> array_field(const nlohmann::json& tree, const char* key, const st
   }
 }
 
+std::string string_field(const nlohmann::json& obj, const char* key, const std::string& path) {
+  const nlohmann::json& v = field(obj, key, path);
+  if (!v.is_string()) throw Error("model: field '" + path + "." + key + "' is not a string");
+  return v.get<std::string>();
+}
+
+// A list of whole numbers that fit 32 bits, taken as they are: 1.5, "1" or 4294967297 are
+// errors, never truncated. `booleans`: true/false read as 1/0 (default_left).
+std::vector<std::int32_t> int_array_field(const nlohmann::json& obj, const char* key,
+                                          const std::string& path, bool booleans = false) {
+  const nlohmann::json& a = field(obj, key, path);
+  if (!a.is_array()) throw Error("model: field '" + path + "." + key + "' is not a list");
+  std::vector<std::int32_t> out;
+  out.reserve(a.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const nlohmann::json& v = a[i];
+    const bool fits =
+        (v.is_number_unsigned() && v.get<std::uint64_t>() <= INT32_MAX) ||
+        (v.is_number_integer() && !v.is_number_unsigned() && v.get<std::int64_t>() >= INT32_MIN &&
+         v.get<std::int64_t>() <= INT32_MAX) ||
+        (booleans && v.is_boolean());
+    if (!fits) {
+      throw Error("model: field '" + path + "." + key + "' node " + std::to_string(i) + " holds " +
+                  v.dump() + ", not a whole number of 32 bits");
+    }
+    out.push_back(v.is_boolean() ? static_cast<std::int32_t>(v.get<bool>())
+                                 : static_cast<std::int32_t>(v.get<std::int64_t>()));
+  }
+  return out;
+}
+
+// A count stored as a number or a string ("12"): whole, 0 <= n <= 2^31 - 1.
+int count_field(const nlohmann::json& v, const std::string& path) {
+  const double d = number_field(v, path);
+  if (!(d >= 0 && d <= INT32_MAX && d == std::floor(d))) {
+    throw Error("model: field '" + path + "' is " + v.dump() + ", not a count");
+  }
+  return static_cast<int>(d);
+}
+
 Link link_of(const std::string& objective) {
   if (objective == "binary:logistic" || objective == "reg:logistic" ||
       objective == "binary:logitraw") {
@@ -61,6 +103,9 @@ Link link_of(const std::string& objective) {
 // base_score is stored in prediction space; turn it into a margin (binary:logitraw's
 // prediction space is the margin itself).
 double base_margin_of(const std::string& objective, double base_score) {
+  if (!std::isfinite(base_score)) {
+    throw Error("model: field 'learner.learner_model_param.base_score' is not a finite number");
+  }
   if (objective == "binary:logistic" || objective == "reg:logistic") {
     if (!(base_score > 0 && base_score < 1)) {
       throw Error("model: field 'learner.learner_model_param.base_score' must be in (0,1)");
@@ -68,17 +113,43 @@ double base_margin_of(const std::string& objective, double base_score) {
     return std::log(base_score / (1 - base_score));
   }
   if (objective == "count:poisson" || objective == "reg:gamma" || objective == "reg:tweedie") {
+    if (!(base_score > 0)) {
+      throw Error("model: field 'learner.learner_model_param.base_score' must be > 0 for '" +
+                  objective + "'");
+    }
     return std::log(base_score);
   }
   return base_score;
 }
 
-// Depth below `node`; a malformed tree (a cycle) stops at kMaxDepth instead of looping.
 constexpr int kMaxDepth = 64;
-int tree_depth(const Forest& f, std::int32_t node, int level = 0) {
-  if (f.is_leaf(node) || level > kMaxDepth) return 0;
-  return 1 + std::max(tree_depth(f, f.left[node], level + 1),
-                      tree_depth(f, f.right[node], level + 1));
+
+// Walks a tree from node 0 and checks that every node it reaches is reached once only (no loop,
+// no node shared by two parents): O(nodes), whatever the arrays hold. Nodes never reached
+// (XGBoost's pruned ones) are left alone. Returns the depth. Children are in range already.
+int check_tree_shape(const std::vector<std::int32_t>& left, const std::vector<std::int32_t>& right,
+                     const std::string& path) {
+  std::vector<std::uint8_t> seen(left.size(), 0);
+  std::vector<std::pair<std::int32_t, int>> stack = {{0, 0}};  // node, its depth
+  seen[0] = 1;
+  int depth = 0;
+  while (!stack.empty()) {
+    const auto [node, d] = stack.back();
+    stack.pop_back();
+    if (d > kMaxDepth) throw Error("model: '" + path + "' is deeper than 64 levels");
+    depth = std::max(depth, d);
+    if (left[node] == -1) continue;
+    for (const std::int32_t child : {left[node], right[node]}) {
+      if (seen[child]) {
+        throw Error("model: '" + path + "' node " + std::to_string(child) +
+                    " is reached twice from the root (again from node " + std::to_string(node) +
+                    "): the children loop back or are shared, so this is not a tree");
+      }
+      seen[child] = 1;
+      stack.emplace_back(child, d + 1);
+    }
+  }
+  return depth;
 }
 
 }  // namespace
@@ -93,23 +164,25 @@ Forest load_xgboost_json(const nlohmann::json& model) {
   const nlohmann::json& learner = field(model, "learner", "");
   Forest f;
   const nlohmann::json& objective = field(learner, "objective", "learner");
-  f.objective = field(objective, "name", "learner.objective").get<std::string>();
+  f.objective = string_field(objective, "name", "learner.objective");
   f.link = link_of(f.objective);
   const nlohmann::json& mparam = field(learner, "learner_model_param", "learner");
   const std::string mpath = "learner.learner_model_param";
   f.base_margin = base_margin_of(
       f.objective, number_field(field(mparam, "base_score", mpath), mpath + ".base_score"));
-  f.num_features =
-      static_cast<int>(number_field(field(mparam, "num_feature", mpath), mpath + ".num_feature"));
-  if (mparam.contains("num_class") && number_field(mparam["num_class"], mpath) > 1) {
+  f.num_features = count_field(field(mparam, "num_feature", mpath), mpath + ".num_feature");
+  if (mparam.contains("num_class") && count_field(mparam["num_class"], mpath + ".num_class") > 1) {
     throw Error("model: field '" + mpath + ".num_class' > 1: multi-class models are not supported");
   }
   if (learner.contains("feature_names") && learner["feature_names"].is_array()) {
-    f.feature_names = learner["feature_names"].get<std::vector<std::string>>();
+    for (const nlohmann::json& name : learner["feature_names"]) {
+      if (!name.is_string()) throw Error("model: field 'learner.feature_names' holds a value that is not a string");
+      f.feature_names.push_back(name.get<std::string>());
+    }
   }
 
   const nlohmann::json& booster = field(learner, "gradient_booster", "learner");
-  const std::string bname = field(booster, "name", "learner.gradient_booster").get<std::string>();
+  const std::string bname = string_field(booster, "name", "learner.gradient_booster");
   if (bname != "gbtree") {
     throw Error("model: field 'learner.gradient_booster.name' is '" + bname +
                 "'; only gbtree is supported");
@@ -122,19 +195,20 @@ Forest load_xgboost_json(const nlohmann::json& model) {
   for (std::size_t t = 0; t < trees.size(); ++t) {
     const std::string path = "learner.gradient_booster.model.trees[" + std::to_string(t) + "]";
     const nlohmann::json& tree = trees[t];
-    auto lc = array_field<std::int32_t>(tree, "left_children", path);
-    auto rc = array_field<std::int32_t>(tree, "right_children", path);
-    auto si = array_field<std::int32_t>(tree, "split_indices", path);
+    auto lc = int_array_field(tree, "left_children", path);
+    auto rc = int_array_field(tree, "right_children", path);
+    auto si = int_array_field(tree, "split_indices", path);
     auto sc = array_field<double>(tree, "split_conditions", path);
-    auto dl = array_field<int>(tree, "default_left", path);
+    auto dl = int_array_field(tree, "default_left", path, true);
     auto sh = array_field<double>(tree, "sum_hessian", path);
     const std::size_t n = lc.size();
     if (n == 0 || rc.size() != n || si.size() != n || sc.size() != n || dl.size() != n ||
         sh.size() != n) {
       throw Error("model: node arrays of '" + path + "' are empty or of different lengths");
     }
+    if (f.left.size() + n > INT32_MAX) throw Error("model: more than 2^31 - 1 nodes in all");
     if (tree.contains("split_type")) {
-      for (int st : tree["split_type"].get<std::vector<int>>()) {
+      for (int st : int_array_field(tree, "split_type", path)) {
         if (st != 0) throw Error("model: '" + path + ".split_type': categorical splits are not supported");
       }
     }
@@ -161,13 +235,11 @@ Forest load_xgboost_json(const nlohmann::json& model) {
       f.value.push_back(static_cast<double>(static_cast<float>(sc[i])));
       f.cover.push_back(sh[i]);
     }
-    int d = tree_depth(f, root);
-    if (d > kMaxDepth) throw Error("model: '" + path + "' is deeper than 64 levels");
-    f.depth_of_tree.push_back(static_cast<std::uint8_t>(d));
+    f.depth_of_tree.push_back(static_cast<std::uint8_t>(check_tree_shape(lc, rc, path)));
   }
   const nlohmann::json& gparam = field(booster, "model", "learner.gradient_booster");
   if (gparam.contains("tree_info")) {
-    for (int g : gparam["tree_info"].get<std::vector<int>>()) {
+    for (int g : int_array_field(gparam, "tree_info", "learner.gradient_booster.model")) {
       if (g != 0) throw Error("model: 'tree_info' has more than one output group (multi-class)");
     }
   }

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <set>
+#include <unordered_map>
 
 #include "error.h"
 
@@ -22,6 +23,18 @@ std::string format_number(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.9g", v);
   return buf;
+}
+
+// Refuses a name given twice (one column would shadow the other and read as all missing).
+void check_unique_names(const std::vector<std::string>& names) {
+  std::unordered_map<std::string_view, std::size_t> first;  // name -> its column
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const auto [it, fresh] = first.emplace(names[i], i);
+    if (!fresh) {
+      throw Error("column '" + names[i] + "' appears twice in the header (columns " +
+                  std::to_string(it->second + 1) + " and " + std::to_string(i + 1) + ")");
+    }
+  }
 }
 
 void fill_stats(Column& c, const std::vector<double>& values) {
@@ -75,17 +88,32 @@ nlohmann::json Schema::to_json() const {
 }
 
 Schema Schema::from_json(const nlohmann::json& j) {
-  auto need = [](const nlohmann::json& o, const char* key, const std::string& where) {
-    if (!o.is_object() || !o.contains(key)) {
-      throw Error("schema: missing field '" + where + key + "'");
-    }
+  using nlohmann::json;
+  auto need = [](const json& o, const char* key, const std::string& where) -> const json& {
+    if (!o.is_object() || !o.contains(key)) throw Error("schema: missing field '" + where + key + "'");
     return o.at(key);
   };
-  if (!j.is_object() || j.value("format", "") != "verdict-schema") {
+  auto text = [&](const json& o, const char* key, const std::string& where) {
+    const json& v = need(o, key, where);
+    if (!v.is_string()) throw Error("schema: field '" + where + key + "' must be a string");
+    return v.get<std::string>();
+  };
+  auto texts = [&](const json& o, const char* key, const std::string& where) {
+    const json& v = need(o, key, where);
+    std::vector<std::string> out;
+    bool ok = v.is_array();
+    for (std::size_t i = 0; ok && i < v.size(); ++i) {
+      ok = v[i].is_string();
+      if (ok) out.push_back(v[i].get<std::string>());
+    }
+    if (!ok) throw Error("schema: field '" + where + key + "' must be a list of strings");
+    return out;
+  };
+  if (!j.is_object() || !j.contains("format") || j["format"] != "verdict-schema") {
     throw Error("schema: field 'format' must be \"verdict-schema\"");
   }
   Schema s;
-  std::string task = need(j, "task", "").get<std::string>();
+  const std::string task = text(j, "task", "");
   if (task == "binary") {
     s.task = Task::Binary;
   } else if (task == "regression") {
@@ -93,30 +121,46 @@ Schema Schema::from_json(const nlohmann::json& j) {
   } else {
     throw Error("schema: field 'task' must be \"binary\" or \"regression\", not \"" + task + "\"");
   }
-  const nlohmann::json& t = need(j, "target", "");
-  s.target = t.value("name", "");
+  const json& t = need(j, "target", "");
+  if (!t.is_object()) throw Error("schema: field 'target' must be an object");
+  if (t.contains("name")) s.target = text(t, "name", "target.");
   if (s.task == Task::Binary) {
-    s.labels = need(t, "labels", "target.").get<std::vector<std::string>>();
-    s.positive_label = need(t, "positive_label", "target.").get<std::string>();
+    s.labels = texts(t, "labels", "target.");
+    s.positive_label = text(t, "positive_label", "target.");
   }
-  const nlohmann::json& feats = need(j, "features", "");
+  const json& feats = need(j, "features", "");
   if (!feats.is_array() || feats.empty()) throw Error("schema: field 'features' must be a list");
+  std::unordered_map<std::string, std::size_t> seen;  // name -> feature index
   for (std::size_t i = 0; i < feats.size(); ++i) {
     const std::string where = "features[" + std::to_string(i) + "].";
     Column c;
-    c.name = need(feats[i], "name", where).get<std::string>();
-    std::string type = need(feats[i], "type", where).get<std::string>();
+    c.name = text(feats[i], "name", where);
+    const auto [it, fresh] = seen.emplace(c.name, i);
+    if (!fresh) {
+      throw Error("schema: features[" + std::to_string(it->second) + "] and features[" + std::to_string(i) +
+                  "] are both named '" + c.name + "'");
+    }
+    const std::string type = text(feats[i], "type", where);
     if (type == "numeric") {
       c.kind = ColumnKind::Numeric;
     } else if (type == "categorical") {
       c.kind = ColumnKind::Categorical;
-      c.categories = need(feats[i], "categories", where).get<std::vector<std::string>>();
+      c.categories = texts(feats[i], "categories", where);
+      // Codes are found by binary search: the list must be sorted and distinct, as written.
+      for (std::size_t k = 1; k < c.categories.size(); ++k) {
+        if (!(c.categories[k - 1] < c.categories[k])) {
+          throw Error("schema: field '" + where + "categories' must be sorted and distinct (\"" +
+                      c.categories[k - 1] + "\" comes before \"" + c.categories[k] + "\")");
+        }
+      }
     } else {
       throw Error("schema: field '" + where + "type' must be numeric or categorical");
     }
     auto num = [&](const char* key) {
-      auto it = feats[i].find(key);
-      return (it == feats[i].end() || it->is_null()) ? std::nan("") : it->get<double>();
+      auto v = feats[i].find(key);
+      if (v == feats[i].end() || v->is_null()) return std::nan("");
+      if (!v->is_number()) throw Error("schema: field '" + where + key + "' must be a number");
+      return v->get<double>();
     };
     c.min = num("min");
     c.max = num("max");
@@ -128,7 +172,11 @@ Schema Schema::from_json(const nlohmann::json& j) {
 
 bool is_missing_cell(std::string_view cell) { return cell.empty() || cell == "?"; }
 
-bool parse_number(std::string_view cell, double& out) {
+namespace {
+
+// strtod over the whole cell; `overflow` when the number is beyond double's range (±HUGE_VAL).
+bool strtod_whole(std::string_view cell, double& out, bool& overflow) {
+  overflow = false;
   if (cell.empty() || cell.size() > 64) return false;
   char buf[65];
   cell.copy(buf, cell.size());
@@ -136,7 +184,27 @@ bool parse_number(std::string_view cell, double& out) {
   char* end = nullptr;
   errno = 0;
   out = std::strtod(buf, &end);
-  return end == buf + cell.size() && errno != ERANGE;
+  if (end != buf + cell.size()) return false;
+  overflow = errno == ERANGE && std::isinf(out);  // ERANGE with a tiny result is underflow
+  return true;
+}
+
+}  // namespace
+
+bool parse_number(std::string_view cell, double& out) {
+  bool overflow = false;
+  return strtod_whole(cell, out, overflow) && !overflow;
+}
+
+bool fits_float32(double v) {
+  // Doubles below FLT_MAX + 2^103 (half of float32's last ulp) round to FLT_MAX, not to inf.
+  return std::isfinite(v) && std::fabs(v) < 0x1.ffffffp127;
+}
+
+NumberCell read_number_cell(std::string_view cell, double& out) {
+  bool overflow = false;
+  if (!strtod_whole(cell, out, overflow)) return NumberCell::NotANumber;
+  return fits_float32(out) ? NumberCell::Fits : NumberCell::OutOfRange;
 }
 
 Schema infer_schema(const std::vector<std::string>& header,
@@ -145,6 +213,7 @@ Schema infer_schema(const std::vector<std::string>& header,
   Schema s;
   s.task = task;
   s.target = target;
+  check_unique_names(header);
   bool target_found = false;
   for (std::size_t c = 0; c < header.size(); ++c) {
     const std::vector<std::string>& cells = columns.at(c);
@@ -171,7 +240,10 @@ Schema infer_schema(const std::vector<std::string>& header,
     std::vector<double> values(cells.size(), std::nan(""));
     for (std::size_t r = 0; r < cells.size() && numeric; ++r) {
       if (is_missing_cell(cells[r])) continue;
-      numeric = parse_number(cells[r], values[r]);
+      // A number out of float32's range (1e400, inf) keeps the column numeric: encoding
+      // refuses it later, where the file and line are known.
+      numeric = read_number_cell(cells[r], values[r]) != NumberCell::NotANumber;
+      if (!fits_float32(values[r])) values[r] = std::nan("");
     }
     if (!numeric) {
       col.kind = ColumnKind::Categorical;
@@ -194,6 +266,9 @@ Schema infer_schema(const std::vector<std::string>& header,
   }
   if (!target.empty() && !target_found) {
     throw Error("target column '" + target + "' is not in the header");
+  }
+  if (s.features.empty()) {
+    throw Error("no feature columns besides the target '" + target + "': a model needs at least one");
   }
   return s;
 }
@@ -222,17 +297,34 @@ std::size_t EncodeStats::total_unseen() const {
   return n;
 }
 
+namespace {
+
+std::string out_of_range_note() {
+  return ", which is not a finite number within float32's range (|x| <= 3.4e38); "
+         "leave it empty for a missing value";
+}
+
+// A numeric feature's cell as its value: missing cells are handled by the caller.
+double checked_number(const std::string& column, std::string_view cell) {
+  double v;
+  switch (read_number_cell(cell, v)) {
+    case NumberCell::Fits:
+      return v;
+    case NumberCell::OutOfRange:
+      throw Error("column '" + column + "' holds " + std::string(cell) + out_of_range_note());
+    case NumberCell::NotANumber:
+      break;
+  }
+  throw Error("column '" + column + "' is numeric but holds \"" + std::string(cell) + "\"");
+}
+
+}  // namespace
+
 float encode_cell(const Schema& schema, std::size_t feature, std::string_view cell,
                   EncodeStats* stats) {
   const Column& c = schema.features[feature];
   if (is_missing_cell(cell)) return std::numeric_limits<float>::quiet_NaN();
-  if (c.kind == ColumnKind::Numeric) {
-    double v;
-    if (!parse_number(cell, v)) {
-      throw Error("column '" + c.name + "' is numeric but holds \"" + std::string(cell) + "\"");
-    }
-    return static_cast<float>(v);
-  }
+  if (c.kind == ColumnKind::Numeric) return static_cast<float>(checked_number(c.name, cell));
   auto it = std::lower_bound(c.categories.begin(), c.categories.end(), cell);
   if (it == c.categories.end() || *it != cell) {
     if (stats) {
@@ -263,11 +355,15 @@ std::string decode_value(const Schema& schema, std::size_t feature, float value)
 float encode_target(const Schema& schema, std::string_view cell) {
   if (schema.task == Task::Regression) {
     double v;
-    if (!parse_number(cell, v)) {
-      throw Error("target '" + schema.target + "' must be numeric, not \"" + std::string(cell) +
-                  "\"");
+    switch (read_number_cell(cell, v)) {
+      case NumberCell::Fits:
+        return static_cast<float>(v);
+      case NumberCell::OutOfRange:
+        throw Error("target '" + schema.target + "' holds " + std::string(cell) + out_of_range_note());
+      case NumberCell::NotANumber:
+        break;
     }
-    return static_cast<float>(v);
+    throw Error("target '" + schema.target + "' must be numeric, not \"" + std::string(cell) + "\"");
   }
   if (cell == schema.positive_label) return 1.0f;
   for (const std::string& l : schema.labels) {

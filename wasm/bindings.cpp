@@ -137,6 +137,21 @@ EMSCRIPTEN_KEEPALIVE int vd_explain(const float* row, double* out) {
   });
 }
 
+// Encodes what a person typed for feature `feature` through the schema, exactly as a CSV cell
+// (shared/schema.cpp encode_cell): *out is the float32 the model sees, NaN for missing ("").
+// Returns -1, with the reason in vd_last_error(), for a value the feature cannot hold: text in
+// a numeric field, or a number that is not finite as a float32 (1e39, 1e400, inf, nan). The
+// page re-scores only with values this accepted.
+EMSCRIPTEN_KEEPALIVE int vd_encode_cell(int feature, const char* cell, float* out) {
+  return guarded([&] {
+    if (!session) throw verdict::Error("no model loaded");
+    if (feature < 0 || static_cast<std::size_t>(feature) >= session->schema.features.size()) {
+      throw verdict::Error("no feature " + std::to_string(feature));
+    }
+    *out = verdict::encode_cell(session->schema, static_cast<std::size_t>(feature), cell, nullptr);
+  });
+}
+
 // 1 when this module scores with a compiled model (verdict compile), 0 with the loaded forest.
 EMSCRIPTEN_KEEPALIVE int vd_compiled() { return kCompiled ? 1 : 0; }
 

@@ -6,7 +6,7 @@ import { loadEngine } from './engine.js';
 import { drawWaterfall } from './waterfall.js';
 import { LocalVerdicts } from './store.js';
 import { ReviewServer } from './server.js';
-import { displayValue, renderFeatureTable, readControl, markRow } from './record_view.js';
+import { displayValue, renderFeatureTable, readControl, markRow, markInvalid } from './record_view.js';
 
 const $ = (id) => document.getElementById(id);
 const S = {
@@ -105,8 +105,12 @@ function renderScore() {
 
 function onEdit(i, control) {
   const rec = record();
-  const v = readControl(control);
-  if (v === undefined) return;  // a number still being typed: keep the last score
+  const read = readControl(control, (text) => S.engine.encodeCell(i, text));
+  if (read.pending) return;  // a number still being typed: keep the last score
+  const tr = control.closest('tr');
+  markInvalid(tr, read.invalid || null);
+  if (read.invalid) return;  // e.g. 1e39: shown as out of range, never scored
+  const v = read.value;
   const original = rec.encoded[i];
   const edits = (S.edits[rec.row] ||= {});
   const same = Number.isNaN(v) ? Number.isNaN(original) : Math.fround(v) === original;

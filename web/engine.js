@@ -13,6 +13,17 @@ export class Engine {
     this.compiled = module._vd_compiled() === 1;  // scores with a model compiled by verdict compile
     this.rowPtr = module._malloc(4 * this.numFeatures);
     this.outPtr = module._malloc(8 * (this.numFeatures + 2));
+    this.cellPtr = module._malloc(4);
+  }
+
+  // What a person typed for feature i, encoded by the core's schema exactly as a CSV cell:
+  // { value } (NaN for missing), or { error } for a value the feature cannot hold (text in a
+  // numeric field, a number that is not finite as a float32 such as 1e39).
+  encodeCell(i, text) {
+    const m = this.module;
+    const rc = withString(m, String(text), (p) => m._vd_encode_cell(i, p, this.cellPtr));
+    if (rc !== 0) return { error: m.UTF8ToString(m._vd_last_error()) };
+    return { value: m.HEAPF32[this.cellPtr >> 2] };
   }
 
   // encoded: Float32Array or number[] of numFeatures values (NaN or null = missing).

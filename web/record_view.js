@@ -3,13 +3,23 @@
 // training range for a numeric one. Values from the CSV are text, never markup.
 export const MISSING = '(missing)';
 
+// The shortest decimal that reads back as the same float32 (an edit is stored as the engine
+// encoded it: 0.45, not 0.44999998807907104).
+function float32Text(v) {
+  for (let p = 1; p <= 9; p++) {
+    const t = Number(v.toPrecision(p));
+    if (Math.fround(t) === v) return String(t);
+  }
+  return String(v);
+}
+
 // The human text of feature i: the what-if edit if there is one, else the record's raw cell.
 export function displayValue(schema, rec, edits, i) {
   if (!(i in edits)) return rec.values[i] === '' ? MISSING : rec.values[i];
   const v = edits[i];
   if (Number.isNaN(v)) return MISSING;
   const col = schema.features[i];
-  return col.type === 'categorical' ? col.categories[v] ?? String(v) : String(v);
+  return col.type === 'categorical' ? col.categories[v] ?? String(v) : float32Text(v);
 }
 
 function td(text, className) {
@@ -23,11 +33,36 @@ function outsideRange(col, v) {
   return Number.isFinite(v) && ((Number.isFinite(col.min) && v < col.min) || (Number.isFinite(col.max) && v > col.max));
 }
 
-// Parses a control into an encoded value; undefined while a number is half typed ("-", "1e").
-export function readControl(control) {
-  if (control.tagName === 'SELECT') return control.value === '' ? NaN : Number(control.value);
-  if (control.validity.badInput) return undefined;
-  return control.value === '' ? NaN : Number(control.value);
+// Reads a control: { value } (the encoded value), { pending: true } while a number is half
+// typed ("-", "1e"), or { invalid: reason } for a number the model cannot take. A number field's
+// text is encoded by the engine (encodeText), the same rule as for a CSV cell; a category's
+// option value is its code.
+export function readControl(control, encodeText) {
+  if (control.tagName === 'SELECT') return { value: control.value === '' ? NaN : Number(control.value) };
+  if (control.validity.badInput) return { pending: true };
+  const encoded = encodeText(control.value);
+  return encoded.error ? { invalid: encoded.error } : { value: encoded.value };
+}
+
+// Shows (or clears, with null) why a field's value was not scored, in the field's row.
+export function markInvalid(tr, reason) {
+  tr.classList.toggle('invalid', Boolean(reason));
+  const control = tr.querySelector('[data-testid=feature-input]');
+  control.toggleAttribute('aria-invalid', Boolean(reason));
+  let note = tr.querySelector('[data-testid=value-error]');
+  if (!reason) {
+    note?.remove();
+    return;
+  }
+  if (!note) {
+    note = document.createElement('div');
+    note.className = 'value-error';
+    note.dataset.testid = 'value-error';
+    note.setAttribute('role', 'alert');
+    control.parentElement.append(note);
+  }
+  note.textContent = `Out of range, not scored (the score is for the last value that was): ${reason}`;
+  tr.title = note.textContent;
 }
 
 // Builds the table body. onEdit(i, control) is called on every `input` event.
@@ -54,7 +89,7 @@ export function renderFeatureTable(tbody, schema, rec, edits, onEdit) {
       if (Number.isFinite(col.max)) control.max = String(col.max);
       // Unedited: the value as the data has it ("0.53"), not its float32 encoding (0.52999997).
       const raw = rec.values[i];
-      const shown = !(i in edits) && raw !== '' && Number.isFinite(Number(raw)) ? raw : String(value);
+      const shown = !(i in edits) && raw !== '' && Number.isFinite(Number(raw)) ? raw : float32Text(value);
       control.value = Number.isNaN(value) ? '' : shown;
       control.placeholder = MISSING;
       const range = document.createElement('span');

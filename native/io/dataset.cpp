@@ -29,13 +29,17 @@ Dataset encode_table(const Table& table, const Schema& schema, bool require_targ
   if (target >= 0) d.label.resize(d.rows);
   for (std::size_t r = 0; r < d.rows; ++r) {
     const auto& cells = table.rows[r];
+    int column = -1;  // the table column being encoded, for the message
     try {
       for (std::size_t f = 0; f < d.cols; ++f) {
+        column = d.source_column[f];
         d.x[r * d.cols + f] = encode_cell(schema, f, cells[d.source_column[f]], &d.stats);
       }
+      column = target;
       if (target >= 0) d.label[r] = encode_target(schema, cells[target]);
     } catch (const Error& e) {
-      throw Error(table.source + ":" + std::to_string(table.line[r]) + ": " + e.what());
+      throw Error(table.source + ":" + std::to_string(table.line[r]) + ":" + std::to_string(column + 1) + ": " +
+                  e.what());
     }
   }
   return d;

@@ -20,6 +20,8 @@ nlohmann::json read_json_file(const std::string& path) {
     return nlohmann::json::parse(ss.str());
   } catch (const nlohmann::json::parse_error& e) {
     throw Error("'" + path + "' is not valid JSON (byte " + std::to_string(e.byte) + ")");
+  } catch (const nlohmann::json::exception& e) {  // e.g. a number beyond double (1e400)
+    throw Error("'" + path + "' is not valid JSON (" + e.what() + ")");
   }
 }
 
@@ -28,8 +30,9 @@ ModelFiles load_model_files(const std::string& model, const std::string& schema_
   fs::path model_json = model;
   if (fs::is_directory(model_json)) model_json /= "model.json";
   m.model_path = model_json.string();
+  const nlohmann::json model_doc = read_json_file(m.model_path);  // names the file itself
   try {
-    m.forest = load_xgboost_json(read_json_file(m.model_path));
+    m.forest = load_xgboost_json(model_doc);
   } catch (const Error& e) {
     throw Error("'" + m.model_path + "': " + e.what());
   }
@@ -38,8 +41,9 @@ ModelFiles load_model_files(const std::string& model, const std::string& schema_
     schema = model_json.parent_path() / "schema.json";
   }
   if (!schema.empty()) {
+    const nlohmann::json schema_json = read_json_file(schema.string());
     try {
-      m.schema = Schema::from_json(read_json_file(schema.string()));
+      m.schema = Schema::from_json(schema_json);
     } catch (const Error& e) {
       throw Error("'" + schema.string() + "': " + e.what());
     }

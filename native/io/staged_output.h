@@ -1,5 +1,6 @@
 // Output files that appear all at once or not at all: each is written under a temporary
-// name and renamed into place by commit(); without commit() the temporaries are removed.
+// name and renamed into place by commit(); without commit() the temporaries are removed, and
+// so are the folders staging created (when they hold nothing else).
 #pragma once
 #include <filesystem>
 #include <string>
@@ -24,6 +25,7 @@ class StagedOutputs {
 
  private:
   std::vector<std::pair<std::filesystem::path, std::filesystem::path>> files_;  // temp, final
+  std::vector<std::filesystem::path> created_;  // folders that did not exist before, deepest first
   bool committed_ = false;
 };
 

@@ -83,3 +83,113 @@ TEST_CASE("random models load with every tree reachable from its root", "[forest
     CHECK(std::isfinite(predict_margin(f, row.data())));
   }
 }
+
+namespace {
+
+nlohmann::json& tree0(nlohmann::json& m) { return m["learner"]["gradient_booster"]["model"]["trees"][0]; }
+
+// One tree whose node arrays are given; every other array is filled in to match.
+nlohmann::json with_children(const std::vector<int>& left, const std::vector<int>& right) {
+  auto m = stump("reg:squarederror");
+  const std::size_t n = left.size();
+  auto& t = tree0(m);
+  t["left_children"] = left;
+  t["right_children"] = right;
+  t["split_indices"] = std::vector<int>(n, 0);
+  t["split_conditions"] = std::vector<double>(n, 0.5);
+  t["default_left"] = std::vector<int>(n, 0);
+  t["sum_hessian"] = std::vector<double>(n, 1.0);
+  t["split_type"] = std::vector<int>(n, 0);
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("a tree whose children loop back or share a node is refused, in O(nodes)", "[forest]") {
+  // Node 1's children are node 1 itself: a walk from the root never ends.
+  CHECK_THROWS_WITH(load_xgboost_json(with_children({1, 1, -1}, {2, 1, -1})),
+                    Catch::Contains("trees[0]") && Catch::Contains("node 1") && Catch::Contains("reached twice"));
+  // Two inner nodes share their children (a DAG, not a tree).
+  CHECK_THROWS_WITH(load_xgboost_json(with_children({1, 3, 3, -1, -1}, {2, 4, 4, -1, -1})),
+                    Catch::Contains("trees[0]") && Catch::Contains("node 3") && Catch::Contains("reached twice"));
+  // A chain of 40 nodes each pointing both ways at the next: 2^40 root-to-leaf paths, each
+  // node reached once per path. The check must not walk paths.
+  std::vector<int> left, right;
+  for (int i = 0; i < 40; ++i) left.push_back(i + 1), right.push_back(i + 1);
+  left.push_back(-1), right.push_back(-1);
+  CHECK_THROWS_WITH(load_xgboost_json(with_children(left, right)), Catch::Contains("node 1 is reached twice"));
+  // Children pointing back at a node above (node 2 -> node 1) form a loop too.
+  CHECK_THROWS_WITH(load_xgboost_json(with_children({1, 3, 1, -1, -1}, {2, 4, 4, -1, -1})),
+                    Catch::Contains("reached twice"));
+  // A deep but honest tree (a chain of 60 splits) loads; 65 levels are refused.
+  // Split i is node 2i: its left child a leaf (2i + 1), its right child the next split.
+  auto chain = [](int depth) {
+    std::vector<int> l(2 * depth + 1, -1), r(2 * depth + 1, -1);
+    for (int i = 0; i < depth; ++i) l[2 * i] = 2 * i + 1, r[2 * i] = 2 * i + 2;
+    return std::make_pair(l, r);
+  };
+  auto [l60, r60] = chain(60);
+  const Forest deep = load_xgboost_json(with_children(l60, r60));
+  CHECK(deep.max_depth() == 60);
+  auto [l65, r65] = chain(65);
+  CHECK_THROWS_WITH(load_xgboost_json(with_children(l65, r65)), Catch::Contains("deeper than 64 levels"));
+}
+
+TEST_CASE("num_feature must be a whole number of features", "[forest]") {
+  for (const char* bad : {"nan", "1e10", "-1", "2.5", "inf"}) {
+    auto m = stump();
+    m["learner"]["learner_model_param"]["num_feature"] = bad;
+    CHECK_THROWS_WITH(load_xgboost_json(m), Catch::Contains("learner_model_param.num_feature") && Catch::Contains(bad));
+  }
+  auto m = stump();
+  m["learner"]["learner_model_param"]["num_feature"] = 2;  // a JSON number is fine too
+  CHECK(load_xgboost_json(m).num_features == 2);
+}
+
+TEST_CASE("base_score must be a finite number", "[forest]") {
+  for (const char* bad : {"nan", "inf", "1e400"}) {
+    auto m = stump("reg:squarederror");
+    m["learner"]["learner_model_param"]["base_score"] = bad;
+    CHECK_THROWS_WITH(load_xgboost_json(m), Catch::Contains("base_score"));
+  }
+}
+
+TEST_CASE("child and split indices are whole 32-bit numbers, never truncated", "[forest]") {
+  const nlohmann::json bad_values[] = {1.5, -2, 4294967297ULL, "1", nullptr};
+  for (const char* key : {"left_children", "right_children", "split_indices"}) {
+    for (const nlohmann::json& bad : bad_values) {
+      auto m = stump();
+      tree0(m)[key][0] = bad;
+      INFO(key << " = " << bad.dump());
+      CHECK_THROWS_WITH(load_xgboost_json(m), Catch::Contains("trees[0]") && Catch::Contains("node 0"));
+    }
+  }
+  for (const char* key : {"default_left", "split_type"}) {
+    auto m = stump();
+    tree0(m)[key][0] = 0.5;
+    CHECK_THROWS_WITH(load_xgboost_json(m), Catch::Contains(key) && Catch::Contains("node 0"));
+  }
+  // What XGBoost itself writes still loads: a pruned node keeps split index 2^31 - 1 and a
+  // leaf's split index is any feature.
+  auto m = stump();
+  tree0(m)["split_indices"] = {0, 1, 0, 2147483647};
+  tree0(m)["default_left"] = {true, false, false, false};
+  const Forest f = load_xgboost_json(m);
+  const float missing[] = {std::nanf(""), 0.f};
+  CHECK(predict_margin(f, missing) == Approx(-1.5));  // default left now
+}
+
+TEST_CASE("fields of the wrong JSON type are errors naming the field", "[forest]") {
+  auto m = stump();
+  m["learner"]["objective"]["name"] = 7;
+  CHECK_THROWS_WITH(load_xgboost_json(m), Catch::Contains("learner.objective.name"));
+  m = stump();
+  m["learner"]["feature_names"] = {"a", 2};
+  CHECK_THROWS_WITH(load_xgboost_json(m), Catch::Contains("learner.feature_names"));
+  m = stump();
+  m["learner"]["gradient_booster"]["model"]["tree_info"] = {0.5};
+  CHECK_THROWS_WITH(load_xgboost_json(m), Catch::Contains("tree_info"));
+  m = stump();
+  m["learner"]["learner_model_param"]["num_class"] = "nan";
+  CHECK_THROWS_WITH(load_xgboost_json(m), Catch::Contains("num_class"));
+}

@@ -52,4 +52,14 @@ test('wasm reports bad input as an error message, not a crash', { skip: !ready &
   assert.throws(() => engine.explain([1, 2, 3]), /explain needs 14 values/);
   const missing = engine.explain(new Array(14).fill(NaN));  // all missing is a valid row
   assert.ok(Number.isFinite(missing.prediction));
+  // What a reviewer types goes through the core's encoder: the rule CSV cells follow.
+  const num = JSON.parse(schema).features.findIndex((f) => f.type === 'numeric');
+  assert.equal(engine.encodeCell(num, '45').value, 45);
+  assert.equal(engine.encodeCell(num, '3.4e38').value, Math.fround(3.4e38));
+  assert.ok(Number.isNaN(engine.encodeCell(num, '').value));
+  for (const bad of ['1e39', '-1e39', 'inf', 'nan', '1e400']) {
+    assert.match(engine.encodeCell(num, bad).error, /not a finite number within float32's range/, bad);
+  }
+  assert.match(engine.encodeCell(num, 'forty').error, /is numeric but holds "forty"/);
+  assert.match(engine.encodeCell(99, '1').error, /no feature 99/);
 });

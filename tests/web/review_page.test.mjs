@@ -241,6 +241,49 @@ test('review page: waterfall, what-if, reset, keyboard verdicts, reload, export'
   }
 });
 
+test('review page: a what-if number beyond float32 (1e39) is shown out of range and not scored', { timeout: 60000 }, async (t) => {
+  const why = missing({ needBin: false });
+  if (why) return t.skip(why);
+  const schema = readJson('schema.json');
+  const num = Math.max(schema.features.findIndex((f) => f.name === 'Hours per week'),
+    schema.features.findIndex((f) => f.type === 'numeric'));
+  const numName = schema.features[num].name;
+  const server = await staticServer(dist);
+  const browser = await launch();
+  try {
+    const { page, errors } = await open(browser, server.url);
+    await waitReady(page);
+    const original = await probability(page);
+    const row = page.locator(`[data-testid=features] tr[data-feature="${numName}"]`);
+    const input = page.locator(`[data-testid=feature-input][data-feature="${numName}"]`);
+    const note = row.locator('[data-testid=value-error]');
+    for (const bad of ['1e39', '-1e39', '3.5e38']) {
+      await input.fill(bad);  // one input event with the whole text
+      assert.ok(await note.isVisible(), `${bad}: the field explains itself`);
+      assert.match(await note.textContent(), /out of range, not scored/i);
+      assert.match(await note.textContent(), new RegExp(`holds ${bad.replace('.', '\\.')}, which is not a finite number within float32's range`));
+      assert.equal(await row.getAttribute('class').then((c) => c.split(' ').includes('invalid')), true);
+      assert.equal(await input.getAttribute('aria-invalid'), '');
+      assert.equal(await probability(page), original, `${bad} left the score as it was`);
+      assert.equal(await page.locator('tr.edited').count(), 0, 'and is not an edit');
+      assert.equal(await page.isVisible('[data-testid=edited-badge]'), false);
+    }
+    // A value the model can take clears the note and re-scores; the largest float32 is one.
+    await input.fill('3.4e38');
+    assert.equal(await note.count(), 0);
+    assert.equal(await input.getAttribute('aria-invalid'), null);
+    assert.equal(await page.locator('tr.edited').count(), 1);
+    const big = await probability(page);
+    assert.ok(Number.isFinite(big));
+    await input.fill('');  // missing is a value too
+    assert.equal(await note.count(), 0);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    server.stop();
+  }
+});
+
 test('review page shows data as text, never as HTML', { timeout: 60000 }, async (t) => {
   const why = missing({ needBin: false });
   if (why) return t.skip(why);

@@ -18,7 +18,17 @@ TEST_CASE("staged outputs appear only on commit; an abandoned stage leaves nothi
   }  // no commit: as if an error was thrown half-way
   CHECK_FALSE(fs::exists(dir / "a.txt"));
   CHECK_FALSE(fs::exists(dir / "sub" / "b.txt"));
-  CHECK(fs::is_empty(dir / "sub"));
+  CHECK_FALSE(fs::exists(dir));  // nor the folders staging created
+  // A folder that was there before stays, with what it held; only the new ones go.
+  fs::create_directories(dir);
+  std::ofstream(dir / "kept.txt") << "K";
+  {
+    StagedOutputs out;
+    out.write(dir / "new" / "deeper" / "c.txt", "C");
+    out.write(dir / "new" / "d.txt", "D");
+  }
+  CHECK(fs::exists(dir / "kept.txt"));
+  CHECK_FALSE(fs::exists(dir / "new"));
   {
     StagedOutputs out;
     out.write(dir / "a.txt", "A");
