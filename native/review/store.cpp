@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
+#include <limits>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -409,8 +411,32 @@ std::string Store::start_loop(const std::string& flow_name, const nlohmann::json
   return loop;
 }
 
+namespace {
+// The page scores a record's encoded values as float32: each is a number a float32 holds, or
+// null (missing). One rule for every path (CSV, page, API): nothing is scored as ±inf.
+void check_encoded(const nlohmann::json& input_content) {
+  const auto records = input_content.find("records");
+  if (records == input_content.end() || !records->is_array()) return;
+  for (std::size_t r = 0; r < records->size(); ++r) {
+    const nlohmann::json& rec = (*records)[r];
+    if (!rec.is_object() || !rec.contains("encoded")) continue;
+    const nlohmann::json& encoded = rec["encoded"];
+    if (!encoded.is_array()) throw ReviewError(400, "input_content.records[" + std::to_string(r) + "].encoded is not a list");
+    for (std::size_t i = 0; i < encoded.size(); ++i) {
+      const nlohmann::json& v = encoded[i];
+      if (v.is_null()) continue;
+      if (!v.is_number() || !(std::fabs(v.get<double>()) <= std::numeric_limits<float>::max())) {
+        throw ReviewError(400, "input_content.records[" + std::to_string(r) + "].encoded[" + std::to_string(i) + "] is " +
+                                   v.dump() + ": not a number a float32 holds (null means missing)");
+      }
+    }
+  }
+}
+}  // namespace
+
 void Store::insert_loop(std::int64_t now, const Flow& f, const std::string& loop, const nlohmann::json& input_content,
                         const std::string& actor) {
+  check_encoded(input_content);
   auto exists = db_.prepare("SELECT 1 FROM loops WHERE name=?");
   if (exists.bind(1, loop).step()) throw ReviewError(409, "loop '" + loop + "' exists");
   db_.prepare("INSERT INTO loops(name, flow, status, created_ms, expires_ms, updated_ms, input_content, required)"

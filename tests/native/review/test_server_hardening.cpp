@@ -84,6 +84,10 @@ TEST_CASE("client mistakes are 4xx with a JSON message, never 500", "[server-har
   auto r = c.Post("/api/loops", admin, R"({"flow": "f", "input_content": {"x": 1e400}})", "application/json");
   CHECK(ok(r).status == 400);
   CHECK(body(r).contains("error"));
+  // An encoded value a float32 cannot hold (the page would score it as infinity).
+  r = c.Post("/api/loops", admin, R"({"flow": "f", "input_content": {"records": [{"row": 0, "encoded": [1e39]}]}})", "application/json");
+  CHECK(ok(r).status == 400);
+  CHECK(body(r)["error"].get<std::string>().find("float32") != std::string::npos);
   // A field of the wrong type.
   r = c.Post("/api/loops", admin, R"({"flow": "f", "input_content": {}, "name": 123})", "application/json");
   CHECK(ok(r).status == 400);

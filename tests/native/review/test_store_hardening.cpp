@@ -110,6 +110,22 @@ TEST_CASE("answers and input nested deeper than 64 levels are refused (400), 64 
   CHECK(status_of([&] { fx.store->submit(r, loop, "a1", {{"deep", nested(62)}}, 1.0); }) == 0);
 }
 
+TEST_CASE("encoded values a float32 cannot hold are refused (400): the page would score them as infinity", "[review-hardening]") {
+  Fixture fx;
+  fx.flow("f");
+  auto start = [&](const nlohmann::json& encoded) {
+    return status_of([&] { fx.store->start_loop("f", {{"records", {{{"row", 0}, {"encoded", encoded}}}}}, "", "test"); });
+  };
+  CHECK(start({1.5, nullptr, -3.0e38}) == 0);
+  CHECK(start({1.5, 1e39}) == 400);
+  CHECK(start({-1e39}) == 400);
+  CHECK(start({"7"}) == 400);
+  nlohmann::json b = batch(2);
+  b["records"][1]["encoded"] = {1e39};
+  CHECK(status_of([&] { fx.store->start_from_batch("f", b, "yes", "test"); }) == 400);
+  CHECK(fx.store->list({"f", ""})["HumanLoopSummaries"].size() == 1);  // the batch's other record started nothing either
+}
+
 TEST_CASE("an output costs about what was received: written compactly", "[review-hardening]") {
   Fixture fx;
   fx.flow("f");
