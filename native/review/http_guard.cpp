@@ -294,6 +294,10 @@ GuardedServer::GuardedServer(GuardOptions options)
     c->held = client;
     return HandlerResponse::Unhandled;
   });
+  // The slot is free before the response leaves: a client's next request never finds it taken.
+  set_post_routing_handler([this](const httplib::Request&, httplib::Response&) {
+    if (ConnectionContext* c = current_connection; c && !c->held.empty()) forwarded_.release(c->held), c->held.clear();
+  });
 }
 
 bool GuardedServer::process_and_close_socket(socket_t sock) {
@@ -309,7 +313,7 @@ bool GuardedServer::process_and_close_socket(socket_t sock) {
     for (std::size_t count = keep_alive_max_count_; count > 0 && strm.next_request(svr_sock_); --count) {
       bool closed = false;
       ret = process_request(strm, count == 1, closed, nullptr);
-      if (!context.held.empty()) forwarded_.release(context.held), context.held.clear();
+      if (!context.held.empty()) forwarded_.release(context.held), context.held.clear();  // no response written
       if (!ret || closed || strm.expired()) break;
     }
     current_connection = nullptr;
