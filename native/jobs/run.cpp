@@ -1,6 +1,7 @@
 #include "native/jobs/run.h"
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -56,7 +57,10 @@ double number(const nlohmann::json& v, const std::string& key) {
 
 long long whole(const nlohmann::json& v, const std::string& key) {
   const double d = number(v, key);
-  if (d != static_cast<double>(static_cast<long long>(d))) throw Error("config: '" + key + "' must be a whole number, not " + v.dump());
+  // Checked before the cast: converting inf, NaN or a value past 2^63 is undefined behaviour.
+  if (!(std::fabs(d) < 9.0e18) || d != std::floor(d)) {
+    throw Error("config: '" + key + "' must be a whole number, not " + v.dump());
+  }
   return static_cast<long long>(d);
 }
 
