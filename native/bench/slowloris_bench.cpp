@@ -25,32 +25,10 @@
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using Steady = std::chrono::steady_clock;
+using verdict::review::testing::closed_by_server;
+using verdict::review::testing::connect_from;
 
 namespace {
-
-int connect_from(const char* source, int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in from{}, to{};
-  from.sin_family = to.sin_family = AF_INET;
-  ::inet_pton(AF_INET, source, &from.sin_addr);
-  ::inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
-  to.sin_port = htons(static_cast<std::uint16_t>(port));
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof from) != 0 ||
-      ::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-bool closed(int fd) {
-  char buf[512];
-  for (;;) {
-    const ssize_t n = ::recv(fd, buf, sizeof buf, MSG_DONTWAIT);
-    if (n > 0) continue;
-    return n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
-  }
-}
 
 struct Probe {
   std::vector<double> ms;
@@ -110,12 +88,12 @@ int main(int argc, char** argv) {
     const std::string start = "POST /api/tasks/next HTTP/1.1\r\nHost: x\r\n";
     while (!stop) {
       for (int& fd : trickling) {
-        if (fd >= 0 && closed(fd)) ::close(fd), fd = -1, ++cut;
+        if (fd >= 0 && closed_by_server(fd)) ::close(fd), fd = -1, ++cut;
         if (fd < 0 && (fd = connect_from("127.0.0.2", port)) >= 0) ++opened, ::send(fd, start.data(), start.size(), MSG_NOSIGNAL);
         if (fd >= 0) ::send(fd, "X-a: b\r\n", 8, MSG_NOSIGNAL);
       }
       for (int& fd : idle) {
-        if (fd >= 0 && closed(fd)) ::close(fd), fd = -1, ++cut;
+        if (fd >= 0 && closed_by_server(fd)) ::close(fd), fd = -1, ++cut;
         if (fd < 0 && (fd = connect_from("127.0.0.2", port)) >= 0) ++opened;
       }
       std::this_thread::sleep_for(1s);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "tests/native/review/server_fixture.h"
+#include "tests/native/review/server_process.h"
 
 using namespace verdict::review;
 using namespace verdict::review::testing;
@@ -24,32 +25,6 @@ namespace {
 std::string deep_array(int depth) { return std::string(static_cast<std::size_t>(depth), '[') + std::string(static_cast<std::size_t>(depth), ']'); }
 
 const nlohmann::json kFlow = {{"name", "f"}, {"activation_conditions", {{"predicted_negative", true}}}, {"records_per_task", 1}};
-
-// A TCP connection to the server from `source` (any 127.x.y.z address is this machine).
-int connect_from(const char* source, int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in from{};
-  from.sin_family = AF_INET;
-  ::inet_pton(AF_INET, source, &from.sin_addr);
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof from) != 0) return ::close(fd), -1;
-  sockaddr_in to{};
-  to.sin_family = AF_INET;
-  to.sin_port = htons(static_cast<std::uint16_t>(port));
-  ::inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) return ::close(fd), -1;
-  return fd;
-}
-
-// True once the server has closed the connection (recv reaches the end, or a reset), after
-// whatever it sent before.
-bool closed_by_server(int fd) {
-  char buf[4096];
-  for (;;) {
-    const ssize_t n = ::recv(fd, buf, sizeof buf, MSG_DONTWAIT);
-    if (n > 0) continue;
-    return n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
-  }
-}
 
 }  // namespace
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "native/review/store.h"
+#include "tests/native/review/store_fixture.h"
 
 using namespace verdict;
 using namespace verdict::review;
@@ -13,30 +14,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Fixture {
-  fs::path dir;
-  std::int64_t now = 1'800'000'000'000;
-  std::unique_ptr<Store> store;
-
-  Fixture() {
-    dir = fs::temp_directory_path() / ("verdict-store-" + std::to_string(::getpid()) + "-" + std::to_string(reinterpret_cast<std::uintptr_t>(this)));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    store = std::make_unique<Store>((dir / "r.db").string(), [this] { return now; });
-  }
-  ~Fixture() { fs::remove_all(dir); }
-
-  Flow flow(const std::string& name, int reviewers, int per_task = 2) {
-    Flow f = Flow::from_json({{"name", name}, {"activation_conditions", {{"probability_below", 0.5}}},
-                              {"records_per_task", per_task}, {"reviewers_per_record", reviewers},
-                              {"task_time_limit_seconds", 60}, {"lifetime_seconds", 3600},
-                              {"output_dir", (dir / "out").string()}});
-    store->create_flow(f, "test");
-    return f;
-  }
-
-  Reviewer reviewer(const std::string& name) { return *store->authenticate(store->add_reviewer(name, false)); }
-};
+using Fixture = testing::StoreFixture;
 
 // A batch of n records with predictions spread over [0, 1).
 nlohmann::json batch(int n) {

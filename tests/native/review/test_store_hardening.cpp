@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "native/review/store.h"
+#include "tests/native/review/store_fixture.h"
 
 using namespace verdict;
 using namespace verdict::review;
@@ -16,34 +17,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Fixture {
-  fs::path dir;
-  std::int64_t now = 1'800'000'000'000;
-  std::unique_ptr<Store> store;
-
-  Fixture() {
-    dir = fs::temp_directory_path() /
-          ("verdict-hard-" + std::to_string(::getpid()) + "-" + std::to_string(reinterpret_cast<std::uintptr_t>(this)));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    open();
-  }
-  ~Fixture() {
-    store.reset();
-    fs::remove_all(dir);
-  }
-  void open() { store = std::make_unique<Store>((dir / "r.db").string(), [this] { return now; }); }
-
-  void flow(const std::string& name, int per_task = 1, const std::string& output = "") {
-    store->create_flow(Flow::from_json({{"name", name}, {"activation_conditions", {{"probability_below", 0.5}}},
-                                        {"records_per_task", per_task}, {"reviewers_per_record", 1},
-                                        {"task_time_limit_seconds", 60}, {"lifetime_seconds", 3600},
-                                        {"output_dir", output.empty() ? (dir / "out").string() : output}}),
-                       "test");
-  }
-  Reviewer reviewer(const std::string& name) { return *store->authenticate(store->add_reviewer(name, false)); }
-  fs::path output_of(const std::string& loop) { return store->describe(loop)["HumanLoopOutput"]["OutputLocation"].get<std::string>(); }
-};
+using Fixture = testing::StoreFixture;
 
 nlohmann::json batch(int n, const std::string& source = "test.csv") {
   nlohmann::json records = nlohmann::json::array();
@@ -81,7 +55,7 @@ std::string complete_one(Fixture& fx, const Reviewer& r, const std::string& flow
 
 TEST_CASE("a record is in one loop of a flow: the same batch started twice opens no second loop", "[review-hardening]") {
   Fixture fx;
-  fx.flow("f", 2);
+  fx.flow("f", 1, 2);
   const BatchStart first = fx.store->start_from_batch("f", batch(5), "yes", "test");
   CHECK(first.loops.size() == 3);
   CHECK(first.records == 5);
@@ -95,7 +69,7 @@ TEST_CASE("a record is in one loop of a flow: the same batch started twice opens
   CHECK(repeat.records == 5);
   CHECK(repeat.already_looped == 0);
   // Another flow keeps its own records.
-  fx.flow("g", 5);
+  fx.flow("g", 1, 5);
   CHECK(fx.store->start_from_batch("g", batch(5), "yes", "test").records == 5);
 }
 
@@ -145,7 +119,7 @@ TEST_CASE("an output costs about what was received: written compactly", "[review
 
 TEST_CASE("a replayed answer id with other content is a 409 carrying the stored answer", "[review-hardening]") {
   Fixture fx;
-  fx.flow("f", 1);
+  fx.flow("f", 1, 1);
   const Reviewer r = fx.reviewer("alice");
   const std::string loop = fx.store->start_loop("f", {{"records", {{{"row", 0}}, {{"row", 1}}}}}, "", "test");
   REQUIRE(fx.store->next_task(r));
@@ -222,7 +196,7 @@ TEST_CASE("flows: times that overflow are 400; output_dir never relative to the 
 TEST_CASE("an output that cannot be written is retried while running, and leaves no temp file", "[review-hardening]") {
   Fixture fx;
   const fs::path out = fx.dir / "blocked";
-  fx.flow("f", 1, out.string());
+  fx.flow("f", 1, 1, out.string());
   const Reviewer r = fx.reviewer("alice");
   std::ofstream(out) << "a file where the output folder should be";  // every write fails
   const std::string loop = complete_one(fx, r);
