@@ -251,6 +251,8 @@ async function submit() {
     $('reason').focus();
     return formMessage('A reason is required when you disagree. Nothing was submitted.', true);
   }
+  // Leave the field: the next record's shortcuts must not be typed into it as text.
+  if (document.activeElement !== document.body) document.activeElement?.blur();
   const edits = editsOf(rec);
   const answer = {
     row: rec.row, verdict, label: $('label').value, reason, comment: $('comment').value.trim(),

@@ -1,0 +1,45 @@
+// The verdict form in the static page: where the focus goes after a submit, what "agree"
+// stores, and what reset leaves alone.
+// VERDICT_DIST=dist VERDICT_BIN=build/native/verdict node --test tests/web/
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { dist, missing, staticServer, launch, open, waitReady } from './harness.mjs';
+
+const readJson = (name) => JSON.parse(fs.readFileSync(path.join(dist, 'data', name), 'utf8'));
+const rowId = (page) => page.textContent('[data-testid=row-id]');
+const focused = (page) => page.evaluate(() => ({ tag: document.activeElement.tagName, testid: document.activeElement.dataset.testid }));
+const answers = (page) => page.evaluate(() => window.verdictExport().flatMap((l) => l.humanAnswers[0].answerContent.records));
+
+async function withPage(t, body) {
+  const why = missing({ needBin: false });
+  if (why) return t.skip(why);
+  const server = await staticServer(dist);
+  const browser = await launch();
+  try {
+    const { page, errors } = await open(browser, server.url);
+    await waitReady(page);
+    await body(page);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    server.stop();
+  }
+}
+
+test('after Ctrl+Enter in the reason box the next record takes shortcuts, not text', { timeout: 60000 }, (t) => withPage(t, async (page) => {
+  const batch = readJson('review_batch.json');
+  await page.keyboard.press('d');
+  assert.equal((await focused(page)).testid, 'reason');
+  await page.keyboard.type('the hours say otherwise');
+  await page.keyboard.press('Control+Enter');
+  assert.equal(await rowId(page), String(batch.records[1].row));
+  assert.ok(!['INPUT', 'TEXTAREA', 'SELECT'].includes((await focused(page)).tag), 'the focus left the form');
+  await page.keyboard.press('a');
+  await page.keyboard.press('s');
+  assert.equal(await page.inputValue('[data-testid=reason]'), '', 'the shortcut letters were not typed into the reason');
+  assert.equal(await rowId(page), String(batch.records[2].row), '"a" then "s" agreed and submitted');
+  assert.deepEqual((await answers(page)).map((a) => [a.row, a.verdict, a.reason]),
+    [[batch.records[0].row, 'disagree', 'the hours say otherwise'], [batch.records[1].row, 'agree', '']]);
+}));
