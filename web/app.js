@@ -49,6 +49,9 @@ const isBinary = () => S.schema.task === 'binary';
 const positive = () => S.schema.target.positive_label;
 const negative = () => S.schema.target.labels.find((l) => l !== positive());
 const predictedLabel = (p) => (p >= (S.threshold ?? 0.5) ? positive() : negative());
+// The model's own answer for a record (before any what-if edit): what "agree" stores.
+const modelLabel = (rec) => (isBinary() ? rec.predicted_label ?? predictedLabel(rec.prediction) : rec.prediction.toFixed(2));
+const sameLabel = (a, b) => (isBinary() ? a === b : Number(a) === Number(b));
 const outcomeText = (p) => (isBinary() ? predictedLabel(p) : fmtPrediction(p));
 const fmtPrediction = (p) => (Math.abs(p) >= 1000 ? p.toFixed(0) : p.toPrecision(4));
 
@@ -162,7 +165,7 @@ function fillForm(rec) {
   const a = answered(rec);
   $('done-badge').hidden = !a;
   for (const radio of document.querySelectorAll('input[name=verdict]')) radio.checked = a ? radio.value === a.verdict : false;
-  $('label').value = a ? a.label : (isBinary() ? predictedLabel(S.result.prediction) : S.result.prediction.toFixed(2));
+  $('label').value = a ? a.label : modelLabel(rec);
   $('reason').value = a ? a.reason : '';
   $('comment').value = a ? a.comment : '';
   $('reason').classList.remove('invalid');
@@ -217,10 +220,10 @@ function firstOpen() {
 function setVerdict(v) {
   const radio = document.querySelector(`input[name=verdict][value=${v}]`);
   radio.checked = true;
-  if (isBinary()) {
-    const model = predictedLabel(S.result.prediction);
-    $('label').value = v === 'agree' ? model : (model === positive() ? negative() : positive());
-  }
+  // Agree means the model's label (not the what-if one); disagreeing proposes the other label.
+  const model = modelLabel(record());
+  if (v === 'agree') $('label').value = model;
+  else if (isBinary()) $('label').value = model === positive() ? negative() : positive();
   $('req').classList.toggle('needed', v === 'disagree');
   if (v === 'agree') {
     $('reason').classList.remove('invalid');
@@ -233,6 +236,16 @@ function cycleLabel() {
   const sel = $('label');
   if (sel.tagName !== 'SELECT') return sel.focus();
   sel.selectedIndex = (sel.selectedIndex + 1) % sel.options.length;
+  onLabelChange();
+}
+
+// A label other than the model's is a disagreement, which needs a reason.
+function onLabelChange() {
+  if (sameLabel($('label').value, modelLabel(record()))) return;
+  if (document.querySelector('input[name=verdict]:checked')?.value === 'disagree') return;
+  document.querySelector('input[name=verdict][value=disagree]').checked = true;
+  $('req').classList.add('needed');
+  formMessage('A label other than the model\'s is a disagreement: give a reason.');
 }
 
 function resetRecord() {
@@ -245,6 +258,9 @@ async function submit() {
   const verdict = document.querySelector('input[name=verdict]:checked')?.value;
   if (!verdict) return formMessage('Choose agree (a) or disagree (d) first.', true);
   const reason = $('reason').value.trim();
+  if (verdict === 'agree' && !sameLabel($('label').value, modelLabel(rec))) {
+    return formMessage('Agree keeps the model\'s label: choose disagree (d) and give a reason to propose another.', true);
+  }
   if (verdict === 'disagree' && !reason) {
     $('reason').classList.add('invalid');
     $('reason').setAttribute('aria-invalid', 'true');
@@ -461,6 +477,7 @@ async function main() {
       S.topK = $('topk').value === 'all' ? 'all' : Number($('topk').value);
       renderScore();
     });
+    $('label').addEventListener('change', onLabelChange);
     $('reset').addEventListener('click', resetRecord);
     $('submit').addEventListener('click', submit);
     $('export').addEventListener('click', exportFile);

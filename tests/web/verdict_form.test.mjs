@@ -43,3 +43,43 @@ test('after Ctrl+Enter in the reason box the next record takes shortcuts, not te
   assert.deepEqual((await answers(page)).map((a) => [a.row, a.verdict, a.reason]),
     [[batch.records[0].row, 'disagree', 'the hours say otherwise'], [batch.records[1].row, 'agree', '']]);
 }));
+
+test('"agree" stores the model\'s label; another label is a disagreement that needs a reason', { timeout: 90000 }, (t) => withPage(t, async (page) => {
+  const batch = readJson('review_batch.json');
+  const schema = readJson('schema.json');
+  const [first, second] = batch.records;
+  // A what-if edit that flips the predicted label of the first record.
+  let flipped = false;
+  for (const col of schema.features) {
+    if (col.type !== 'categorical') continue;
+    for (const c of col.categories) {
+      await page.selectOption(`[data-testid=feature-input][data-feature="${col.name}"]`, { label: c });
+      if (await page.textContent('[data-testid=predicted-outcome]') !== first.predicted_label) { flipped = true; break; }
+    }
+    if (flipped) break;
+    await page.click('[data-testid=reset]');
+  }
+  assert.ok(flipped, 'some category flips the first record');
+  await page.keyboard.press('Escape');
+  await page.evaluate(() => document.activeElement.blur());
+  await page.keyboard.press('a');
+  assert.equal(await page.inputValue('[data-testid=label]'), first.predicted_label, 'agree means the model\'s label, not the what-if one');
+  await page.keyboard.press('Control+Enter');
+  assert.equal(await rowId(page), String(second.row));
+  // "a" then "l": the other label turns the verdict into a disagreement, refused without a reason.
+  await page.keyboard.press('a');
+  await page.keyboard.press('l');
+  const other = await page.inputValue('[data-testid=label]');
+  assert.notEqual(other, second.predicted_label);
+  assert.ok(await page.isChecked('[data-testid=disagree]'), 'a label other than the model\'s is a disagreement');
+  await page.keyboard.press('Control+Enter');
+  assert.equal(await rowId(page), String(second.row), 'nothing was saved without a reason');
+  assert.match(await page.textContent('[data-testid=form-message]'), /reason is required/);
+  await page.keyboard.type('capital gains say otherwise');
+  await page.keyboard.press('Control+Enter');
+  const saved = await answers(page);
+  assert.deepEqual(saved.map((a) => [a.row, a.verdict, a.label, a.model_label, a.reason]),
+    [[first.row, 'agree', first.predicted_label, first.predicted_label, ''],
+     [second.row, 'disagree', other, second.predicted_label, 'capital gains say otherwise']]);
+  for (const a of saved) assert.ok(a.verdict !== 'agree' || a.label === a.model_label);
+}));
