@@ -248,9 +248,12 @@ function onLabelChange() {
   formMessage('A label other than the model\'s is a disagreement: give a reason.');
 }
 
+// Undoes the what-if edits only: the drafted verdict, label, reason and comment stay.
 function resetRecord() {
-  delete S.edits[record().row];
-  renderRecord();
+  const rec = record();
+  delete S.edits[rec.row];
+  renderFeatureTable($('features'), S.schema, rec, editsOf(rec), onEdit);
+  renderScore();
 }
 
 async function submit() {

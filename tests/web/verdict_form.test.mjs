@@ -83,3 +83,37 @@ test('"agree" stores the model\'s label; another label is a disagreement that ne
      [second.row, 'disagree', other, second.predicted_label, 'capital gains say otherwise']]);
   for (const a of saved) assert.ok(a.verdict !== 'agree' || a.label === a.model_label);
 }));
+
+test('reset (r or the button) undoes the what-if edits and keeps the drafted verdict', { timeout: 60000 }, (t) => withPage(t, async (page) => {
+  const schema = readJson('schema.json');
+  const col = schema.features.find((f) => f.type === 'categorical' && f.categories.length > 1);
+  const select = `[data-testid=feature-input][data-feature="${col.name}"]`;
+  const original = await page.getAttribute('[data-testid=probability]', 'data-value');
+  const edit = async () => {
+    const now = await page.inputValue(select);
+    await page.selectOption(select, now === '0' ? '1' : '0');
+    assert.equal(await page.locator('tr.edited').count(), 1);
+  };
+  await edit();
+  await page.keyboard.press('Escape');
+  await page.evaluate(() => document.activeElement.blur());
+  await page.keyboard.press('d');
+  await page.keyboard.type('drafted before the reset');
+  await page.keyboard.press('Escape');
+  await page.fill('[data-testid=comment]', 'a comment too');
+  const label = await page.inputValue('[data-testid=label]');
+  const draftKept = async (how) => {
+    assert.equal(await page.getAttribute('[data-testid=probability]', 'data-value'), original, `${how}: the score is the original`);
+    assert.equal(await page.locator('tr.edited').count(), 0, `${how}: the edits are gone`);
+    assert.ok(await page.isChecked('[data-testid=disagree]'), `${how}: the verdict is kept`);
+    assert.equal(await page.inputValue('[data-testid=reason]'), 'drafted before the reset', `${how}: the reason is kept`);
+    assert.equal(await page.inputValue('[data-testid=comment]'), 'a comment too', `${how}: the comment is kept`);
+    assert.equal(await page.inputValue('[data-testid=label]'), label, `${how}: the label is kept`);
+  };
+  await page.evaluate(() => document.activeElement.blur());
+  await page.keyboard.press('r');
+  await draftKept('r');
+  await edit();
+  await page.click('[data-testid=reset]');
+  await draftKept('the button');
+}));
