@@ -14,6 +14,7 @@ const S = {
   edits: {},       // row -> { featureIndex: encoded value }
   local: null,     // LocalVerdicts (static hosting)
   server: null,    // ReviewServer (served by verdict serve)
+  reviewer: null,  // server mode: the signed-in reviewer's name
   pending: null,   // server mode: { loop, answerId, answers: { row: answer } }
   result: null,    // the engine's output for the record on screen
   drawn: false,
@@ -299,7 +300,9 @@ async function submit() {
 
 // ---- server mode ----
 
-function savePending() { localStorage.setItem(`verdict:pending:${S.pending.loop}`, JSON.stringify(S.pending)); }
+// Drafts of a task's answers, per reviewer and loop (a browser may be signed out and in again).
+const pendingKey = (loop) => `verdict:pending:${S.reviewer}:${loop}`;
+function savePending() { localStorage.setItem(pendingKey(S.pending.loop), JSON.stringify(S.pending)); }
 
 async function sendTask() {
   const p = S.pending;
@@ -311,7 +314,7 @@ async function sendTask() {
   } catch (e) {
     return banner(`Your answers are kept here but were not accepted yet: ${e.message}. Submit again to retry.`);
   }
-  localStorage.removeItem(`verdict:pending:${p.loop}`);
+  localStorage.removeItem(pendingKey(p.loop));
   showServerTask(next);
   if (next) banner('Task submitted. This is your next task.', 'info');
 }
@@ -328,7 +331,7 @@ function showServerTask(t) {
   const input = t.input_content;
   S.threshold = input.threshold ?? 0.5;
   S.tasks = [{ name: t.loop, accepted: t.accepted, records: input.records.map((r) => normalize(r, input.features)) }];
-  S.pending = JSON.parse(localStorage.getItem(`verdict:pending:${t.loop}`) || 'null') ||
+  S.pending = JSON.parse(localStorage.getItem(pendingKey(t.loop)) || 'null') ||
     { loop: t.loop, answerId: crypto.randomUUID(), answers: {} };
   $('title').textContent = t.flow.title || t.flow.name;
   $('instructions').textContent = t.flow.instructions || '';
@@ -340,6 +343,11 @@ function showServerTask(t) {
   if (!$('banner').classList.contains('info')) banner('');
 }
 
+function loginMessage(text) {
+  $('login-message').textContent = text;
+  $('login-message').hidden = !text;
+}
+
 async function startServerMode() {
   $('mode').textContent = 'review service';
   $('export').hidden = true;
@@ -348,10 +356,18 @@ async function startServerMode() {
     S.server = new ReviewServer(token);
     try {
       const me = await S.server.me();
+      S.reviewer = me.name;
       $('mode').textContent = `review service · ${me.name}`;
+      loginMessage('');
+      $('signout').hidden = false;
       return loadServerTask();
-    } catch {
-      localStorage.removeItem('verdict:token');
+    } catch (e) {
+      if (e.status === 401 || e.status === 403) {
+        localStorage.removeItem('verdict:token');
+        loginMessage('That token was not accepted. Check it, or ask for a new one.');
+      } else {
+        loginMessage(`The review service did not answer: ${e.message}. Try again.`);
+      }
     }
   }
   $('login').hidden = false;
@@ -362,6 +378,12 @@ async function startServerMode() {
     $('login').hidden = true;
     startServerMode().catch((err) => banner(err.message));
   };
+}
+
+// Forgets the token; the drafts stay, under the reviewer's name, for when they sign in again.
+function signOut() {
+  localStorage.removeItem('verdict:token');
+  window.location.reload();
 }
 
 // ---- static mode ----
@@ -484,6 +506,7 @@ async function main() {
     $('reset').addEventListener('click', resetRecord);
     $('submit').addEventListener('click', submit);
     $('export').addEventListener('click', exportFile);
+    $('signout').addEventListener('click', signOut);
     for (const radio of document.querySelectorAll('input[name=verdict]')) {
       radio.addEventListener('change', () => setVerdict(radio.value));
     }
