@@ -20,12 +20,19 @@ const S = {
   drawn: false,
 };
 
-function banner(message, kind = 'error') {
+// A message above the page. A passing one (fade) goes after a few seconds or at the
+// reviewer's next key press or click, whichever comes first.
+let bannerTimer = 0;
+function banner(message, kind = 'error', { fade = false } = {}) {
   const b = $('banner');
+  clearTimeout(bannerTimer);
   b.textContent = message;
   b.className = `banner${kind === 'info' ? ' info' : ''}`;
   b.hidden = !message;
+  b.dataset.fade = fade && message ? '1' : '';
+  if (b.dataset.fade) bannerTimer = setTimeout(() => banner(''), 5000);
 }
+const dismissPassing = () => { if ($('banner').dataset.fade) banner(''); };
 
 async function fetchText(path) {
   let r;
@@ -316,7 +323,7 @@ async function sendTask() {
   }
   localStorage.removeItem(pendingKey(p.loop));
   showServerTask(next);
-  if (next) banner('Task submitted. This is your next task.', 'info');
+  if (next) banner('Task submitted. This is your next task.', 'info', { fade: true });
 }
 
 async function loadServerTask() {
@@ -326,6 +333,8 @@ async function loadServerTask() {
 function showServerTask(t) {
   if (!t) {
     $('main').hidden = true;
+    $('progress').textContent = '';  // the task just sent is no longer in progress
+    S.pending = null;
     return banner('No task is waiting for you. Come back later.', 'info');
   }
   const input = t.input_content;
@@ -510,6 +519,8 @@ async function main() {
     for (const radio of document.querySelectorAll('input[name=verdict]')) {
       radio.addEventListener('change', () => setVerdict(radio.value));
     }
+    document.addEventListener('keydown', dismissPassing, true);
+    document.addEventListener('pointerdown', dismissPassing, true);
     document.addEventListener('keydown', onKey);
     if (await ReviewServer.available()) await startServerMode();
     else await startStaticMode();

@@ -69,3 +69,33 @@ test('served page: a refused token says so, the form says where tokens come from
   assert.equal(await signOut.isVisible(), false);
   assert.equal(await message.isVisible(), false, 'signing out is not a refused token');
 }));
+
+test('served page: the "Task submitted" banner goes; after the last task the header shows no stale progress', { timeout: 90000 }, (t) => withServed(t, 3, async (page, { token }) => {
+  await page.fill('[data-testid=token]', token);
+  await page.keyboard.press('Enter');
+  await waitReady(page);
+  const banner = page.locator('[data-testid=banner]');
+  const taskPos = () => page.textContent('[data-testid=task-pos]');
+  const submitTask = async () => {
+    const before = await taskPos();
+    await page.evaluate(() => document.activeElement.blur());
+    await page.keyboard.press('a');
+    await page.keyboard.press('Control+Enter');
+    await page.waitForFunction((b) => document.querySelector('main').hidden ||
+      document.querySelector('[data-testid=task-pos]').textContent !== b, before);
+  };
+  // Task 1 -> 2: the banner shows, then goes by itself within a few seconds.
+  await submitTask();
+  assert.match(await banner.textContent(), /Task submitted/);
+  await banner.waitFor({ state: 'hidden', timeout: 10000 });
+  // Task 2 -> 3: the banner goes on the reviewer's next action.
+  await submitTask();
+  assert.ok(await banner.isVisible());
+  await page.keyboard.press('j');
+  assert.equal(await banner.isVisible(), false, 'the next key press dismisses it');
+  // After the last task: the waiting message, and no progress of the task that was sent.
+  await submitTask();
+  await page.waitForFunction(() => /No task is waiting/.test(document.querySelector('[data-testid=banner]').textContent));
+  assert.equal((await page.textContent('[data-testid=progress]')).trim(), '', 'no stale progress in the header');
+  assert.equal(await page.isVisible('main'), false);
+}));
