@@ -14,17 +14,25 @@ const S = {
   edits: {},       // row -> { featureIndex: encoded value }
   local: null,     // LocalVerdicts (static hosting)
   server: null,    // ReviewServer (served by verdict serve)
+  reviewer: null,  // server mode: the signed-in reviewer's name
   pending: null,   // server mode: { loop, answerId, answers: { row: answer } }
   result: null,    // the engine's output for the record on screen
   drawn: false,
 };
 
-function banner(message, kind = 'error') {
+// A message above the page. A passing one (fade) goes after a few seconds or at the
+// reviewer's next key press or click, whichever comes first.
+let bannerTimer = 0;
+function banner(message, kind = 'error', { fade = false } = {}) {
   const b = $('banner');
+  clearTimeout(bannerTimer);
   b.textContent = message;
   b.className = `banner${kind === 'info' ? ' info' : ''}`;
   b.hidden = !message;
+  b.dataset.fade = fade && message ? '1' : '';
+  if (b.dataset.fade) bannerTimer = setTimeout(() => banner(''), 5000);
 }
+const dismissPassing = () => { if ($('banner').dataset.fade) banner(''); };
 
 async function fetchText(path) {
   let r;
@@ -49,6 +57,9 @@ const isBinary = () => S.schema.task === 'binary';
 const positive = () => S.schema.target.positive_label;
 const negative = () => S.schema.target.labels.find((l) => l !== positive());
 const predictedLabel = (p) => (p >= (S.threshold ?? 0.5) ? positive() : negative());
+// The model's own answer for a record (before any what-if edit): what "agree" stores.
+const modelLabel = (rec) => (isBinary() ? rec.predicted_label ?? predictedLabel(rec.prediction) : rec.prediction.toFixed(2));
+const sameLabel = (a, b) => (isBinary() ? a === b : Number(a) === Number(b));
 const outcomeText = (p) => (isBinary() ? predictedLabel(p) : fmtPrediction(p));
 const fmtPrediction = (p) => (Math.abs(p) >= 1000 ? p.toFixed(0) : p.toPrecision(4));
 
@@ -162,7 +173,7 @@ function fillForm(rec) {
   const a = answered(rec);
   $('done-badge').hidden = !a;
   for (const radio of document.querySelectorAll('input[name=verdict]')) radio.checked = a ? radio.value === a.verdict : false;
-  $('label').value = a ? a.label : (isBinary() ? predictedLabel(S.result.prediction) : S.result.prediction.toFixed(2));
+  $('label').value = a ? a.label : modelLabel(rec);
   $('reason').value = a ? a.reason : '';
   $('comment').value = a ? a.comment : '';
   $('reason').classList.remove('invalid');
@@ -217,10 +228,10 @@ function firstOpen() {
 function setVerdict(v) {
   const radio = document.querySelector(`input[name=verdict][value=${v}]`);
   radio.checked = true;
-  if (isBinary()) {
-    const model = predictedLabel(S.result.prediction);
-    $('label').value = v === 'agree' ? model : (model === positive() ? negative() : positive());
-  }
+  // Agree means the model's label (not the what-if one); disagreeing proposes the other label.
+  const model = modelLabel(record());
+  if (v === 'agree') $('label').value = model;
+  else if (isBinary()) $('label').value = model === positive() ? negative() : positive();
   $('req').classList.toggle('needed', v === 'disagree');
   if (v === 'agree') {
     $('reason').classList.remove('invalid');
@@ -233,11 +244,24 @@ function cycleLabel() {
   const sel = $('label');
   if (sel.tagName !== 'SELECT') return sel.focus();
   sel.selectedIndex = (sel.selectedIndex + 1) % sel.options.length;
+  onLabelChange();
 }
 
+// A label other than the model's is a disagreement, which needs a reason.
+function onLabelChange() {
+  if (sameLabel($('label').value, modelLabel(record()))) return;
+  if (document.querySelector('input[name=verdict]:checked')?.value === 'disagree') return;
+  document.querySelector('input[name=verdict][value=disagree]').checked = true;
+  $('req').classList.add('needed');
+  formMessage('A label other than the model\'s is a disagreement: give a reason.');
+}
+
+// Undoes the what-if edits only: the drafted verdict, label, reason and comment stay.
 function resetRecord() {
-  delete S.edits[record().row];
-  renderRecord();
+  const rec = record();
+  delete S.edits[rec.row];
+  renderFeatureTable($('features'), S.schema, rec, editsOf(rec), onEdit);
+  renderScore();
 }
 
 async function submit() {
@@ -245,12 +269,17 @@ async function submit() {
   const verdict = document.querySelector('input[name=verdict]:checked')?.value;
   if (!verdict) return formMessage('Choose agree (a) or disagree (d) first.', true);
   const reason = $('reason').value.trim();
+  if (verdict === 'agree' && !sameLabel($('label').value, modelLabel(rec))) {
+    return formMessage('Agree keeps the model\'s label: choose disagree (d) and give a reason to propose another.', true);
+  }
   if (verdict === 'disagree' && !reason) {
     $('reason').classList.add('invalid');
     $('reason').setAttribute('aria-invalid', 'true');
     $('reason').focus();
     return formMessage('A reason is required when you disagree. Nothing was submitted.', true);
   }
+  // Leave the field: the next record's shortcuts must not be typed into it as text.
+  if (document.activeElement !== document.body) document.activeElement?.blur();
   const edits = editsOf(rec);
   const answer = {
     row: rec.row, verdict, label: $('label').value, reason, comment: $('comment').value.trim(),
@@ -278,7 +307,9 @@ async function submit() {
 
 // ---- server mode ----
 
-function savePending() { localStorage.setItem(`verdict:pending:${S.pending.loop}`, JSON.stringify(S.pending)); }
+// Drafts of a task's answers, per reviewer and loop (a browser may be signed out and in again).
+const pendingKey = (loop) => `verdict:pending:${S.reviewer}:${loop}`;
+function savePending() { localStorage.setItem(pendingKey(S.pending.loop), JSON.stringify(S.pending)); }
 
 async function sendTask() {
   const p = S.pending;
@@ -290,9 +321,9 @@ async function sendTask() {
   } catch (e) {
     return banner(`Your answers are kept here but were not accepted yet: ${e.message}. Submit again to retry.`);
   }
-  localStorage.removeItem(`verdict:pending:${p.loop}`);
+  localStorage.removeItem(pendingKey(p.loop));
   showServerTask(next);
-  if (next) banner('Task submitted. This is your next task.', 'info');
+  if (next) banner('Task submitted. This is your next task.', 'info', { fade: true });
 }
 
 async function loadServerTask() {
@@ -302,12 +333,14 @@ async function loadServerTask() {
 function showServerTask(t) {
   if (!t) {
     $('main').hidden = true;
+    $('progress').textContent = '';  // the task just sent is no longer in progress
+    S.pending = null;
     return banner('No task is waiting for you. Come back later.', 'info');
   }
   const input = t.input_content;
   S.threshold = input.threshold ?? 0.5;
   S.tasks = [{ name: t.loop, accepted: t.accepted, records: input.records.map((r) => normalize(r, input.features)) }];
-  S.pending = JSON.parse(localStorage.getItem(`verdict:pending:${t.loop}`) || 'null') ||
+  S.pending = JSON.parse(localStorage.getItem(pendingKey(t.loop)) || 'null') ||
     { loop: t.loop, answerId: crypto.randomUUID(), answers: {} };
   $('title').textContent = t.flow.title || t.flow.name;
   $('instructions').textContent = t.flow.instructions || '';
@@ -319,6 +352,11 @@ function showServerTask(t) {
   if (!$('banner').classList.contains('info')) banner('');
 }
 
+function loginMessage(text) {
+  $('login-message').textContent = text;
+  $('login-message').hidden = !text;
+}
+
 async function startServerMode() {
   $('mode').textContent = 'review service';
   $('export').hidden = true;
@@ -327,10 +365,18 @@ async function startServerMode() {
     S.server = new ReviewServer(token);
     try {
       const me = await S.server.me();
+      S.reviewer = me.name;
       $('mode').textContent = `review service · ${me.name}`;
+      loginMessage('');
+      $('signout').hidden = false;
       return loadServerTask();
-    } catch {
-      localStorage.removeItem('verdict:token');
+    } catch (e) {
+      if (e.status === 401 || e.status === 403) {
+        localStorage.removeItem('verdict:token');
+        loginMessage('That token was not accepted. Check it, or ask for a new one.');
+      } else {
+        loginMessage(`The review service did not answer: ${e.message}. Try again.`);
+      }
     }
   }
   $('login').hidden = false;
@@ -341,6 +387,12 @@ async function startServerMode() {
     $('login').hidden = true;
     startServerMode().catch((err) => banner(err.message));
   };
+}
+
+// Forgets the token; the drafts stay, under the reviewer's name, for when they sign in again.
+function signOut() {
+  localStorage.removeItem('verdict:token');
+  window.location.reload();
 }
 
 // ---- static mode ----
@@ -459,12 +511,16 @@ async function main() {
       S.topK = $('topk').value === 'all' ? 'all' : Number($('topk').value);
       renderScore();
     });
+    $('label').addEventListener('change', onLabelChange);
     $('reset').addEventListener('click', resetRecord);
     $('submit').addEventListener('click', submit);
     $('export').addEventListener('click', exportFile);
+    $('signout').addEventListener('click', signOut);
     for (const radio of document.querySelectorAll('input[name=verdict]')) {
       radio.addEventListener('change', () => setVerdict(radio.value));
     }
+    document.addEventListener('keydown', dismissPassing, true);
+    document.addEventListener('pointerdown', dismissPassing, true);
     document.addEventListener('keydown', onKey);
     if (await ReviewServer.available()) await startServerMode();
     else await startStaticMode();
