@@ -83,7 +83,9 @@ int count_field(const nlohmann::json& v, const std::string& path) {
   return static_cast<int>(d);
 }
 
-Link link_of(const std::string& objective) {
+}  // namespace
+
+Link link_of_objective(const std::string& objective) {
   if (objective == "binary:logistic" || objective == "reg:logistic" ||
       objective == "binary:logitraw") {
     return objective == "binary:logitraw" ? Link::Identity : Link::Logistic;
@@ -99,6 +101,8 @@ Link link_of(const std::string& objective) {
   throw Error("model: objective '" + objective +
               "' is not supported (binary and regression objectives are)");
 }
+
+namespace {
 
 // base_score is stored in prediction space; turn it into a margin (binary:logitraw's
 // prediction space is the margin itself).
@@ -123,6 +127,8 @@ double base_margin_of(const std::string& objective, double base_score) {
 }
 
 constexpr int kMaxDepth = 64;
+
+}  // namespace
 
 // Walks a tree from node 0 and checks that every node it reaches is reached once only (no loop,
 // no node shared by two parents): O(nodes), whatever the arrays hold. Nodes never reached
@@ -152,8 +158,6 @@ int check_tree_shape(const std::vector<std::int32_t>& left, const std::vector<st
   return depth;
 }
 
-}  // namespace
-
 int Forest::max_depth() const {
   int d = 0;
   for (std::uint8_t t : depth_of_tree) d = std::max<int>(d, t);
@@ -165,7 +169,7 @@ Forest load_xgboost_json(const nlohmann::json& model) {
   Forest f;
   const nlohmann::json& objective = field(learner, "objective", "learner");
   f.objective = string_field(objective, "name", "learner.objective");
-  f.link = link_of(f.objective);
+  f.link = link_of_objective(f.objective);
   const nlohmann::json& mparam = field(learner, "learner_model_param", "learner");
   const std::string mpath = "learner.learner_model_param";
   f.base_margin = base_margin_of(
@@ -233,7 +237,13 @@ Forest load_xgboost_json(const nlohmann::json& model) {
       f.threshold.push_back(static_cast<float>(sc[i]));
       f.default_left.push_back(dl[i] != 0);
       f.value.push_back(static_cast<double>(static_cast<float>(sc[i])));
-      f.cover.push_back(sh[i]);
+      // XGBoost keeps covers as float32 and prints them in shortest form: rounding the parsed
+      // double back to float32 gives XGBoost's own number (and a compact form for the page).
+      const float cover = static_cast<float>(sh[i]);
+      if (!std::isfinite(cover)) {
+        throw Error("model: '" + path + ".sum_hessian' node " + std::to_string(i) + " is not finite as a float32");
+      }
+      f.cover.push_back(static_cast<double>(cover));
     }
     f.depth_of_tree.push_back(static_cast<std::uint8_t>(check_tree_shape(lc, rc, path)));
   }

@@ -31,6 +31,15 @@ struct Forest {
   int max_depth() const;
 };
 
+// The link XGBoost applies for an objective; throws verdict::Error for one not supported.
+Link link_of_objective(const std::string& objective);
+
+// Walks one tree (local node indices, children already in range, leaf: left == -1) from node 0
+// and checks every reachable node is reached once (no loop, no shared child), at most 64
+// levels deep. Returns its depth; throws verdict::Error naming `path` otherwise.
+int check_tree_shape(const std::vector<std::int32_t>& left, const std::vector<std::int32_t>& right,
+                     const std::string& path);
+
 // Loads a model saved by XGBoost (1.x to 2.x JSON, booster gbtree). Throws verdict::Error
 // naming the offending field for anything it cannot represent.
 Forest load_xgboost_json(const nlohmann::json& model);

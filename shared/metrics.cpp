@@ -1,4 +1,5 @@
 #include "metrics.h"
+#include "predict.h"
 
 #include <algorithm>
 #include <cmath>
@@ -41,7 +42,7 @@ BinaryMetrics binary_metrics(const std::vector<double>& probability,
   constexpr double eps = 1e-15;
   for (std::size_t i = 0; i < label.size(); ++i) {
     const bool positive = label[i] > 0.5f;
-    if ((probability[i] >= threshold) == positive) correct += 1;
+    if (above_threshold(probability[i], threshold) == positive) correct += 1;
     const double p = std::clamp(probability[i], eps, 1 - eps);
     loss -= positive ? std::log(p) : std::log(1 - p);
   }

@@ -27,6 +27,10 @@ inline std::int32_t child_of(const Forest& f, std::int32_t node, const float* ro
 // Raw score: base margin plus every tree's leaf value.
 double predict_margin(const Forest& f, const float* row);
 
+// The one rule for a binary decision, as Clarify's probability_threshold: positive when the
+// probability is above the threshold (a probability equal to it is negative).
+inline bool above_threshold(double probability, double threshold) { return probability > threshold; }
+
 // The objective's link applied to a margin (probability for logistic objectives).
 double apply_link(Link link, double margin);
 

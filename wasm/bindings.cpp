@@ -10,6 +10,7 @@
 
 #include "shared/error.h"
 #include "shared/forest.h"
+#include "shared/forest_pack.h"
 #include "shared/predict.h"
 #include "shared/schema.h"
 #include "shared/shap_fast.h"
@@ -54,6 +55,43 @@ int guarded(F&& f) {
   return -1;
 }
 
+// Makes the session from a forest and the schema's JSON text; checks they belong together.
+void open_session(verdict::Forest forest, const char* schema_json) {
+  auto s = std::make_unique<Session>();
+  nlohmann::json schema;
+  try {
+    schema = nlohmann::json::parse(schema_json);
+  } catch (const nlohmann::json::exception&) {
+    throw verdict::Error("schema is not valid JSON");
+  }
+  s->forest = std::move(forest);
+  s->schema = verdict::Schema::from_json(schema);
+  if (static_cast<int>(s->schema.features.size()) != s->forest.num_features) {
+    throw verdict::Error("schema has " + std::to_string(s->schema.features.size()) +
+                         " features; the model has " + std::to_string(s->forest.num_features));
+  }
+  if constexpr (kCompiled) {
+#ifdef VERDICT_COMPILED_MODEL_IN_WASM
+    // The compiled code must be this model's: same shape, and the same margin for a row of
+    // all missing values and for each training mean (every tree takes a path).
+    bool fits = vd_compiled_num_features() == s->forest.num_features &&
+                vd_compiled_num_trees() == s->forest.num_trees();
+    std::vector<float> row(static_cast<std::size_t>(s->forest.num_features), std::nanf(""));
+    for (int pass = 0; fits && pass < 2; ++pass) {
+      if (pass == 1) {
+        for (std::size_t f = 0; f < row.size(); ++f) row[f] = static_cast<float>(s->schema.features[f].mean);
+      }
+      double compiled = 0;
+      vd_compiled_predict_margin(row.data(), 1, &compiled);
+      fits = compiled == verdict::predict_margin(s->forest, row.data());
+    }
+    if (!fits) throw verdict::Error("this page's compiled model was made from another model (run verdict compile and scripts/build-web --compiled again)");
+#endif
+  }
+  s->shap = std::make_unique<verdict::FastTreeShap>(s->forest);
+  session = std::move(s);
+}
+
 }  // namespace
 
 extern "C" {
@@ -61,46 +99,20 @@ extern "C" {
 // Loads an XGBoost JSON model and its verdict schema (both as JSON text).
 EMSCRIPTEN_KEEPALIVE int vd_load(const char* model_json, const char* schema_json) {
   return guarded([&] {
-    auto s = std::make_unique<Session>();
     nlohmann::json model;
-    nlohmann::json schema;
     try {
       model = nlohmann::json::parse(model_json);
     } catch (const nlohmann::json::exception&) {
       throw verdict::Error("model is not valid JSON");
     }
-    try {
-      schema = nlohmann::json::parse(schema_json);
-    } catch (const nlohmann::json::exception&) {
-      throw verdict::Error("schema is not valid JSON");
-    }
-    s->forest = verdict::load_xgboost_json(model);
-    s->schema = verdict::Schema::from_json(schema);
-    if (static_cast<int>(s->schema.features.size()) != s->forest.num_features) {
-      throw verdict::Error("schema has " + std::to_string(s->schema.features.size()) +
-                           " features; the model has " + std::to_string(s->forest.num_features));
-    }
-    if constexpr (kCompiled) {
-#ifdef VERDICT_COMPILED_MODEL_IN_WASM
-      // The compiled code must be this model's: same shape, and the same margin for a row of
-      // all missing values and for each training mean (every tree takes a path).
-      bool fits = vd_compiled_num_features() == s->forest.num_features &&
-                  vd_compiled_num_trees() == s->forest.num_trees();
-      std::vector<float> row(static_cast<std::size_t>(s->forest.num_features), std::nanf(""));
-      for (int pass = 0; fits && pass < 2; ++pass) {
-        if (pass == 1) {
-          for (std::size_t f = 0; f < row.size(); ++f) row[f] = static_cast<float>(s->schema.features[f].mean);
-        }
-        double compiled = 0;
-        vd_compiled_predict_margin(row.data(), 1, &compiled);
-        fits = compiled == verdict::predict_margin(s->forest, row.data());
-      }
-      if (!fits) throw verdict::Error("this page's compiled model was made from another model.json (run verdict compile and scripts/build-web --compiled again)");
-#endif
-    }
-    s->shap = std::make_unique<verdict::FastTreeShap>(s->forest);
-    session = std::move(s);
+    open_session(verdict::load_xgboost_json(model), schema_json);
   });
+}
+
+// Loads a model packed by `verdict pack` (size bytes at model) and its schema (JSON text): the
+// page's fast path, no JSON to parse for the forest.
+EMSCRIPTEN_KEEPALIVE int vd_load_packed(const unsigned char* model, unsigned long size, const char* schema_json) {
+  return guarded([&] { open_session(verdict::unpack_forest(model, size), schema_json); });
 }
 
 EMSCRIPTEN_KEEPALIVE const char* vd_last_error() { return last_error.c_str(); }

@@ -65,11 +65,28 @@ function withString(module, text, fn) {
   }
 }
 
-// options are passed to the Emscripten factory (e.g. { wasmBinary } under Node).
-export async function loadEngine(modelText, schemaText, options = {}) {
-  const module = await createVerdictModule(options);
-  const rc = withString(module, modelText, (m) =>
-    withString(module, schemaText, (s) => module._vd_load(m, s)));
+// model: the packed model (ArrayBuffer or Uint8Array, from `verdict pack`) or XGBoost's JSON
+// text; schemaText: the schema's JSON text. options are passed to the Emscripten factory
+// (e.g. { wasmBinary } under Node); a module already being made can be given as options.module.
+export async function loadEngine(model, schemaText, options = {}) {
+  const module = await (options.module || createVerdictModule(options));
+  let rc;
+  if (typeof model === 'string') {
+    rc = withString(module, model, (m) => withString(module, schemaText, (s) => module._vd_load(m, s)));
+  } else {
+    const bytes = model instanceof Uint8Array ? model : new Uint8Array(model);
+    const ptr = module._malloc(Math.max(1, bytes.length));
+    try {
+      module.HEAPU8.set(bytes, ptr);
+      rc = withString(module, schemaText, (s) => module._vd_load_packed(ptr, bytes.length, s));
+    } finally {
+      module._free(ptr);
+    }
+  }
   if (rc !== 0) throw new Error(module.UTF8ToString(module._vd_last_error()));
   return new Engine(module);
 }
+
+// Starts making the WebAssembly module (fetching and compiling verdict_wasm.wasm) before the
+// model arrives; hand the promise to loadEngine as options.module.
+export const startModule = (options = {}) => createVerdictModule(options);

@@ -11,6 +11,7 @@ void add_explain_command(CLI::App& app);
 void add_explain_merge_command(CLI::App& app);
 void add_score_command(CLI::App& app);
 void add_compile_command(CLI::App& app);
+void add_pack_command(CLI::App& app);
 void add_bias_command(CLI::App& app);
 void add_report_command(CLI::App& app);
 void add_serve_command(CLI::App& app);

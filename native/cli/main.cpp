@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
   verdict::add_explain_merge_command(app);
   verdict::add_score_command(app);
   verdict::add_compile_command(app);
+  verdict::add_pack_command(app);
   verdict::add_bias_command(app);
   verdict::add_report_command(app);
   verdict::add_serve_command(app);

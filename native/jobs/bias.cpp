@@ -317,7 +317,7 @@ void add_predictions(BiasInput& in, const Forest& forest, const Schema& schema, 
   for (std::size_t r = 0; r < n; ++r) {
     const double score = apply_link(forest.link, predict_margin(forest, &data.x[r * m]));
     if (schema.task == Task::Binary) {
-      const std::string& predicted = score > probability_threshold ? pos_label : neg_label;
+      const std::string& predicted = above_threshold(score, probability_threshold) ? pos_label : neg_label;
       double v;
       in.predicted[r] = c.label.by_threshold ? parse_number(predicted, v) && v > c.label.threshold
                                              : c.label.matches_value(predicted);

@@ -335,7 +335,7 @@ nlohmann::json batch_record(const ExplainPlan& o, const Schema& schema, const Ta
   rec["encoded"] = std::vector<float>(data.x.begin() + static_cast<long>(i * m), data.x.begin() + static_cast<long>((i + 1) * m));
   rec["margin"] = explained.front().margin[i];
   rec["prediction"] = score;
-  if (schema.task == Task::Binary) rec["predicted_label"] = score >= o.threshold ? schema.positive_label : negative_label(schema);
+  if (schema.task == Task::Binary) rec["predicted_label"] = above_threshold(score, o.threshold) ? schema.positive_label : negative_label(schema);
   if (target_col >= 0) rec["label"] = chunk.rows[i][static_cast<std::size_t>(target_col)];
   for (std::size_t k = 0; k < methods.size(); ++k) rec["shap"][methods[k].name] = row_of(explained[k].phi, i, m);
   return rec;

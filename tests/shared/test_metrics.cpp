@@ -1,6 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 #include "shared/metrics.h"
+#include "shared/predict.h"
 #include "shared/shap_summary.h"
 
 using namespace verdict;
@@ -25,4 +28,13 @@ TEST_CASE("global SHAP aggregations", "[metrics]") {
   CHECK(global_shap(v, 2, Aggregation::MeanSq) == std::vector<double>{35.0 / 3, 56.0 / 3});
   CHECK(global_shap(v, 2, Aggregation::Median) == std::vector<double>{1, 4});
   CHECK_THROWS(parse_aggregation("max"));
+}
+
+TEST_CASE("a probability equal to the threshold is a negative decision (Clarify's rule)", "[metrics]") {
+  CHECK(!above_threshold(0.5, 0.5));
+  CHECK(above_threshold(std::nextafter(0.5, 1.0), 0.5));
+  // p == threshold with label 0 is right, with label 1 wrong.
+  CHECK(binary_metrics({0.5, 0.5}, {0, 1}, 0.5).accuracy == Approx(0.5));
+  CHECK(binary_metrics({0.5}, {0}, 0.5).accuracy == Approx(1.0));
+  CHECK(binary_metrics({0.7}, {0}, 0.7).accuracy == Approx(1.0));
 }
