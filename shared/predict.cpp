@@ -8,6 +8,15 @@ double predict_margin(const Forest& f, const float* row) {
   return sum;
 }
 
+const char* link_name(Link link) {
+  switch (link) {
+    case Link::Logistic: return "logistic";
+    case Link::Exp: return "exp";
+    case Link::Identity: break;
+  }
+  return "identity";
+}
+
 double apply_link(Link link, double margin) {
   switch (link) {
     case Link::Logistic:

@@ -31,6 +31,9 @@ double predict_margin(const Forest& f, const float* row);
 // probability is above the threshold (a probability equal to it is negative).
 inline bool above_threshold(double probability, double threshold) { return probability > threshold; }
 
+// "identity", "logistic" or "exp": the link's name in files and on the page.
+const char* link_name(Link link);
+
 // The objective's link applied to a margin (probability for logistic objectives).
 double apply_link(Link link, double margin);
 

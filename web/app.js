@@ -2,7 +2,8 @@
 // tasks of flagged records, redraws score and waterfall on every what-if edit, and keeps
 // verdicts (in the browser, or through `verdict serve` when the page is served by it).
 // No model logic here: every score and SHAP value comes from engine.explain.
-import { loadEngine } from './engine.js';
+import { loadEngine, startModule } from './engine.js';
+import { readManifest, fetchText, fetchBytes, fetchJson, parseJson } from './assets.js';
 import { drawWaterfall } from './waterfall.js';
 import { LocalVerdicts } from './store.js';
 import { ReviewServer } from './server.js';
@@ -18,7 +19,12 @@ const S = {
   pending: null,   // server mode: { loop, answerId, answers: { row: answer } }
   result: null,    // the engine's output for the record on screen
   drawn: false,
+  firstDrawn: null,  // resolves firstWaterfall
+  manifest: null,    // index.html's: config and the hashed file names
+  methods: null,     // the batch's SHAP methods (expected values)
+  link: null,        // the model's link: from the batch, then the engine
 };
+const firstWaterfall = new Promise((resolve) => { S.firstDrawn = resolve; });
 
 // A message above the page. A passing one (fade) goes after a few seconds or at the
 // reviewer's next key press or click, whichever comes first.
@@ -34,24 +40,6 @@ function banner(message, kind = 'error', { fade = false } = {}) {
 }
 const dismissPassing = () => { if ($('banner').dataset.fade) banner(''); };
 
-async function fetchText(path) {
-  let r;
-  try {
-    r = await fetch(path, { cache: 'no-store' });
-  } catch (e) {
-    throw new Error(`could not load ${path} (${e.message})`);
-  }
-  if (!r.ok) throw new Error(`could not load ${path} (HTTP ${r.status})`);
-  return r.text();
-}
-
-function parseJson(text, what) {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${what} is not valid JSON (${e.message})`);
-  }
-}
 
 const isBinary = () => S.schema.task === 'binary';
 const positive = () => S.schema.target.positive_label;
@@ -70,6 +58,8 @@ function normalize(raw, features) {
       : features.map((f) => String(raw.values[f] ?? '')),
     encoded: raw.encoded.map((v) => (v === null ? NaN : v)),
     prediction: raw.prediction,
+    margin: raw.margin,
+    shap: raw.shap,
     predicted_label: raw.predicted_label,
     input: raw,
   };
@@ -88,9 +78,20 @@ function currentEncoded(rec = record()) {
 
 // ---- drawing ----
 
+// The record's score and SHAP values: from the engine, or until it has loaded, the batch's own
+// (explain --shap tree wrote them with the same core: the same numbers) for an unedited record.
+function explainRecord(rec) {
+  if (S.engine) return { ...S.engine.explain(currentEncoded(rec)), expected: S.engine.expectedValue };
+  const phi = rec.shap?.tree, expected = S.methods?.tree?.expected_value;
+  if (!Array.isArray(phi) || typeof expected !== 'number' || typeof rec.margin !== 'number') return null;
+  return { margin: rec.margin, prediction: rec.prediction, phi: Float64Array.from(phi), expected };
+}
+
 function renderScore() {
   const rec = record();
-  const res = S.engine.explain(currentEncoded(rec));
+  const res = explainRecord(rec);
+  if (!res) return;  // the batch has no tree SHAP values: the engine draws it once loaded
+  setUnits();
   S.result = res;
   const prob = $('probability');
   prob.textContent = isBinary() ? res.prediction.toFixed(4) : fmtPrediction(res.prediction);
@@ -103,15 +104,16 @@ function renderScore() {
   drawWaterfall($('waterfall'), {
     names: S.schema.features.map((f) => f.name),
     values: S.schema.features.map((f, i) => displayValue(S.schema, rec, editsOf(rec), i)),
-    phi: Array.from(res.phi), expected: S.engine.expectedValue, fx: res.margin,
-    prediction: res.prediction, link: S.engine.link, units: $('units').textContent,
+    phi: Array.from(res.phi), expected: res.expected, fx: res.margin,
+    prediction: res.prediction, link: S.link, units: $('units').textContent,
     topK: S.topK === 'all' ? res.phi.length : S.topK,
   });
   if (!S.drawn) {
     S.drawn = true;
     performance.mark('waterfall-drawn');
-    window.verdictReady = true;
+    S.firstDrawn();
   }
+  window.verdictReady = Boolean(S.engine);  // a record drawn, and what-if can begin
 }
 
 function onEdit(i, control) {
@@ -163,10 +165,17 @@ function renderRecord() {
   $('record-pos').textContent = `${S.r + 1} of ${task().records.length}`;
   $('row-id').textContent = String(rec.row);
   renderFeatureTable($('features'), S.schema, rec, editsOf(rec), onEdit);
+  whatIfControls();
   renderScore();
   fillForm(rec);
   renderChips();
   renderProgress();
+}
+
+// What-if edits need the engine: until it has loaded the controls wait (disabled).
+function whatIfControls() {
+  for (const c of document.querySelectorAll('[data-testid=feature-input]')) c.disabled = !S.engine;
+  $('reset').disabled = !S.engine;
 }
 
 function fillForm(rec) {
@@ -339,6 +348,8 @@ function showServerTask(t) {
   }
   const input = t.input_content;
   S.threshold = input.threshold ?? 0.5;
+  S.methods = input.methods;
+  S.link ??= input.link;
   S.tasks = [{ name: t.loop, accepted: t.accepted, records: input.records.map((r) => normalize(r, input.features)) }];
   S.pending = JSON.parse(localStorage.getItem(pendingKey(t.loop)) || 'null') ||
     { loop: t.loop, answerId: crypto.randomUUID(), answers: {} };
@@ -410,23 +421,42 @@ function exportInput(raw, features, methods) {
   };
 }
 
-async function startStaticMode() {
-  $('mode').textContent = 'local: verdicts stay in this browser';
-  const batch = parseJson(await fetchText('data/review_batch.json'), 'data/review_batch.json');
+// Static mode: the batch's first task (batch_head) is all the first waterfall needs; the whole
+// batch follows once it is drawn. Until then the page stays on the first task.
+function useBatch(batch) {
   S.threshold = batch.threshold ?? 0.5;
+  S.methods = batch.methods;
+  S.link ??= batch.link;
   const records = batch.records.map((r) => ({ ...normalize(r, batch.features), input: exportInput(r, batch.features, batch.methods) }));
   const per = Math.max(1, Number(S.config.records_per_task) || 3);
+  S.tasks = [];
   for (let i = 0; i < records.length; i += per) {
     S.tasks.push({ name: `${S.config.flow}-task-${S.tasks.length + 1}`, records: records.slice(i, i + per) });
   }
   if (!S.tasks.length) throw new Error('the review batch holds no records');
-  S.local = new LocalVerdicts(`verdict:${S.config.flow}:${batch.source}`);
+}
+
+async function startStaticMode() {
+  $('mode').textContent = 'local: verdicts stay in this browser';
+  const head = await fetchJson(S.manifest.assets.batch_head);
+  useBatch(head);
+  S.local = new LocalVerdicts(`verdict:${S.config.flow}:${head.source}`);
   window.verdictExport = () => S.local.exportA2I(S.tasks, S.config);
-  $('export').hidden = false;
+  const loadAll = async () => {
+    useBatch(await fetchJson(S.manifest.assets.batch));
+    $('export').hidden = false;
+  };
+  const partial = head.total_records > head.records.length;
+  if (partial && !firstOpen()) await loadAll();  // the first task is done: find the next open one
+  else if (!partial) $('export').hidden = false;
   $('main').hidden = false;
   const next = firstOpen();
   show(...(next || [0, 0]));
   if (!next) banner('Every record is reviewed. Export your verdicts with the button at the top.', 'info');
+  if (partial && $('export').hidden) {
+    firstWaterfall.then(loadAll).then(() => { renderChips(); renderProgress(); })
+      .catch((e) => banner(`The rest of the batch could not be loaded: ${e.message}`));
+  }
 }
 
 function exportFile() {
@@ -474,20 +504,35 @@ function topKOptions(defaultK, n) {
   sel.value = defaultK >= n ? 'all' : String(defaultK);
 }
 
+// The engine (WebAssembly + the packed model) loads after the first waterfall, which the
+// batch's own SHAP values draw; what-if edits wait for it.
+async function startEngine(schemaText) {
+  const { assets } = S.manifest;
+  const wasmUrl = new URL(assets['verdict_wasm.wasm'], document.baseURI).href;
+  const [module, model] = await Promise.all([startModule({ locateFile: () => wasmUrl }), fetchBytes(assets.model)]);
+  try {
+    S.engine = await loadEngine(model, schemaText, { module });
+  } catch (e) {
+    throw new Error(`the model engine failed to load: ${e.message}`);
+  }
+  S.link = S.engine.link;
+  setUnits();
+  performance.mark('engine-ready');
+}
+
+function setUnits() {
+  $('units').textContent = { logistic: 'log-odds', exp: 'log units',
+    identity: `units of ${isBinary() ? 'the prediction' : S.schema.target.name}` }[S.link] || 'margin units';
+}
+
 async function main() {
   try {
-    const [config, model, schema] = await Promise.all([
-      fetchText('data/config.json').then((t) => parseJson(t, 'data/config.json')).catch(() => ({})),
-      fetchText('data/model.json'), fetchText('data/schema.json')]);
-    S.config = { records_per_task: 3, top_k: 3, worker_id: 'local-reviewer', flow: 'review', ...config };
-    S.schema = parseJson(schema, 'data/schema.json');
+    S.manifest = readManifest();
+    S.config = { records_per_task: 3, top_k: 3, worker_id: 'local-reviewer', flow: 'review', ...S.manifest.config };
     if (S.config.title) $('title').textContent = S.config.title;
     document.title = `${S.config.title || 'Review'} · verdict`;
-    try {
-      S.engine = await loadEngine(model, schema);
-    } catch (e) {
-      throw new Error(`the model engine failed to load: ${e.message}`);
-    }
+    const schema = await fetchText(S.manifest.assets.schema);
+    S.schema = parseJson(schema, 'the schema');
     const n = S.schema.features.length;
     const k = Math.max(1, Number(S.config.top_k) || 3);
     S.topK = k >= n ? 'all' : k;
@@ -505,8 +550,6 @@ async function main() {
       $('score-label').textContent = `Predicted ${S.schema.target.name}`;
       $('outcome-stat').hidden = true;  // the raw prediction is the outcome
     }
-    $('units').textContent = { logistic: 'log-odds', exp: 'log units',
-      identity: `units of ${isBinary() ? 'the prediction' : S.schema.target.name}` }[S.engine.link] || 'margin units';
     $('topk').addEventListener('change', () => {
       S.topK = $('topk').value === 'all' ? 'all' : Number($('topk').value);
       renderScore();
@@ -524,6 +567,16 @@ async function main() {
     document.addEventListener('keydown', onKey);
     if (await ReviewServer.available()) await startServerMode();
     else await startStaticMode();
+    $('loading').hidden = true;
+    try {
+      await startEngine(schema);
+    } catch (e) {
+      return banner(`What-if edits are unavailable: ${e.message}. The record and its explanation above are the batch's.`);
+    }
+    if (!$('main').hidden && S.tasks.length) {
+      whatIfControls();
+      renderScore();
+    }
   } catch (e) {
     banner(`The review page could not start: ${e.message}`);
   } finally {

@@ -240,13 +240,17 @@ Method make_method(const std::string& name, const ExplainPlan& o, const Forest& 
 }
 
 // The review batch's members other than its records.
-nlohmann::json review_batch_header(const ExplainPlan& o, const Schema& schema, const std::vector<Method>& methods) {
+nlohmann::json review_batch_header(const ExplainPlan& o, const Schema& schema, const Forest& forest,
+                                   const std::vector<Method>& methods) {
   nlohmann::json batch;
   batch["format"] = "verdict-review-batch";
   batch["version"] = 1;
   batch["source"] = fs::path(o.data).filename().string();
   batch["task"] = schema.task == Task::Binary ? "binary" : "regression";
   batch["threshold"] = o.threshold;
+  // How a margin becomes the prediction: the page draws the batch's own SHAP values before its
+  // engine has loaded, and needs the link for the axis.
+  batch["link"] = link_name(forest.link);
   std::vector<std::string> names;
   for (const Column& c : schema.features) names.push_back(c.name);
   batch["features"] = names;
@@ -446,7 +450,7 @@ void explain_file(const ExplainPlan& o, std::ostream& log) {
   for (const std::string& name : o.methods) methods.push_back(make_method(name, o, model.forest, reference));
 
   StagedOutputs out;
-  const nlohmann::json batch = review_batch_header(o, schema, methods);
+  const nlohmann::json batch = review_batch_header(o, schema, model.forest, methods);
   ExplainWriter writer(out, o, schema, methods, batch);
   RunTotals totals;
   totals.shap.assign(methods.size(), ShapTotals(schema.features.size(), agg));

@@ -5,9 +5,11 @@
 #include <sys/socket.h>
 
 #include <atomic>
+#include <filesystem>
 
 #include "native/review/api.h"
 #include "native/review/sqlite.h"
+#include "native/review/static_files.h"
 
 namespace verdict::review {
 
@@ -181,17 +183,15 @@ void ReviewServer::routes() {
     listen_socket_ = sock;
   });
   s.set_error_handler(json_error_body);
-  if (!options_.dist.empty() && !s.set_mount_point("/", options_.dist)) {
+  if (!options_.dist.empty() && !std::filesystem::is_directory(options_.dist)) {
     throw Error("cannot serve '" + options_.dist + "': not a folder");
   }
-  s.set_file_request_handler([](const httplib::Request&, httplib::Response& res) {
-    res.set_header("Cache-Control", "no-cache");
-  });
 
   add_status_routes(s, store_);
   add_flow_routes(s, store_, options_.max_json_depth);
   add_loop_routes(s, store_, options_.max_json_depth);
   add_task_routes(s, store_, options_.max_json_depth);
+  if (!options_.dist.empty()) add_static_routes(s, options_.dist);  // last: every other GET
 }
 
 int ReviewServer::bind() {

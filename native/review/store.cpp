@@ -513,6 +513,7 @@ BatchStart Store::start_from_batch(const std::string& flow_name, const nlohmann:
       started.records += records.size();
       nlohmann::json input = {{"source", batch.value("source", "")}, {"task", batch.value("task", "binary")},
                               {"threshold", batch.value("threshold", 0.5)}, {"features", batch.at("features")},
+                              {"link", batch.value("link", nlohmann::json())},
                               {"methods", batch.value("methods", nlohmann::json::object())}, {"records", records}};
       insert_loop(now, f, loop, input, actor);
       started.loops.push_back(loop);

@@ -2,7 +2,7 @@
 # scripts/demo builds the review page with the title and flow of the data it used: the loan set
 # (VERDICT_DEMO_DATA=loan, or the fallback when Adult cannot be had) and Adult. The scripts run
 # from a copy of the checkout with stand-ins for setup, cmake and the verdict CLI (nothing is
-# built, fetched or trained), then dist/data/config.json is read.
+# built, fetched or trained), then the config in dist/manifest.json is read.
 # Usage: demo_page_config.sh
 set -uo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
@@ -13,7 +13,7 @@ fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
 root=$tmp/root
 mkdir -p "$root/scripts" "$tmp/bin" "$tmp/build/native" "$tmp/build-wasm/wasm"
-cp "$src/scripts/demo" "$src/scripts/build-web" "$src/scripts/lib.sh" "$root/scripts/"
+cp "$src/scripts/demo" "$src/scripts/build-web" "$src/scripts/lib.sh" "$src/scripts/assemble_web.py" "$root/scripts/"
 cp -r "$src/web" "$root/web"
 printf '#!/bin/sh\nexit 0\n' > "$root/scripts/setup"
 printf '#!/bin/sh\nexit 0\n' > "$tmp/bin/cmake"
@@ -28,6 +28,7 @@ case "$1 $2" in
   "data loan") mkdir -p "$out" ;;
   train*) mkdir -p "$out"; echo '{}' > "$out/model.json"; echo '{}' > "$out/schema.json" ;;
   explain*) mkdir -p "$out"; echo '{"task": "binary", "records": []}' > "$out/review_batch.json" ;;
+  pack*) echo packed > "$out" ;;
   "report --help") exit 1 ;;
   "reviewer add") echo token ;;
 esac
@@ -35,7 +36,7 @@ exit 0
 SH
 chmod +x "$root/scripts/"* "$tmp/bin/cmake" "$tmp/build/native/verdict"
 
-# demo_config CASE ENV...: runs the demo, prints dist/data/config.json's "title|flow".
+# demo_config CASE ENV...: runs the demo, prints the page's config: "title|flow".
 demo_config() {
   local name=$1
   shift
@@ -44,8 +45,8 @@ demo_config() {
       VERDICT_WORK_DIR="$tmp/work" VERDICT_NO_SERVE=1 "$@" "$root/scripts/demo" > "$tmp/$name.log" 2>&1; then
     fail "$name: scripts/demo failed"; cat "$tmp/$name.log"; return
   fi
-  python3 -c "import json, sys; c = json.load(open(sys.argv[1])); print(c['title'] + '|' + c['flow'])" \
-    "$root/dist/data/config.json"
+  python3 -c "import json, sys; c = json.load(open(sys.argv[1]))['config']; print(c['title'] + '|' + c['flow'])" \
+    "$root/dist/manifest.json"
 }
 
 loan="Loan approvals: review the model's decisions|loan-approval"

@@ -10,12 +10,13 @@ import { pathToFileURL } from 'node:url';
 const dist = process.env.VERDICT_DIST;
 const modelDir = process.env.VERDICT_MODEL_DIR;
 const batchPath = process.env.VERDICT_BATCH;
-const ready = dist && modelDir && batchPath && fs.existsSync(path.join(dist, 'engine.js')) && fs.existsSync(batchPath);
+const ready = dist && modelDir && batchPath && fs.existsSync(path.join(dist, 'manifest.json')) && fs.existsSync(batchPath);
+const asset = (name) => path.join(dist, JSON.parse(fs.readFileSync(path.join(dist, 'manifest.json'), 'utf8')).assets[name]);
 
 test('wasm classic TreeSHAP equals native TreeSHAP on every record', { skip: !ready && 'not built' }, async () => {
-  const { loadEngine } = await import(pathToFileURL(path.join(dist, 'engine.js')).href);
-  const engine = await loadEngine(fs.readFileSync(path.join(modelDir, 'model.json'), 'utf8'),
-    fs.readFileSync(path.join(modelDir, 'schema.json'), 'utf8'), { wasmBinary: fs.readFileSync(path.join(dist, 'verdict_wasm.wasm')) });
+  const { loadEngine } = await import(pathToFileURL(asset('engine.js')).href);
+  const engine = await loadEngine(fs.readFileSync(asset('model')),
+    fs.readFileSync(path.join(modelDir, 'schema.json'), 'utf8'), { wasmBinary: fs.readFileSync(asset('verdict_wasm.wasm')) });
   engine.useClassicTreeShap(true);
   const batch = JSON.parse(fs.readFileSync(batchPath, 'utf8'));
   let worst = 0;

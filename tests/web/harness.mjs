@@ -14,8 +14,9 @@ export const skipReason = 'VERDICT_DIST (with index.html) and VERDICT_BIN are ne
 // Why a page test cannot run here, or null: call at the top of a test, t.skip(reason) if set.
 export function missing({ needBin = true } = {}) {
   if (!dist) return 'VERDICT_DIST is not set (the folder scripts/build-web makes)';
-  if (!fs.existsSync(path.join(dist, 'index.html'))) return `VERDICT_DIST=${dist} has no index.html (run scripts/build-web)`;
+  if (!fs.existsSync(path.join(dist, 'manifest.json'))) return `VERDICT_DIST=${dist} has no manifest.json (run scripts/build-web)`;
   if (needBin && !(bin && fs.existsSync(bin))) return 'VERDICT_BIN (the native verdict CLI) is not set or does not exist';
+  if (needBin && !(modelDir && fs.existsSync(path.join(modelDir, 'model.json')))) return 'VERDICT_MODEL_DIR (the model folder the page was built from) is not set';
   return null;
 }
 
@@ -53,6 +54,33 @@ export async function open(browser, url) {
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(url);
   return { page, errors };
+}
+
+// The built page's files by what they are (scripts/build-web gives them content-hashed names,
+// listed in DIST/manifest.json): 'review_batch.json' (the whole batch), 'schema.json', and
+// 'config.json' (the manifest's config).
+export const manifest = (folder = dist) => JSON.parse(fs.readFileSync(path.join(folder, 'manifest.json'), 'utf8'));
+const LOGICAL = { 'review_batch.json': 'batch', 'schema.json': 'schema', 'model.bin': 'model' };
+export const distPath = (name, folder = dist) => path.join(folder, manifest(folder).assets[LOGICAL[name] ?? name]);
+export function readDistJson(name, folder = dist) {
+  if (name === 'config.json') return manifest(folder).config;
+  return JSON.parse(fs.readFileSync(distPath(name, folder), 'utf8'));
+}
+// The model folder the page was built from (model.json + schema.json): the native oracle's.
+export const modelDir = process.env.VERDICT_MODEL_DIR;
+
+// Puts `batch` into a copy of a built page (the first task's part and the whole), in place of
+// the files the manifest names; their precompressed copies go.
+export function writeBatch(folder, batch) {
+  const m = manifest(folder);
+  const per = Math.max(1, Number(m.config.records_per_task) || 3);
+  const { records, ...rest } = batch;
+  const parts = { batch, batch_head: { ...rest, total_records: records.length, records: records.slice(0, per) } };
+  for (const [name, body] of Object.entries(parts)) {
+    const file = path.join(folder, m.assets[name]);
+    fs.writeFileSync(file, JSON.stringify(body));
+    for (const ext of ['.gz', '.br']) fs.rmSync(file + ext, { force: true });
+  }
 }
 
 export const waitReady = (page) => page.waitForFunction(() => window.verdictReady === true, null, { timeout: 20000 });

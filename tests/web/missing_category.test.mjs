@@ -7,17 +7,15 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { dist, missing, staticServer, launch, open, waitReady, nativeScore } from './harness.mjs';
+import { dist, missing, staticServer, launch, open, waitReady, nativeScore, readDistJson, modelDir, writeBatch } from './harness.mjs';
 
 const probability = async (page) => Number(await page.getAttribute('[data-testid=probability]', 'data-value'));
 
 test('review page: a missing category is scored as missing, before and after an edit', { timeout: 60000 }, async (t) => {
   const why = missing();
   if (why) return t.skip(why);
-  const readJson = (name) => JSON.parse(fs.readFileSync(path.join(dist, 'data', name), 'utf8'));
-  const batch = readJson('review_batch.json');
-  const schema = readJson('schema.json');
-  const modelDir = path.join(dist, 'data');  // model.json + schema.json, as the page has them
+  const batch = readDistJson('review_batch.json');
+  const schema = readDistJson('schema.json');
   const first = batch.records[0];
   // A categorical feature whose last category scores differently from missing. (An index-encoded
   // "(missing)" option would be the number of categories, which every tree sends where it
@@ -37,7 +35,7 @@ test('review page: a missing category is scored as missing, before and after an 
   assert.equal(withMissing.encoded[i], null, 'the native batch encodes the empty cell as missing');
   const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'verdict-missing-'));
   fs.cpSync(dist, copy, { recursive: true });
-  fs.writeFileSync(path.join(copy, 'data', 'review_batch.json'), JSON.stringify({ ...batch, records: [withMissing] }));
+  writeBatch(copy, { ...batch, records: [withMissing] });
   const server = await staticServer(copy);
   const browser = await launch();
   try {

@@ -8,15 +8,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { bin, staticServer, launch, open, waitReady, nativeScore } from './harness.mjs';
+import { bin, staticServer, launch, open, waitReady, nativeScore, readDistJson } from './harness.mjs';
 
 const dist = process.env.VERDICT_DIST_REGRESSION;
-const why = !dist || !fs.existsSync(path.join(dist, 'index.html')) ? 'VERDICT_DIST_REGRESSION (a dist built from a regression model) is not set'
-  : !(bin && fs.existsSync(bin)) ? 'VERDICT_BIN is not set' : null;
+const modelDir = process.env.VERDICT_MODEL_DIR_REGRESSION;
+const why = !dist || !fs.existsSync(path.join(dist, 'manifest.json')) ? 'VERDICT_DIST_REGRESSION (a dist built from a regression model) is not set'
+  : !(bin && fs.existsSync(bin)) ? 'VERDICT_BIN is not set'
+  : !(modelDir && fs.existsSync(path.join(modelDir, 'model.json'))) ? 'VERDICT_MODEL_DIR_REGRESSION is not set' : null;
 
 test('review page for a regression model: raw units, what-if equal to native, a number as the verdict', { timeout: 90000 }, async (t) => {
   if (why) return t.skip(why);
-  const readJson = (name) => JSON.parse(fs.readFileSync(path.join(dist, 'data', name), 'utf8'));
+  const readJson = (name) => readDistJson(name, dist);
   const batch = readJson('review_batch.json');
   const schema = readJson('schema.json');
   assert.equal(schema.task, 'regression');
@@ -54,7 +56,7 @@ test('review page for a regression model: raw units, what-if equal to native, a 
     await page.keyboard.type(newValue);
     const edited = [...first.values];
     edited[num] = newValue;
-    const native = nativeScore(path.join(dist, 'data'), features, edited);
+    const native = nativeScore(modelDir, features, edited);
     const after = Number(await page.getAttribute('[data-testid=probability]', 'data-value'));
     assert.ok(Math.abs(after - native.prediction) <= 1e-9, `page ${after} vs native ${native.prediction}`);
     assert.notEqual(after, first.prediction, 'the edit re-scored');

@@ -6,10 +6,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { dist, missing, staticServer, launch, open, waitReady, nativeScore } from './harness.mjs';
+import { dist, missing, staticServer, launch, open, waitReady, nativeScore, readDistJson, modelDir } from './harness.mjs';
 
 const UP = '#ff0051', DOWN = '#008bfb';
-const readJson = (name) => JSON.parse(fs.readFileSync(path.join(dist, 'data', name), 'utf8'));
+const readJson = (name) => readDistJson(name);
 const probability = async (page) => Number(await page.getAttribute('[data-testid=probability]', 'data-value'));
 const rowId = (page) => page.textContent('[data-testid=row-id]');
 
@@ -92,7 +92,7 @@ test('review page: waterfall, what-if, reset, keyboard verdicts, reload, export'
     const edited = [...first.values];
     edited[cat] = newCategory;
     edited[num] = newNumber;
-    const native = nativeScore(path.join(dist, 'data'), features, edited);
+    const native = nativeScore(modelDir, features, edited);
     assert.ok(Math.abs(afterBoth - native.prediction) <= 1e-9, `page ${afterBoth} vs native ${native.prediction}`);
     assert.notEqual(afterBoth, afterCat, 'the numeric edit re-scored');
     assert.equal(await page.locator('tr.edited').count(), 2, 'edited values are marked');
@@ -218,7 +218,7 @@ test('review page: waterfall, what-if, reset, keyboard verdicts, reload, export'
       [third.row, 'agree', { [numName]: thirdNumber }, thirdAfterEdit]);
     const edited3 = [...third.values];
     edited3[num] = thirdNumber;
-    assert.ok(Math.abs(a3.prediction_after_edit - nativeScore(path.join(dist, 'data'), features, edited3).prediction) <= 1e-9);
+    assert.ok(Math.abs(a3.prediction_after_edit - nativeScore(modelDir, features, edited3).prediction) <= 1e-9);
     // The download is the same JSON.
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export]')]);
     assert.equal(download.suggestedFilename(), 'verdicts.json');
@@ -299,7 +299,7 @@ test('review page shows data as text, never as HTML', { timeout: 60000 }, async 
   const browser = await launch();
   try {
     const page = await browser.newPage();
-    await page.route('**/data/review_batch.json', async (route) => {
+    await page.route('**/data/batch*.json', async (route) => {  // the first task's part and the whole
       const body = await (await route.fetch()).json();
       body.records[0].values[top] = evil;
       body.records[0].values[0] = `${evil}<b>bold</b>`;
@@ -327,18 +327,21 @@ test('review page shows load errors in a banner', { timeout: 60000 }, async (t) 
   const browser = await launch();
   try {
     const broken = await browser.newPage();
-    await broken.route('**/data/model.json', (route) => route.fulfill({ body: '{"learner": "not a model"}' }));
+    // A broken model: the record and the batch's waterfall stay, what-if says why it is off.
+    await broken.route('**/data/model.*.bin', (route) => route.fulfill({ body: 'VDFOREST but cut short' }));
     await broken.goto(server.url);
     const banner = broken.locator('[data-testid=banner]');
     await banner.waitFor({ state: 'visible', timeout: 20000 });
-    assert.match(await banner.textContent(), /could not start: the model engine failed to load: \S/);
-    assert.equal(await broken.isVisible('main'), false);
+    assert.match(await banner.textContent(), /What-if edits are unavailable: the model engine failed to load: packed model: \S/);
+    assert.equal(await broken.isVisible('main'), true);
+    assert.ok(await broken.locator('[data-testid=shap-bar]').count() > 0, 'the batch draws the waterfall');
+    assert.equal(await broken.locator('[data-testid=feature-input]').first().isDisabled(), true);
 
     const missingBatch = await browser.newPage();
-    await missingBatch.route('**/data/review_batch.json', (route) => route.fulfill({ status: 404, body: 'not found' }));
+    await missingBatch.route('**/data/batch-head.*.json', (route) => route.fulfill({ status: 404, body: 'not found' }));
     await missingBatch.goto(server.url);
     await missingBatch.locator('[data-testid=banner]').waitFor({ state: 'visible', timeout: 20000 });
-    assert.match(await missingBatch.textContent('[data-testid=banner]'), /could not load data\/review_batch\.json \(HTTP 404\)/);
+    assert.match(await missingBatch.textContent('[data-testid=banner]'), /could not load data\/batch-head\.[0-9a-f]{12}\.json \(HTTP 404\)/);
   } finally {
     await browser.close();
     server.stop();

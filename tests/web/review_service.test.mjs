@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bin, dist, ready, skipReason, startProcess, launch, waitReady } from './harness.mjs';
+import { bin, dist, ready, skipReason, startProcess, launch, waitReady, distPath } from './harness.mjs';
 
 test('two reviewers through verdict serve', { skip: !ready && skipReason, timeout: 120000 }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verdict-e2e-'));
@@ -18,8 +18,8 @@ test('two reviewers through verdict serve', { skip: !ready && skipReason, timeou
   const alice = cli('reviewer', 'add', '--db', db, '--name', 'alice');
   const bob = cli('reviewer', 'add', '--db', db, '--name', 'bob');
   const admin = cli('reviewer', 'add', '--db', db, '--name', 'admin', '--admin');
-  assert.match(cli('review', 'start', '--db', db, '--flow', 'e2e', '--batch', path.join(dist, 'data', 'review_batch.json'),
-    '--schema', path.join(dist, 'data', 'schema.json')), /started \d+ human loop/);
+  assert.match(cli('review', 'start', '--db', db, '--flow', 'e2e', '--batch', distPath('review_batch.json'),
+    '--schema', distPath('schema.json')), /started \d+ human loop/);
   const { child, match } = await startProcess(bin, ['serve', '--db', db, '--dist', dist, '--port', '0'], /http:\/\/127\.0\.0\.1:(\d+)\//);
   const url = `http://127.0.0.1:${match[1]}/`;
   const browser = await launch();

@@ -5,9 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { dist, missing, staticServer, launch, open, waitReady } from './harness.mjs';
+import { dist, missing, staticServer, launch, open, waitReady, readDistJson } from './harness.mjs';
 
-const readJson = (name) => JSON.parse(fs.readFileSync(path.join(dist, 'data', name), 'utf8'));
+const readJson = (name) => readDistJson(name);
 const rowId = (page) => page.textContent('[data-testid=row-id]');
 const focused = (page) => page.evaluate(() => ({ tag: document.activeElement.tagName, testid: document.activeElement.dataset.testid }));
 const answers = (page) => page.evaluate(() => window.verdictExport().flatMap((l) => l.humanAnswers[0].answerContent.records));
