@@ -1,5 +1,5 @@
 // Benchmark of the review page in headless Chromium: score + full SHAP for one record after
-// an edit (WebAssembly), the page's edit-to-redraw time, navigation-to-waterfall, page weight.
+// an edit (WebAssembly), the page's edit-to-redraw time. (Opening the page: bench_web_load.mjs.)
 // Usage: node scripts/bench_web.mjs DIST [EDITS]. Prints a table and one JSON line.
 import http from 'node:http';
 import fs from 'node:fs';
@@ -11,6 +11,7 @@ const dist = path.resolve(process.argv[2] || 'dist');
 const edits = Number(process.argv[3] || 2000);
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript',
   '.css': 'text/css', '.json': 'application/json', '.wasm': 'application/wasm' };
+const { assets } = JSON.parse(fs.readFileSync(path.join(dist, 'manifest.json'), 'utf8'));
 
 // A static server that sends the cross-origin isolation headers: with them Chromium's
 // performance.now() resolves 5 µs instead of 100 µs.
@@ -46,11 +47,12 @@ try {
   }
   // Engine calls after an edit: each iteration changes one feature of a record, as a reviewer
   // does, then scores and explains the whole record.
-  const engineTimes = await page.evaluate(async (n) => {
-    const { loadEngine } = await import('./engine.js');
-    const [model, schema, batch] = await Promise.all(['data/model.json', 'data/schema.json',
-      'data/review_batch.json'].map((f) => fetch(f).then((r) => r.text())));
-    const engine = await loadEngine(model, schema);
+  const engineTimes = await page.evaluate(async ([n, a]) => {
+    const { loadEngine } = await import(`./${a['engine.js']}`);
+    const [model, schema, batch] = await Promise.all([fetch(a.model).then((r) => r.arrayBuffer()),
+      ...[a.schema, a.batch].map((f) => fetch(f).then((r) => r.text()))]);
+    const wasm = new URL(a['verdict_wasm.wasm'], document.baseURI).href;
+    const engine = await loadEngine(model, schema, { locateFile: () => wasm });
     const s = JSON.parse(schema);
     const records = JSON.parse(batch).records;
     const times = [];
@@ -65,7 +67,7 @@ try {
       times.push(performance.now() - t0);
     }
     return { times, sink, isolated: self.crossOriginIsolated };
-  }, edits);
+  }, [edits, assets]);
   // The page itself: an edit in a number field, through the input handler, to the redrawn SVG.
   const redraw = await page.evaluate(async (n) => {
     const input = document.querySelector('[data-testid="feature-input"] input[type=number], input[data-testid="feature-input"][type=number]');
@@ -81,7 +83,7 @@ try {
     return times;
   }, Math.min(edits, 500));
   const gz = (f) => zlib.gzipSync(fs.readFileSync(path.join(dist, f))).length;
-  const code = fs.readdirSync(dist).filter((f) => /\.(m?js|wasm|css|html)$/.test(f));
+  const code = ['index.html', ...Object.values(assets).filter((f) => /\.(m?js|wasm|css)$/.test(f))];
   const raw = code.reduce((a, f) => a + fs.statSync(path.join(dist, f)).size, 0);
   const gzip = code.reduce((a, f) => a + gz(f), 0);
   const result = {
@@ -89,7 +91,7 @@ try {
     wasm_explain_ms: { p50: median(engineTimes.times), p99: pct(engineTimes.times, 0.99) },
     page_edit_to_redraw_ms: redraw.length ? { p50: median(redraw), p99: pct(redraw, 0.99), n: redraw.length } : null,
     navigation_to_waterfall_ms: { median: median(loads), runs: loads },
-    page_code_bytes: { raw, gzip, wasm_gzip: gz('verdict_wasm.wasm'), files: code },
+    page_code_bytes: { raw, gzip, wasm_gzip: gz(assets['verdict_wasm.wasm']), files: code },
   };
   console.log(`wasm score + SHAP after an edit (${edits} edits): p50 ${result.wasm_explain_ms.p50.toFixed(4)} ms, p99 ${result.wasm_explain_ms.p99.toFixed(4)} ms`);
   if (result.page_edit_to_redraw_ms) console.log(`page: edit -> redrawn waterfall: p50 ${result.page_edit_to_redraw_ms.p50.toFixed(3)} ms, p99 ${result.page_edit_to_redraw_ms.p99.toFixed(3)} ms`);

@@ -117,6 +117,17 @@ else
   echo "FAIL: a line break inside a quoted cell: $(head -c 300 "$tmp/stderr")"; failures=$((failures + 1))
 fi
 
+# verdict pack: a model it cannot read leaves no file; a good one packs and says how big.
+expect "pack: no model there" "no-such-model" -- "$verdict" pack --model "$tmp/no-such-model" --out "$tmp/out/model.bin"
+expect "pack: a model that is not JSON" "is not valid JSON" -- "$verdict" pack --model "$tmp/broken/model.json" --out "$tmp/out/model.bin"
+rm -rf "$tmp/out"
+if "$verdict" pack --model "$tmp/model" --out "$tmp/out/model.bin" > "$tmp/stdout" 2>&1 && grep -q "^packed 5 trees" "$tmp/stdout" &&
+   [ "$(head -c 8 "$tmp/out/model.bin")" = VDFOREST ]; then
+  echo "ok: pack writes the packed model"
+else
+  echo "FAIL: pack: $(head -c 300 "$tmp/stdout")"; failures=$((failures + 1))
+fi
+
 # A good run writes every output (the same harness, so the checks above can fail).
 rm -rf "$tmp/out"
 if explain --data "$tmp/train.csv" > /dev/null 2>&1 && [ -f "$tmp/out/analysis.json" ] &&
