@@ -3,6 +3,7 @@
 
 #include "native/cli/commands.h"
 #include "native/jobs/serve.h"
+#include "shared/error.h"
 
 namespace verdict {
 
@@ -30,7 +31,24 @@ void add_serve_command(CLI::App& app) {
                                    "Seconds a request's body may take after its headers (default 30)")->check(CLI::Range(0.1, 3600.0));
   cmd->add_option("--trust-proxy", guard->trusted_proxy, "Address of a reverse proxy in front (e.g. 127.0.0.1 for nginx on this "
                   "machine): its connections are not capped per address; its X-Forwarded-For client is");
-  cmd->callback([o] { serve_reviews(*o, std::cout); });
+  auto live = std::make_shared<review::InvocationOptions>();
+  cmd->add_option("--model", live->model, "Also score in real time: POST /invocations (text/csv or application/jsonlines "
+                  "rows; ?explain=shap adds exact SHAP) and GET /ping, with this model folder");
+  cmd->add_option("--compiled", live->compiled, "Score /invocations with a model compiled by verdict compile (folder or libmodel.so)");
+  cmd->add_option("--flow", live->flow, "Start a human loop of this flow for each scored record that meets its activation conditions");
+  cmd->add_option("--threshold", live->threshold, "Binary decision threshold for /invocations (positive when p > threshold)")
+      ->capture_default_str()->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--max-rows", live->max_rows, "Records in one /invocations request (more: 413)")
+      ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{10000000}));
+  cmd->callback([o, live] {
+    if (!live->model.empty()) {
+      live->max_json_depth = o->server.max_json_depth;
+      o->server.invocations = *live;
+    } else if (!live->compiled.empty() || !live->flow.empty()) {
+      throw Error("--compiled and --flow need --model (real-time scoring)");
+    }
+    serve_reviews(*o, std::cout);
+  });
 }
 
 }  // namespace verdict

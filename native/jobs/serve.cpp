@@ -45,6 +45,11 @@ void serve_reviews(const ServePlan& o, std::ostream& log) {
       << "  database  " << fs::absolute(o.db).string() << " (SQLite, WAL, synchronous=FULL)\n"
       << "  page      " << (o.server.dist.empty() ? "(none: API only)" : fs::absolute(o.server.dist).string()) << "\n"
       << "  outputs   each flow's output_dir (verdict flow list)\n";
+  if (const auto& live = o.server.invocations) {
+    log << "  scoring   POST /invocations, GET /ping: " << fs::absolute(live->model).string()
+        << (live->compiled.empty() ? "" : " (compiled: " + live->compiled + ")")
+        << (live->flow.empty() ? "" : "; flow '" + live->flow + "' starts a human loop per activated record") << "\n";
+  }
   if (recovered) log << "  writing " << recovered << " output file(s) a previous run had not written (in the background)\n";
   log << std::flush;
   server.listen();

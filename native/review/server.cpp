@@ -158,6 +158,7 @@ void add_task_routes(httplib::Server& s, Store& store, int max_depth) {
 
 ReviewServer::ReviewServer(Store& store, ServerOptions options)
     : store_(store), options_(std::move(options)), http_(std::make_unique<GuardedServer>(options_.guard)) {
+  if (options_.invocations) invocations_ = std::make_unique<Invocations>(*options_.invocations, &store_);
   routes();
 }
 
@@ -191,6 +192,7 @@ void ReviewServer::routes() {
   add_flow_routes(s, store_, options_.max_json_depth);
   add_loop_routes(s, store_, options_.max_json_depth);
   add_task_routes(s, store_, options_.max_json_depth);
+  if (invocations_) add_invocation_routes(s, *invocations_);
   if (!options_.dist.empty()) add_static_routes(s, options_.dist);  // last: every other GET
 }
 

@@ -2,9 +2,11 @@
 // (dist/) as static files. Listens on loopback unless told otherwise.
 #pragma once
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "native/review/http_guard.h"
+#include "native/review/invocations.h"
 #include "native/review/store.h"
 
 namespace verdict::review {
@@ -16,6 +18,7 @@ struct ServerOptions {
   std::size_t max_body = 1 << 20;
   int max_json_depth = 64;   // objects and arrays nested deeper: 400
   GuardOptions guard;        // deadlines, connection caps, threads, trusted proxy
+  std::optional<InvocationOptions> invocations;  // real-time scoring: POST /invocations, GET /ping
 };
 
 class ReviewServer {
@@ -33,6 +36,7 @@ class ReviewServer {
   void routes();
   Store& store_;
   ServerOptions options_;
+  std::unique_ptr<Invocations> invocations_;
   std::unique_ptr<GuardedServer> http_;
   int listen_socket_ = -1;
   bool share_port_ = false;  // see bind()

@@ -1,0 +1,285 @@
+#include "native/review/invocations.h"
+
+#include <httplib.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+#include "native/codegen/compiled_model.h"
+#include "native/io/csv.h"
+#include "native/io/sha256.h"
+#include "native/review/sqlite.h"
+#include "native/review/store.h"
+#include "shared/error.h"
+#include "shared/json_limits.h"
+#include "shared/predict.h"
+#include "shared/review_rules.h"
+
+namespace verdict::review {
+
+namespace {
+
+// A bad request: the reply's status and message.
+struct BadRequest {
+  int status;
+  std::string message;
+};
+
+std::string media_type(std::string_view header) {
+  std::string t(header.substr(0, header.find(';')));
+  t.erase(std::remove_if(t.begin(), t.end(), [](unsigned char c) { return std::isspace(c); }), t.end());
+  std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return t;
+}
+
+bool is_jsonlines(const std::string& t) {
+  return t == "application/jsonlines" || t == "application/jsonl" || t == "application/x-jsonlines";
+}
+
+// The lines of a body; a last line break ends the last line, "\r\n" counts as one.
+std::vector<std::string_view> lines_of(std::string_view body) {
+  std::vector<std::string_view> lines;
+  std::size_t start = 0;
+  while (start < body.size()) {
+    std::size_t end = body.find('\n', start);
+    if (end == std::string_view::npos) end = body.size();
+    std::string_view line = body.substr(start, end - start);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    lines.push_back(line);
+    start = end + 1;
+  }
+  while (!lines.empty() && lines.back().empty()) lines.pop_back();
+  return lines;
+}
+
+// A JSON value as the text a CSV cell would hold: strings as they are, numbers in their
+// shortest form, null as missing.
+std::string cell_of(const nlohmann::json& v, std::size_t record) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_number()) return v.dump();
+  if (v.is_null()) return "";
+  throw BadRequest{400, "record " + std::to_string(record) + ": a feature value must be a number, a string or null"};
+}
+
+std::string number(double v) { return nlohmann::json(v).dump(); }
+
+// The label a binary model gives a probability (positive when p > threshold).
+std::string label_for(const Schema& schema, double p, double threshold) {
+  const bool positive = above_threshold(p, threshold);
+  for (const std::string& l : schema.labels) {
+    if ((l == schema.positive_label) == positive) return l;
+  }
+  return positive ? schema.positive_label : "";
+}
+
+}  // namespace
+
+struct Invocations::Scored {
+  std::vector<double> margin, prediction;
+  std::vector<std::vector<double>> phi;  // per record when explained
+  std::vector<float> rows;               // row-major encoded values
+};
+
+Invocations::Invocations(const InvocationOptions& o, Store* store)
+    : options_(o), model_(load_model_files(o.model, "")), shap_(model_.forest), store_(store) {
+  if (!model_.schema) throw Error("--model '" + o.model + "' has no schema.json beside its model.json (train it with verdict train)");
+  schema_ = *model_.schema;
+  if (static_cast<int>(schema_.features.size()) != model_.forest.num_features) {
+    throw Error("the schema names " + std::to_string(schema_.features.size()) + " features, the model has " +
+                std::to_string(model_.forest.num_features));
+  }
+  if (!o.compiled.empty()) {
+    compiled_ = std::make_unique<CompiledModel>(o.compiled, model_.forest.num_features, sha256_file(model_.model_path));
+  }
+  if (!o.flow.empty()) {
+    if (!store_) throw Error("--flow needs the review store");
+    (void)store_->flow(o.flow);  // exists, or a clear error now rather than per request
+  }
+}
+
+Invocations::~Invocations() = default;
+
+std::vector<std::vector<float>> Invocations::parse(std::string_view content_type, std::string_view body,
+                                                   std::vector<std::vector<std::string>>& cells) const {
+  const std::string type = media_type(content_type);
+  const bool csv = type == "text/csv" || type.empty();
+  if (!csv && !is_jsonlines(type)) {
+    throw BadRequest{415, "Content-Type '" + std::string(content_type) + "' is not text/csv or application/jsonlines"};
+  }
+  const auto lines = lines_of(body);
+  if (lines.empty()) throw BadRequest{400, "the request holds no records"};
+  if (lines.size() > options_.max_rows) {
+    throw BadRequest{413, std::to_string(lines.size()) + " records in one request; at most " + std::to_string(options_.max_rows)};
+  }
+  const std::size_t n = schema_.features.size();
+  std::vector<std::vector<float>> rows;
+  cells.clear();
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::size_t record = i + 1;
+    std::vector<std::string> values;
+    if (csv) {
+      if (!split_csv_line(std::string(lines[i]), values)) throw BadRequest{400, "record " + std::to_string(record) + ": a quoted cell is not closed"};
+    } else {
+      nlohmann::json j;
+      try {
+        j = parse_json_limited(lines[i], options_.max_json_depth);
+      } catch (const Error& e) {
+        throw BadRequest{400, "record " + std::to_string(record) + ": " + e.what()};
+      }
+      const nlohmann::json* features = j.is_array() ? &j : (j.is_object() && j.contains("features") ? &j["features"] : nullptr);
+      if (!features || !features->is_array()) {
+        throw BadRequest{400, "record " + std::to_string(record) + ": expected {\"features\": [...]} or a list of values"};
+      }
+      for (const nlohmann::json& v : *features) values.push_back(cell_of(v, record));
+    }
+    if (values.size() != n) {
+      throw BadRequest{400, "record " + std::to_string(record) + ": " + std::to_string(values.size()) + " values; the model has " +
+                                std::to_string(n) + " features (in this order: " + schema_.features.front().name + ", ...)"};
+    }
+    std::vector<float> row(n);
+    for (std::size_t f = 0; f < n; ++f) {
+      try {
+        row[f] = encode_cell(schema_, f, values[f], nullptr);
+      } catch (const Error& e) {
+        throw BadRequest{400, "record " + std::to_string(record) + ", feature '" + schema_.features[f].name + "': " + e.what()};
+      }
+    }
+    rows.push_back(std::move(row));
+    cells.push_back(std::move(values));
+  }
+  return rows;
+}
+
+std::vector<std::string> Invocations::start_loops(const Scored& s, const std::vector<std::vector<std::string>>& cells) {
+  const std::size_t count = s.prediction.size();
+  std::vector<std::string> loops(count);
+  if (options_.flow.empty()) return loops;
+  const Flow flow = store_->flow(options_.flow);
+  const bool binary = schema_.task == Task::Binary;
+  std::vector<std::size_t> picked;
+  nlohmann::json records = nlohmann::json::array();
+  std::vector<std::string> names;
+  for (const Column& c : schema_.features) names.push_back(c.name);
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::uint64_t row = sequence_.fetch_add(1);
+    const bool positive = binary && above_threshold(s.prediction[i], options_.threshold);
+    if (!activates(flow.conditions, row, s.prediction[i], positive)) continue;
+    std::vector<double> phi(schema_.features.size());
+    thread_local std::unique_ptr<FastTreeShap::Workspace> workspace;
+    if (!workspace) workspace = std::make_unique<FastTreeShap::Workspace>(shap_);
+    shap_.explain(&s.rows[i * phi.size()], phi.data(), *workspace);
+    nlohmann::json encoded = nlohmann::json::array();
+    for (std::size_t f = 0; f < phi.size(); ++f) {
+      const float v = s.rows[i * phi.size() + f];
+      encoded.push_back(std::isnan(v) ? nlohmann::json() : nlohmann::json(v));
+    }
+    nlohmann::json rec = {{"row", row}, {"values", cells[i]}, {"encoded", encoded}, {"prediction", s.prediction[i]},
+                          {"margin", s.margin[i]}, {"shap", {{"tree", phi}}}};
+    if (binary) rec["predicted_label"] = label_for(schema_, s.prediction[i], options_.threshold);
+    records.push_back(std::move(rec));
+    picked.push_back(i);
+  }
+  if (picked.empty()) return loops;
+  const nlohmann::json batch = {{"format", "verdict-review-batch"}, {"version", 1}, {"source", "invocations"},
+                                {"task", binary ? "binary" : "regression"}, {"threshold", options_.threshold},
+                                {"link", link_name(model_.forest.link)}, {"features", names},
+                                {"methods", {{"tree", {{"expected_value", shap_.expected_value()}, {"units", "margin"}}}}},
+                                {"records", records}};
+  // Every picked record is activated and new (allow_repeat: each invocation is its own record),
+  // so loop k holds records k*per .. (k+1)*per-1 in order.
+  const BatchStart started = store_->start_from_batch(options_.flow, batch, schema_.positive_label, "invocations", true);
+  const std::size_t per = static_cast<std::size_t>(std::max(1, flow.records_per_task));
+  for (std::size_t k = 0; k < picked.size() && k / per < started.loops.size(); ++k) loops[picked[k]] = started.loops[k / per];
+  return loops;
+}
+
+InvocationReply Invocations::invoke(std::string_view content_type, std::string_view accept, bool explain, std::string_view body) {
+  InvocationReply reply;
+  try {
+    std::vector<std::vector<std::string>> cells;
+    const auto parsed = parse(content_type, body, cells);
+    const std::size_t n = schema_.features.size(), count = parsed.size();
+    Scored s;
+    s.rows.reserve(count * n);
+    for (const auto& r : parsed) s.rows.insert(s.rows.end(), r.begin(), r.end());
+    s.margin.resize(count);
+    if (compiled_) {
+      compiled_->predict_margin(s.rows.data(), count, s.margin.data());
+    } else {
+      for (std::size_t i = 0; i < count; ++i) s.margin[i] = predict_margin(model_.forest, &s.rows[i * n]);
+    }
+    s.prediction.resize(count);
+    for (std::size_t i = 0; i < count; ++i) s.prediction[i] = apply_link(model_.forest.link, s.margin[i]);
+    const std::vector<std::string> loops = start_loops(s, cells);
+
+    std::string out_type = media_type(accept);
+    if (out_type.empty() || out_type == "*/*") out_type = is_jsonlines(media_type(content_type)) ? "application/jsonlines" : "text/csv";
+    if (out_type != "text/csv" && !is_jsonlines(out_type)) {
+      return {406, "application/json", nlohmann::json{{"error", "Accept '" + std::string(accept) + "': text/csv or application/jsonlines"}}.dump(), ""};
+    }
+    const bool binary = schema_.task == Task::Binary;
+    std::string predictions;
+    for (std::size_t i = 0; i < count; ++i) {
+      if (out_type == "text/csv") {
+        predictions += number(s.prediction[i]) + "\n";
+      } else {
+        nlohmann::json line = {{"score", s.prediction[i]}};
+        if (binary) line["predicted_label"] = label_for(schema_, s.prediction[i], options_.threshold);
+        if (!loops[i].empty()) line["human_loop"] = loops[i];
+        predictions += line.dump() + "\n";
+      }
+    }
+    for (std::size_t i = 0; i < count; ++i) reply.human_loops += (i ? "," : "") + loops[i];
+    if (!explain) {
+      reply.content_type = out_type;
+      reply.body = std::move(predictions);
+      return reply;
+    }
+    // Clarify's online explainability reply: per record, per feature, its attribution.
+    thread_local std::unique_ptr<FastTreeShap::Workspace> workspace;
+    if (!workspace) workspace = std::make_unique<FastTreeShap::Workspace>(shap_);
+    nlohmann::json per_record = nlohmann::json::array();
+    std::vector<double> phi(n);
+    for (std::size_t i = 0; i < count; ++i) {
+      shap_.explain(&s.rows[i * n], phi.data(), *workspace);
+      nlohmann::json features = nlohmann::json::array();
+      for (std::size_t f = 0; f < n; ++f) {
+        const nlohmann::json attribution = {{"attribution", nlohmann::json::array({phi[f]})}};
+        features.push_back({{"feature_header", schema_.features[f].name}, {"attributions", nlohmann::json::array({attribution})}});
+      }
+      per_record.push_back(std::move(features));
+    }
+    nlohmann::json doc = {{"version", "1.0"},
+                          {"predictions", {{"content_type", out_type}, {"data", predictions}}},
+                          {"explanations", {{"kernel_shap", per_record}}},
+                          {"expected_value", shap_.expected_value()},
+                          {"method", "exact path-dependent TreeSHAP in margin units (Clarify's field names)"}};
+    if (!options_.flow.empty()) doc["human_loops"] = loops;
+    reply.content_type = "application/json";
+    reply.body = doc.dump();
+    return reply;
+  } catch (const BadRequest& e) {
+    return {e.status, "application/json", nlohmann::json{{"error", e.message}}.dump(), ""};
+  } catch (const ReviewError& e) {  // starting a loop: the store's own status (e.g. a deleted flow)
+    return {e.status, "application/json", nlohmann::json{{"error", e.what()}}.dump(), ""};
+  } catch (const sql::StorageFull& e) {
+    return {507, "application/json", nlohmann::json{{"error", std::string("storage full: ") + e.what()}}.dump(), ""};
+  }
+}
+
+void add_invocation_routes(httplib::Server& server, Invocations& inv) {
+  server.Get("/ping", [](const httplib::Request&, httplib::Response& res) { res.set_content("{}", "application/json"); });
+  server.Post("/invocations", [&inv](const httplib::Request& req, httplib::Response& res) {
+    const std::string header = req.get_header_value("X-Amzn-SageMaker-Enable-Explanations");
+    const bool explain = req.get_param_value("explain") == "shap" || header == "`true`" || header == "true";
+    InvocationReply r = inv.invoke(req.get_header_value("Content-Type"), req.get_header_value("Accept"), explain, req.body);
+    res.status = r.status;
+    if (!r.human_loops.empty() && r.human_loops.find_first_not_of(',') != std::string::npos) {
+      res.set_header("X-Verdict-Human-Loops", r.human_loops);
+    }
+    res.set_content(std::move(r.body), r.content_type);
+  });
+}
+
+}  // namespace verdict::review
