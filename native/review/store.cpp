@@ -485,7 +485,7 @@ BatchStart Store::start_from_batch(const std::string& flow_name, const nlohmann:
                                    const std::string& positive_label, const std::string& actor, bool allow_repeat) {
   const Flow f = flow(flow_name);
   const std::vector<BatchRecord> selected = activated_records(f, batch, positive_label);
-  const std::string stamp = std::to_string(clock_() / 1000) + "-" + random_hex(2);
+  const std::string stamp = std::to_string(clock_() / 1000) + "-" + random_hex(6);
   BatchStart started;
   // One transaction: every loop of the batch starts, or none does.
   write([&](std::int64_t now) {

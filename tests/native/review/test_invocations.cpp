@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <random>
+#include <set>
 
 #include "native/review/invocations.h"
 #include "random_forest.h"
@@ -208,4 +209,20 @@ TEST_CASE("verdict serve --model answers /ping and /invocations over HTTP", "[in
   const httplib::Response bad = verdict::review::testing::ok(c.Post("/invocations", "x\n", "text/csv"));
   CHECK(bad.status == 400);
   CHECK(nlohmann::json::parse(bad.body).contains("error"));
+}
+
+TEST_CASE("loops started in the same second get distinct names (real-time starts thousands)", "[invocations]") {
+  verdict::review::testing::StoreFixture s;  // its clock stands still
+  s.store->create_flow(Flow::from_json({{"name", "live"}, {"activation_conditions", {{"probability_below", 1.01}}},
+                                        {"records_per_task", 1}, {"output_dir", (s.dir / "out").string()}}), "test");
+  std::set<std::string> names;
+  for (int i = 0; i < 1500; ++i) {
+    const nlohmann::json batch = {{"format", "verdict-review-batch"}, {"features", {"x"}},
+                                  {"records", {{{"row", i}, {"values", {"1"}}, {"encoded", {1.0}}, {"prediction", 0.5},
+                                                {"margin", 0.0}, {"shap", {{"tree", {0.0}}}}}}}};
+    const BatchStart started = s.store->start_from_batch("live", batch, "1", "test", true);  // 409 on a name taken twice
+    REQUIRE(started.loops.size() == 1);
+    names.insert(started.loops[0]);
+  }
+  CHECK(names.size() == 1500);
 }
