@@ -66,6 +66,7 @@ class Invocations {
   InvocationOptions options_;
   ModelFiles model_;
   Schema schema_;
+  std::vector<std::string> header_json_;  // each feature's name as a JSON string
   std::unique_ptr<CompiledModel> compiled_;
   FastTreeShap shap_;
   Store* store_;
