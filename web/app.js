@@ -7,10 +7,11 @@ import { drawWaterfall } from './waterfall.js';
 import { LocalVerdicts } from './store.js';
 import { ReviewServer } from './server.js';
 import { displayValue, renderFeatureTable, readControl, markRow, markInvalid } from './record_view.js';
+import { isPositive, distanceWords } from './threshold.js';
 
 const $ = (id) => document.getElementById(id);
 const S = {
-  config: null, schema: null, engine: null, tasks: [], t: 0, r: 0, topK: 3,
+  config: null, schema: null, engine: null, tasks: [], t: 0, r: 0, topK: 10,
   edits: {},       // row -> { featureIndex: encoded value }
   local: null,     // LocalVerdicts (static hosting)
   server: null,    // ReviewServer (served by verdict serve)
@@ -56,7 +57,7 @@ function parseJson(text, what) {
 const isBinary = () => S.schema.task === 'binary';
 const positive = () => S.schema.target.positive_label;
 const negative = () => S.schema.target.labels.find((l) => l !== positive());
-const predictedLabel = (p) => (p >= (S.threshold ?? 0.5) ? positive() : negative());
+const predictedLabel = (p) => (isPositive(p, S.threshold ?? 0.5) ? positive() : negative());
 // The model's own answer for a record (before any what-if edit): what "agree" stores.
 const modelLabel = (rec) => (isBinary() ? rec.predicted_label ?? predictedLabel(rec.prediction) : rec.prediction.toFixed(2));
 const sameLabel = (a, b) => (isBinary() ? a === b : Number(a) === Number(b));
@@ -88,6 +89,10 @@ function currentEncoded(rec = record()) {
 
 // ---- drawing ----
 
+// The record's own score and SHAP values, before any edit (the waterfall's ghost).
+const originals = new WeakMap();
+const originalOf = (rec) => originals.get(rec) ?? originals.set(rec, S.engine.explain(Float32Array.from(rec.encoded))).get(rec);
+
 function renderScore() {
   const rec = record();
   const res = S.engine.explain(currentEncoded(rec));
@@ -95,6 +100,7 @@ function renderScore() {
   const prob = $('probability');
   prob.textContent = isBinary() ? res.prediction.toFixed(4) : fmtPrediction(res.prediction);
   prob.dataset.value = String(res.prediction);
+  $('threshold-distance').textContent = isBinary() ? distanceWords(res.prediction, S.threshold ?? 0.5) : '';
   $('predicted').textContent = outcomeText(res.prediction);
   const edited = Object.keys(editsOf(rec)).length > 0;
   $('edited-badge').hidden = !edited;
@@ -106,6 +112,8 @@ function renderScore() {
     phi: Array.from(res.phi), expected: S.engine.expectedValue, fx: res.margin,
     prediction: res.prediction, link: S.engine.link, units: $('units').textContent,
     topK: S.topK === 'all' ? res.phi.length : S.topK,
+    edited: Object.keys(editsOf(rec)).map(Number), original: edited ? originalOf(rec) : null,
+    threshold: isBinary() ? S.threshold ?? 0.5 : null, record: rec.row,
   });
   if (!S.drawn) {
     S.drawn = true;
@@ -479,7 +487,7 @@ async function main() {
     const [config, model, schema] = await Promise.all([
       fetchText('data/config.json').then((t) => parseJson(t, 'data/config.json')).catch(() => ({})),
       fetchText('data/model.json'), fetchText('data/schema.json')]);
-    S.config = { records_per_task: 3, top_k: 3, worker_id: 'local-reviewer', flow: 'review', ...config };
+    S.config = { records_per_task: 3, top_k: 10, worker_id: 'local-reviewer', flow: 'review', ...config };
     S.schema = parseJson(schema, 'data/schema.json');
     if (S.config.title) $('title').textContent = S.config.title;
     document.title = `${S.config.title || 'Review'} · verdict`;
@@ -489,7 +497,7 @@ async function main() {
       throw new Error(`the model engine failed to load: ${e.message}`);
     }
     const n = S.schema.features.length;
-    const k = Math.max(1, Number(S.config.top_k) || 3);
+    const k = Math.max(1, Number(S.config.top_k) || 10);
     S.topK = k >= n ? 'all' : k;
     topKOptions(k, n);
     if (isBinary()) {
