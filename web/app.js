@@ -7,7 +7,8 @@ import { drawWaterfall } from './waterfall.js';
 import { LocalVerdicts } from './store.js';
 import { ReviewServer } from './server.js';
 import { displayValue, renderFeatureTable, readControl, markRow, markInvalid } from './record_view.js';
-import { isPositive, distanceWords } from './threshold.js';
+import { isPositive, distanceWords, announcement } from './threshold.js';
+import { announcer } from './announce.js';
 
 const $ = (id) => document.getElementById(id);
 const S = {
@@ -92,6 +93,9 @@ function currentEncoded(rec = record()) {
 // The record's own score and SHAP values, before any edit (the waterfall's ghost).
 const originals = new WeakMap();
 const originalOf = (rec) => originals.get(rec) ?? originals.set(rec, S.engine.explain(Float32Array.from(rec.encoded))).get(rec);
+const say = announcer(document.getElementById('score-live'));
+const announceScore = (p) => say(isBinary() ? announcement(p, S.threshold ?? 0.5, outcomeText(p))
+  : `Predicted ${S.schema.target.name} ${fmtPrediction(p)}`);
 
 function renderScore() {
   const rec = record();
@@ -137,6 +141,7 @@ function onEdit(i, control) {
   markRow(control.closest('tr'), S.schema, i, !same, v);
   try {
     renderScore();
+    announceScore(S.result.prediction);
     if ($('banner').dataset.scoreError) banner('');
   } catch (e) {
     banner(`Could not score this record: ${e.message}`);
