@@ -8,10 +8,12 @@ import { drawWaterfall } from './waterfall.js';
 import { LocalVerdicts } from './store.js';
 import { ReviewServer } from './server.js';
 import { displayValue, renderFeatureTable, readControl, markRow, markInvalid } from './record_view.js';
+import { isPositive, distanceWords, announcement } from './threshold.js';
+import { announcer } from './announce.js';
 
 const $ = (id) => document.getElementById(id);
 const S = {
-  config: null, schema: null, engine: null, tasks: [], t: 0, r: 0, topK: 3,
+  config: null, schema: null, engine: null, tasks: [], t: 0, r: 0, topK: 10,
   edits: {},       // row -> { featureIndex: encoded value }
   local: null,     // LocalVerdicts (static hosting)
   server: null,    // ReviewServer (served by verdict serve)
@@ -44,7 +46,7 @@ const dismissPassing = () => { if ($('banner').dataset.fade) banner(''); };
 const isBinary = () => S.schema.task === 'binary';
 const positive = () => S.schema.target.positive_label;
 const negative = () => S.schema.target.labels.find((l) => l !== positive());
-const predictedLabel = (p) => (p >= (S.threshold ?? 0.5) ? positive() : negative());
+const predictedLabel = (p) => (isPositive(p, S.threshold ?? 0.5) ? positive() : negative());
 // The model's own answer for a record (before any what-if edit): what "agree" stores.
 const modelLabel = (rec) => (isBinary() ? rec.predicted_label ?? predictedLabel(rec.prediction) : rec.prediction.toFixed(2));
 const sameLabel = (a, b) => (isBinary() ? a === b : Number(a) === Number(b));
@@ -78,14 +80,34 @@ function currentEncoded(rec = record()) {
 
 // ---- drawing ----
 
-// The record's score and SHAP values: from the engine, or until it has loaded, the batch's own
-// (explain --shap tree wrote them with the same core: the same numbers) for an unedited record.
-function explainRecord(rec) {
-  if (S.engine) return { ...S.engine.explain(currentEncoded(rec)), expected: S.engine.expectedValue };
+// The batch's own score and SHAP values of a record (explain --shap tree wrote them with the
+// same core: the numbers the engine gives), or null when the batch has none.
+function snapshotOf(rec) {
   const phi = rec.shap?.tree, expected = S.methods?.tree?.expected_value;
   if (!Array.isArray(phi) || typeof expected !== 'number' || typeof rec.margin !== 'number') return null;
   return { margin: rec.margin, prediction: rec.prediction, phi: Float64Array.from(phi), expected };
 }
+
+// The record's score and SHAP values: from the engine, or until it has loaded, the batch's own
+// for an unedited record.
+function explainRecord(rec) {
+  if (S.engine) return { ...S.engine.explain(currentEncoded(rec)), expected: S.engine.expectedValue };
+  return snapshotOf(rec);
+}
+
+// The record's own score and SHAP values, before any edit (the waterfall's ghost).
+const originals = new WeakMap();
+function originalOf(rec) {
+  if (!originals.has(rec)) {
+    const own = snapshotOf(rec) ?? (S.engine ? S.engine.explain(Float32Array.from(rec.encoded)) : null);
+    if (!own) return null;
+    originals.set(rec, own);
+  }
+  return originals.get(rec);
+}
+const say = announcer(document.getElementById('score-live'));
+const announceScore = (p) => say(isBinary() ? announcement(p, S.threshold ?? 0.5, outcomeText(p))
+  : `Predicted ${S.schema.target.name} ${fmtPrediction(p)}`);
 
 function renderScore() {
   const rec = record();
@@ -96,6 +118,7 @@ function renderScore() {
   const prob = $('probability');
   prob.textContent = isBinary() ? res.prediction.toFixed(4) : fmtPrediction(res.prediction);
   prob.dataset.value = String(res.prediction);
+  $('threshold-distance').textContent = isBinary() ? distanceWords(res.prediction, S.threshold ?? 0.5) : '';
   $('predicted').textContent = outcomeText(res.prediction);
   const edited = Object.keys(editsOf(rec)).length > 0;
   $('edited-badge').hidden = !edited;
@@ -107,6 +130,8 @@ function renderScore() {
     phi: Array.from(res.phi), expected: res.expected, fx: res.margin,
     prediction: res.prediction, link: S.link, units: $('units').textContent,
     topK: S.topK === 'all' ? res.phi.length : S.topK,
+    edited: Object.keys(editsOf(rec)).map(Number), original: edited ? originalOf(rec) : null,
+    threshold: isBinary() ? S.threshold ?? 0.5 : null, record: rec.row,
   });
   if (!S.drawn) {
     S.drawn = true;
@@ -131,6 +156,7 @@ function onEdit(i, control) {
   markRow(control.closest('tr'), S.schema, i, !same, v);
   try {
     renderScore();
+    announceScore(S.result.prediction);
     if ($('banner').dataset.scoreError) banner('');
   } catch (e) {
     banner(`Could not score this record: ${e.message}`);
@@ -528,13 +554,13 @@ function setUnits() {
 async function main() {
   try {
     S.manifest = readManifest();
-    S.config = { records_per_task: 3, top_k: 3, worker_id: 'local-reviewer', flow: 'review', ...S.manifest.config };
+    S.config = { records_per_task: 3, top_k: 10, worker_id: 'local-reviewer', flow: 'review', ...S.manifest.config };
     if (S.config.title) $('title').textContent = S.config.title;
     document.title = `${S.config.title || 'Review'} · verdict`;
     const schema = await fetchText(S.manifest.assets.schema);
     S.schema = parseJson(schema, 'the schema');
     const n = S.schema.features.length;
-    const k = Math.max(1, Number(S.config.top_k) || 3);
+    const k = Math.max(1, Number(S.config.top_k) || 10);
     S.topK = k >= n ? 'all' : k;
     topKOptions(k, n);
     if (isBinary()) {

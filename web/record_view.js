@@ -94,8 +94,13 @@ export function renderFeatureTable(tbody, schema, rec, edits, onEdit) {
       control.placeholder = MISSING;
       const range = document.createElement('span');
       range.className = 'range';
-      range.textContent = `${col.min} \u2013 ${col.max}`;
+      range.id = `range-${i}`;
+      const what = document.createElement('span');
+      what.className = 'visually-hidden';
+      what.textContent = 'training range ';
+      range.append(what, `${col.min} \u2013 ${col.max}`);
       range.title = 'training range';
+      control.setAttribute('aria-describedby', range.id);
       cell.append(control, range);
     }
     control.dataset.testid = 'feature-input';
