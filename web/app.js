@@ -185,10 +185,14 @@ function renderChips() {
   });
 }
 
-function renderRecord() {
-  const rec = record();
+function renderPosition() {
   $('task-pos').textContent = `${S.t + 1} of ${S.tasks.length}` + (S.server ? ` (${task().name})` : '');
   $('record-pos').textContent = `${S.r + 1} of ${task().records.length}`;
+}
+
+function renderRecord() {
+  const rec = record();
+  renderPosition();
   $('row-id').textContent = String(rec.row);
   renderFeatureTable($('features'), S.schema, rec, editsOf(rec), onEdit);
   whatIfControls();
@@ -480,7 +484,7 @@ async function startStaticMode() {
   show(...(next || [0, 0]));
   if (!next) banner('Every record is reviewed. Export your verdicts with the button at the top.', 'info');
   if (partial && $('export').hidden) {
-    firstWaterfall.then(loadAll).then(() => { renderChips(); renderProgress(); })
+    firstWaterfall.then(loadAll).then(() => { renderPosition(); renderChips(); renderProgress(); })
       .catch((e) => banner(`The rest of the batch could not be loaded: ${e.message}`));
   }
 }

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bin, dist, missing, staticServer, startProcess, launch, waitReady, manifest } from './harness.mjs';
+import { bin, dist, missing, staticServer, startProcess, launch, waitReady, manifest, readDistJson } from './harness.mjs';
 
 const readBars = (page) => page.$$eval('[data-testid=shap-bar], [data-testid=shap-other], [data-testid=fx-label], [data-testid=expected-label]',
   (els) => els.map((e) => `${e.dataset.testid}:${e.dataset.feature ?? ''}=${e.dataset.value}`));
@@ -43,6 +43,10 @@ test('first waterfall from the batch, before the engine is fetched; the engine t
     await waitReady(page);
     assert.deepEqual(await readBars(page), first, 'the engine draws the batch\'s numbers');
     assert.equal(await page.locator('[data-testid=feature-input]').first().isDisabled(), false);
+    // The whole batch follows: the header counts its tasks, not just the first one's.
+    const { config } = manifest();
+    const tasks = Math.ceil(readDistJson('review_batch.json').records.length / config.records_per_task);
+    await page.waitForFunction((n) => document.querySelector('[data-testid=task-pos]').textContent === `1 of ${n}`, tasks, { timeout: 10000 });
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();

@@ -5,8 +5,6 @@
 // VERDICT_DIST=dist VERDICT_BIN=build/native/verdict node --test tests/web/page_access.test.mjs
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { dist, missing, staticServer, launch, waitReady, readDistJson } from './harness.mjs';
 
 const readJson = (name) => readDistJson(name);
