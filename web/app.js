@@ -329,7 +329,7 @@ async function submit() {
       return formMessage(`Saved your verdict on row ${rec.row}.`);
     }
     renderRecord();
-    session.show($('session-summary'), 'Every record is reviewed');
+    session.show($('session-summary'));
     return banner('Every record is reviewed. Export your verdicts with the button at the top.', 'info');
   }
   S.pending.answers[rec.row] = answer;
@@ -369,7 +369,7 @@ function showServerTask(t) {
     $('main').hidden = true;
     $('progress').textContent = '';  // the task just sent is no longer in progress
     S.pending = null;
-    session.show($('session-summary'), 'Nothing left to review');
+    session.show($('session-summary'));
     return banner('No task is waiting for you. Come back later.', 'info');
   }
   const input = t.input_content;

@@ -9,7 +9,7 @@ export const ACTIONS = [
   { id: 'label', keys: ['l'], what: 'next label for your prediction' },
   { id: 'next', keys: ['j', 'ArrowRight'], what: 'next record' },
   { id: 'prev', keys: ['k', 'ArrowLeft'], what: 'previous record' },
-  { id: 'submit', keys: ['s'], what: 'submit (Ctrl+Enter works everywhere, inside a field too)' },
+  { id: 'submit', keys: ['s'], what: 'submit' },
   { id: 'reset', keys: ['r'], what: 'reset the what-if edits to the original record' },
   { id: 'undo', keys: ['u'], what: 'undo the last what-if edit (Ctrl+Z too, outside a text field)' },
   { id: 'focus', keys: ['e'], what: 'go to the first feature (Esc leaves a field)' },

@@ -15,7 +15,7 @@ export function withUnit(col, text) {
 }
 
 // A feature's name for the record table: with a description, an <abbr> whose title is the
-// description and a small line under it (the line is what a touch screen shows).
+// description and a small line under it (what a touch screen or a screen reader gets).
 export function featureName(col) {
   const box = document.createElement('span');
   box.className = 'fname';
@@ -31,6 +31,8 @@ export function featureName(col) {
   line.dataset.testid = 'feature-description';
   line.textContent = col.description;
   box.append(abbr, line);
+  // The line shows as much as fits; a tap or click shows it all (touch screens have no title).
+  box.addEventListener('click', () => box.classList.toggle('open'));
   return box;
 }
 

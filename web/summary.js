@@ -38,15 +38,16 @@ export class Session {
     };
   }
 
-  // Fills the summary card (hidden while nothing was answered in this session).
-  show(section, heading) {
+  // Fills the summary card (hidden while nothing was answered in this session) and brings it
+  // into view (the last answer may have been given at the bottom of a long page).
+  show(section, heading = 'This session') {
     const c = this.counts();
     section.hidden = c.reviewed === 0;
     if (!c.reviewed) return;
     const h = document.createElement('h2');
     h.textContent = heading;
     const dl = document.createElement('dl');
-    for (const [k, v, testid] of [['Records reviewed in this session', c.reviewed, 'reviewed'],
+    for (const [k, v, testid] of [['Records reviewed', c.reviewed, 'reviewed'],
       ['Agreed with the model', c.agreed, 'agreed'], ['Disagreed', c.disagreed, 'disagreed'],
       ['Labels changed', c.changed, 'changed']]) {
       const dt = document.createElement('dt');
@@ -57,5 +58,6 @@ export class Session {
       dl.append(dt, dd);
     }
     section.replaceChildren(h, dl);
+    section.scrollIntoView({ block: 'nearest' });
   }
 }
