@@ -71,7 +71,7 @@ nlohmann::json adult_descriptions() {
         {"Capital Loss", d("Losses from capital in the year (1994)", "US dollars")},
         {"Hours per week", d("Hours worked in a usual week", "hours a week")},
         {"Country", d("Native country")}}},
-      {"classes", {{">50K", ">50K: income over $50K a year"}, {"<=50K", "<=50K: income of $50K a year or less"}}}};
+      {"classes", {{">50K", ">50K: income over $50K"}, {"<=50K", "<=50K: income of $50K or less"}}}};
 }
 
 }  // namespace verdict

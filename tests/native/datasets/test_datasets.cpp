@@ -156,5 +156,5 @@ TEST_CASE("Adult and loan descriptions fit their columns and labels", "[datasets
   CHECK(adult.features[static_cast<std::size_t>(adult.feature_index("Age"))].unit == "years");
   CHECK(adult.features[static_cast<std::size_t>(adult.feature_index("Hours per week"))].unit == "hours a week");
   CHECK(adult.features[static_cast<std::size_t>(adult.feature_index("Capital Gain"))].unit == "US dollars");
-  CHECK(adult.class_name(">50K") == ">50K: income over $50K a year");
+  CHECK(adult.class_name(">50K") == ">50K: income over $50K");
 }
