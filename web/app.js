@@ -134,7 +134,8 @@ function onEdit(i, control) {
   const original = rec.encoded[i];
   const edits = (S.edits[rec.row] ||= {});
   const same = Number.isNaN(v) ? Number.isNaN(original) : Math.fround(v) === original;
-  if (same ? i in edits : !(i in edits) || !Object.is(edits[i], v)) editHistory.before(rec.row, edits, i);
+  const changes = same ? i in edits : !(i in edits) || !Object.is(edits[i], v);
+  if (changes) editHistory.before(rec.row, edits, i);  // an undo step (keystrokes merge)
   if (same) delete edits[i]; else edits[i] = v;
   syncUndo();
   markRow(control.closest('tr'), S.schema, i, !same, v);
