@@ -60,16 +60,24 @@ int Schema::feature_index(std::string_view name) const {
   return -1;
 }
 
+const std::string& Schema::class_name(const std::string& label) const {
+  const auto it = class_names.find(label);
+  return it == class_names.end() || it->second.empty() ? label : it->second;
+}
+
 nlohmann::json Schema::to_json() const {
   nlohmann::json j;
   j["format"] = "verdict-schema";
-  j["version"] = 1;
+  j["version"] = kSchemaVersion;
   j["task"] = task == Task::Binary ? "binary" : "regression";
   nlohmann::json t;
   t["name"] = target;
   if (task == Task::Binary) {
     t["labels"] = labels;
     t["positive_label"] = positive_label;
+    nlohmann::json names = nlohmann::json::object();
+    for (const std::string& l : labels) names[l] = class_name(l);
+    t["class_names"] = names;
   }
   j["target"] = t;
   nlohmann::json feats = nlohmann::json::array();
@@ -81,11 +89,49 @@ nlohmann::json Schema::to_json() const {
     f["min"] = c.min;
     f["max"] = c.max;
     f["mean"] = c.mean;
+    f["description"] = c.description;
+    f["unit"] = c.unit;
     feats.push_back(f);
   }
   j["features"] = feats;
   return j;
 }
+
+namespace {
+
+// Bounds on the texts people write into a schema (it travels to every page).
+constexpr std::size_t kMaxDescription = 2000, kMaxUnit = 60, kMaxClassName = 200;
+
+std::string person_text(const nlohmann::json& v, const std::string& field, std::size_t max, const char* who) {
+  if (!v.is_string()) throw Error(std::string(who) + ": field '" + field + "' must be a string");
+  std::string text = v.get<std::string>();
+  if (text.size() > max) {
+    throw Error(std::string(who) + ": field '" + field + "' is " + std::to_string(text.size()) + " bytes; at most " +
+                std::to_string(max));
+  }
+  return text;
+}
+
+// Class names must name the target's labels; a regression has none.
+void read_class_names(const nlohmann::json& names, const std::string& field, const char* who, Schema& s) {
+  if (s.task != Task::Binary) throw Error(std::string(who) + ": field '" + field + "': a regression target has no classes");
+  if (!names.is_object()) throw Error(std::string(who) + ": field '" + field + "' must be an object {label: name}");
+  for (const auto& [label, name] : names.items()) {
+    if (std::find(s.labels.begin(), s.labels.end(), label) == s.labels.end()) {
+      std::string known;
+      for (const std::string& l : s.labels) known += (known.empty() ? "" : ", ") + l;
+      throw Error(std::string(who) + ": field '" + field + "." + label + "' is not a label of the target (" + known + ")");
+    }
+    std::string text = person_text(name, field + "." + label, kMaxClassName, who);
+    if (text.empty() || text == label) {
+      s.class_names.erase(label);
+    } else {
+      s.class_names[label] = std::move(text);
+    }
+  }
+}
+
+}  // namespace
 
 Schema Schema::from_json(const nlohmann::json& j) {
   using nlohmann::json;
@@ -112,6 +158,25 @@ Schema Schema::from_json(const nlohmann::json& j) {
   if (!j.is_object() || !j.contains("format") || j["format"] != "verdict-schema") {
     throw Error("schema: field 'format' must be \"verdict-schema\"");
   }
+  int version = 1;  // files written before versions were checked say 1 or nothing
+  if (j.contains("version")) {
+    const json& v = j["version"];
+    if (!v.is_number_integer() || v.get<long long>() < 1) throw Error("schema: field 'version' must be a whole number from 1");
+    if (v.get<long long>() > kSchemaVersion) {
+      throw Error("schema: field 'version' is " + v.dump() + "; this verdict reads versions 1 to " +
+                  std::to_string(kSchemaVersion) + " (a newer verdict wrote it)");
+    }
+    version = v.get<int>();
+  }
+  // A field of a later version in an earlier file: refused rather than silently dropped.
+  auto since = [&](const json& o, const char* key, const std::string& where, int needed) {
+    if (!o.contains(key)) return false;
+    if (version < needed) {
+      throw Error("schema: field '" + where + key + "' needs version " + std::to_string(needed) + "; the file says version " +
+                  std::to_string(version));
+    }
+    return true;
+  };
   Schema s;
   const std::string task = text(j, "task", "");
   if (task == "binary") {
@@ -128,6 +193,7 @@ Schema Schema::from_json(const nlohmann::json& j) {
     s.labels = texts(t, "labels", "target.");
     s.positive_label = text(t, "positive_label", "target.");
   }
+  if (since(t, "class_names", "target.", 2)) read_class_names(t["class_names"], "target.class_names", "schema", s);
   const json& feats = need(j, "features", "");
   if (!feats.is_array() || feats.empty()) throw Error("schema: field 'features' must be a list");
   std::unordered_map<std::string, std::size_t> seen;  // name -> feature index
@@ -165,9 +231,45 @@ Schema Schema::from_json(const nlohmann::json& j) {
     c.min = num("min");
     c.max = num("max");
     c.mean = num("mean");
+    if (since(feats[i], "description", where, 2)) {
+      c.description = person_text(feats[i]["description"], where + "description", kMaxDescription, "schema");
+    }
+    if (since(feats[i], "unit", where, 2)) c.unit = person_text(feats[i]["unit"], where + "unit", kMaxUnit, "schema");
     s.features.push_back(std::move(c));
   }
   return s;
+}
+
+void apply_descriptions(Schema& schema, const nlohmann::json& describe) {
+  const char* who = "describe";
+  if (!describe.is_object()) throw Error("describe: the file must be a JSON object {\"features\": ..., \"classes\": ...}");
+  Schema s = schema;  // all or nothing
+  for (const auto& [key, value] : describe.items()) {
+    if (key == "classes") {
+      read_class_names(value, "classes", who, s);
+    } else if (key == "features") {
+      if (!value.is_object()) throw Error("describe: field 'features' must be an object {feature: {description, unit}}");
+      for (const auto& [name, d] : value.items()) {
+        const std::string where = "features." + name;
+        const int i = s.feature_index(name);
+        if (i < 0) throw Error("describe: field '" + where + "' is not a feature of the model");
+        if (!d.is_object()) throw Error("describe: field '" + where + "' must be an object {\"description\", \"unit\"}");
+        Column& c = s.features[static_cast<std::size_t>(i)];
+        for (const auto& [k, v] : d.items()) {
+          if (k == "description") {
+            c.description = person_text(v, where + ".description", kMaxDescription, who);
+          } else if (k == "unit") {
+            c.unit = person_text(v, where + ".unit", kMaxUnit, who);
+          } else {
+            throw Error("describe: field '" + where + "." + k + "' is not known (description, unit)");
+          }
+        }
+      }
+    } else {
+      throw Error("describe: field '" + key + "' is not known (features, classes)");
+    }
+  }
+  schema = std::move(s);
 }
 
 bool is_missing_cell(std::string_view cell) { return cell.empty() || cell == "?"; }

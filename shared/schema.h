@@ -3,6 +3,7 @@
 #pragma once
 #include <cstddef>
 #include <limits>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -20,7 +21,14 @@ struct Column {
   double min = std::numeric_limits<double>::quiet_NaN();   // of the encoded training values
   double max = std::numeric_limits<double>::quiet_NaN();
   double mean = std::numeric_limits<double>::quiet_NaN();  // the default SHAP baseline
+  std::string description;  // what the column means, for people (version 2; may be empty)
+  std::string unit;         // of a numeric value: "years", "US dollars" (version 2; may be empty)
 };
+
+// The schema format this verdict writes. Version 1 (no "version" field, or 1) has no
+// descriptions, units or class names; it reads as before. Readers that predate version 2
+// ignore its new fields, so a version 2 file still works with them.
+inline constexpr int kSchemaVersion = 2;
 
 struct Schema {
   std::vector<Column> features;  // in model feature order
@@ -28,12 +36,28 @@ struct Schema {
   Task task = Task::Binary;
   std::vector<std::string> labels;  // binary: the target's values seen in training, sorted
   std::string positive_label;       // binary: the value encoded as 1
+  // binary: how a person reads a label, e.g. ">50K" -> ">50K: income over $50K a year"
+  // (version 2). A label with no entry reads as itself.
+  std::map<std::string, std::string> class_names;
 
   // Index of a feature by name, or -1.
   int feature_index(std::string_view name) const;
+  // The display name of a label (the label itself when none is set).
+  const std::string& class_name(const std::string& label) const;
+  // The canonical form, version kSchemaVersion: every feature carries "description" and
+  // "unit" (empty when unset) and a binary target "class_names" for every label, so readers
+  // (the review page among them) need no defaults of their own.
   nlohmann::json to_json() const;
+  // Reads version 1 and 2; a newer version, or a version 2 field in a version 1 file, is an
+  // error naming the field.
   static Schema from_json(const nlohmann::json& j);
 };
+
+// Applies a description file to a schema: {"features": {NAME: {"description", "unit"}},
+// "classes": {LABEL: DISPLAY NAME}}, every part optional; an empty string clears. A name that
+// is not a feature, a label that is not the target's, an unknown key or a wrong type is an
+// error naming the field; the schema is left as it was then.
+void apply_descriptions(Schema& schema, const nlohmann::json& describe);
 
 // True for the cells that mean "missing": empty and "?".
 bool is_missing_cell(std::string_view cell);

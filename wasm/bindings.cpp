@@ -41,6 +41,7 @@ struct Session {
 
 std::unique_ptr<Session> session;
 std::string last_error;
+std::string schema_text;  // vd_schema_json's answer, kept until the next call
 
 template <typename F>
 int guarded(F&& f) {
@@ -162,6 +163,18 @@ EMSCRIPTEN_KEEPALIVE int vd_encode_cell(int feature, const char* cell, float* ou
     }
     *out = verdict::encode_cell(session->schema, static_cast<std::size_t>(feature), cell, nullptr);
   });
+}
+
+// The loaded schema in its canonical form (Schema::to_json, the current version: every
+// description, unit and class name present) as JSON text, or null with no model loaded. The
+// page reads its labels from this rather than from schema.json: one reader (shared/schema) for
+// the batch job, WebAssembly and the page, so the page never interprets schema versions or
+// defaults, and it gets exactly the schema its values are encoded with. (Normalising schema.json
+// in scripts/build-web instead would make building the page depend on the native CLI.)
+EMSCRIPTEN_KEEPALIVE const char* vd_schema_json() {
+  if (!session) return nullptr;
+  schema_text = session->schema.to_json().dump();
+  return schema_text.c_str();
 }
 
 // 1 when this module scores with a compiled model (verdict compile), 0 with the loaded forest.

@@ -10,6 +10,11 @@ import { ReviewServer } from './server.js';
 import { displayValue, renderFeatureTable, readControl, markRow, markInvalid } from './record_view.js';
 import { isPositive, distanceWords, announcement } from './threshold.js';
 import { announcer } from './announce.js';
+import { className, describeWaterfall } from './labels.js';
+import { EditHistory } from './undo.js';
+import { Drafts } from './drafts.js';
+import { Session, showProgress } from './summary.js';
+import { Hotkeys } from './hotkeys.js';
 
 const $ = (id) => document.getElementById(id);
 const S = {
@@ -27,6 +32,10 @@ const S = {
   link: null,        // the model's link: from the batch, then the engine
 };
 const firstWaterfall = new Promise((resolve) => { S.firstDrawn = resolve; });
+const editHistory = new EditHistory();  // undo of what-if edits, per record
+const session = new Session();      // answers given since the page opened
+const keys = new Hotkeys();         // the reviewer's shortcuts
+let drafts = null;                  // server mode: the task's answers kept until it is sent
 
 // A message above the page. A passing one (fade) goes after a few seconds or at the
 // reviewer's next key press or click, whichever comes first.
@@ -50,7 +59,7 @@ const predictedLabel = (p) => (isPositive(p, S.threshold ?? 0.5) ? positive() : 
 // The model's own answer for a record (before any what-if edit): what "agree" stores.
 const modelLabel = (rec) => (isBinary() ? rec.predicted_label ?? predictedLabel(rec.prediction) : rec.prediction.toFixed(2));
 const sameLabel = (a, b) => (isBinary() ? a === b : Number(a) === Number(b));
-const outcomeText = (p) => (isBinary() ? predictedLabel(p) : fmtPrediction(p));
+const outcomeText = (p) => (isBinary() ? className(S.schema, predictedLabel(p)) : fmtPrediction(p));
 const fmtPrediction = (p) => (Math.abs(p) >= 1000 ? p.toFixed(0) : p.toPrecision(4));
 
 function normalize(raw, features) {
@@ -152,7 +161,10 @@ function onEdit(i, control) {
   const original = rec.encoded[i];
   const edits = (S.edits[rec.row] ||= {});
   const same = Number.isNaN(v) ? Number.isNaN(original) : Math.fround(v) === original;
+  const changes = same ? i in edits : !(i in edits) || !Object.is(edits[i], v);
+  if (changes) editHistory.before(rec.row, edits, i);  // an undo step (keystrokes merge)
   if (same) delete edits[i]; else edits[i] = v;
+  syncUndo();
   markRow(control.closest('tr'), S.schema, i, !same, v);
   try {
     renderScore();
@@ -200,6 +212,7 @@ function renderRecord() {
   fillForm(rec);
   renderChips();
   renderProgress();
+  syncUndo();
 }
 
 // What-if edits need the engine: until it has loaded the controls wait (disabled).
@@ -221,12 +234,17 @@ function fillForm(rec) {
   formMessage('');
 }
 
+// Where the reviewer is: records left in this task; static, the batch's tasks left; served,
+// the tasks the service still has for this reviewer (queue.waiting of its last reply).
 function renderProgress() {
+  const size = task().records.length;
+  const left = task().records.filter((r) => !answered(r)).length;
   if (S.local) {
     const all = S.tasks.flatMap((t) => t.records);
-    $('progress').textContent = `${all.filter((r) => S.local.answer(r.row)).length} of ${all.length} records reviewed`;
+    showProgress($('progress'), { reviewed: all.filter((r) => S.local.answer(r.row)).length, total: all.length,
+      left, size, tasks: S.tasks.length, tasksLeft: S.tasks.filter((t) => t.records.some((r) => !answered(r))).length });
   } else if (S.pending) {
-    $('progress').textContent = `${Object.keys(S.pending.answers).length} of ${task().records.length} answered in this task`;
+    showProgress($('progress'), { left, size, waiting: S.server.queue?.waiting ?? null });
   }
 }
 
@@ -298,10 +316,25 @@ function onLabelChange() {
 // Undoes the what-if edits only: the drafted verdict, label, reason and comment stay.
 function resetRecord() {
   const rec = record();
+  if (Object.keys(editsOf(rec)).length) editHistory.before(rec.row, editsOf(rec), 'reset');
   delete S.edits[rec.row];
   renderFeatureTable($('features'), S.schema, rec, editsOf(rec), onEdit);
   renderScore();
+  syncUndo();
 }
+
+// Takes back the last what-if edit of this record (a reset is one too).
+function undoEdit() {
+  const rec = record();
+  const before = editHistory.undo(rec.row);
+  if (!before) return formMessage('No what-if edit to undo on this record.');
+  if (Object.keys(before).length) S.edits[rec.row] = before; else delete S.edits[rec.row];
+  renderFeatureTable($('features'), S.schema, rec, editsOf(rec), onEdit);
+  renderScore();
+  syncUndo();
+}
+
+function syncUndo() { $('undo').disabled = !editHistory.size(record().row); }
 
 async function submit() {
   const rec = record();
@@ -327,6 +360,7 @@ async function submit() {
       [S.schema.features[i].name, displayValue(S.schema, rec, edits, Number(i))])),
     prediction_after_edit: Object.keys(edits).length ? S.result.prediction : null,
   };
+  session.add(`${task().name}:${rec.row}`, { verdict, changed: !sameLabel(answer.label, modelLabel(rec)) });
   if (S.local) {
     S.local.record(rec.row, answer);
     const next = firstOpen();
@@ -335,6 +369,7 @@ async function submit() {
       return formMessage(`Saved your verdict on row ${rec.row}.`);
     }
     renderRecord();
+    session.show($('session-summary'));
     return banner('Every record is reviewed. Export your verdicts with the button at the top.', 'info');
   }
   S.pending.answers[rec.row] = answer;
@@ -346,9 +381,9 @@ async function submit() {
 
 // ---- server mode ----
 
-// Drafts of a task's answers, per reviewer and loop (a browser may be signed out and in again).
-const pendingKey = (loop) => `verdict:pending:${S.reviewer}:${loop}`;
-function savePending() { localStorage.setItem(pendingKey(S.pending.loop), JSON.stringify(S.pending)); }
+// Drafts of a task's answers, per reviewer and loop: in this browser and on the service
+// (web/drafts.js), so signing in elsewhere, or again, finds them.
+function savePending() { drafts.save(S.pending); }
 
 async function sendTask() {
   const p = S.pending;
@@ -360,7 +395,7 @@ async function sendTask() {
   } catch (e) {
     return banner(`Your answers are kept here but were not accepted yet: ${e.message}. Submit again to retry.`);
   }
-  localStorage.removeItem(pendingKey(p.loop));
+  drafts.forget(p.loop);
   showServerTask(next);
   if (next) banner('Task submitted. This is your next task.', 'info', { fade: true });
 }
@@ -374,6 +409,7 @@ function showServerTask(t) {
     $('main').hidden = true;
     $('progress').textContent = '';  // the task just sent is no longer in progress
     S.pending = null;
+    session.show($('session-summary'));
     return banner('No task is waiting for you. Come back later.', 'info');
   }
   const input = t.input_content;
@@ -381,8 +417,7 @@ function showServerTask(t) {
   S.methods = input.methods;
   S.link ??= input.link;
   S.tasks = [{ name: t.loop, accepted: t.accepted, records: input.records.map((r) => normalize(r, input.features)) }];
-  S.pending = JSON.parse(localStorage.getItem(pendingKey(t.loop)) || 'null') ||
-    { loop: t.loop, answerId: crypto.randomUUID(), answers: {} };
+  S.pending = drafts.resume(t);
   $('title').textContent = t.flow.title || t.flow.name;
   $('instructions').textContent = t.flow.instructions || '';
   $('instructions').hidden = !t.flow.instructions;
@@ -407,6 +442,8 @@ async function startServerMode() {
     try {
       const me = await S.server.me();
       S.reviewer = me.name;
+      drafts = new Drafts(S.server, me.name);
+      keys.load(me.name);
       $('mode').textContent = `review service · ${me.name}`;
       loginMessage('');
       $('signout').hidden = false;
@@ -471,6 +508,7 @@ async function startStaticMode() {
   const head = await fetchJson(S.manifest.assets.batch_head);
   useBatch(head);
   S.local = new LocalVerdicts(`verdict:${S.config.flow}:${head.source}`);
+  keys.load(S.config.worker_id);
   window.verdictExport = () => S.local.exportA2I(S.tasks, S.config);
   const loadAll = async () => {
     useBatch(await fetchJson(S.manifest.assets.batch));
@@ -501,7 +539,7 @@ function exportFile() {
 }
 
 function onKey(e) {
-  if ($('main').hidden) return;
+  if ($('main').hidden || keys.busy()) return;
   if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') {
     e.preventDefault();
     return submit();
@@ -513,16 +551,16 @@ function onKey(e) {
     if (e.key === 'Escape') t.blur();
     return;
   }
-  if (e.ctrlKey || e.metaKey || e.altKey) return;
+  // The reviewer's keys (web/hotkeys.js): remapped, or single keys turned off.
   const actions = {
-    a: () => setVerdict('agree'), d: () => setVerdict('disagree'), l: cycleLabel,
-    j: () => move(1), ArrowRight: () => move(1), k: () => move(-1), ArrowLeft: () => move(-1),
-    s: submit, r: resetRecord,
-    e: () => document.querySelector('[data-testid=feature-input]')?.focus(),
+    agree: () => setVerdict('agree'), disagree: () => setVerdict('disagree'), label: cycleLabel,
+    next: () => move(1), prev: () => move(-1), submit, reset: resetRecord, undo: undoEdit,
+    focus: () => document.querySelector('[data-testid=feature-input]')?.focus(),
   };
-  if (actions[e.key]) {
+  const action = keys.match(e);
+  if (action) {
     e.preventDefault();
-    actions[e.key]();
+    actions[action]();
   }
 }
 
@@ -568,8 +606,9 @@ async function main() {
     S.topK = k >= n ? 'all' : k;
     topKOptions(k, n);
     if (isBinary()) {
-      for (const l of S.schema.target.labels) $('label').append(new Option(l, l));
+      for (const l of S.schema.target.labels) $('label').append(new Option(className(S.schema, l), l));
       $('score-label').textContent = `Probability of ${positive()}`;
+      $('score-label').title = className(S.schema, positive());
     } else {
       const input = document.createElement('input');
       input.id = 'label';
@@ -586,6 +625,9 @@ async function main() {
     });
     $('label').addEventListener('change', onLabelChange);
     $('reset').addEventListener('click', resetRecord);
+    $('undo').addEventListener('click', undoEdit);
+    $('hotkeys-open').addEventListener('click', () => keys.open($('hotkeys-open')));
+    describeWaterfall($('waterfall'), () => S.schema);
     $('submit').addEventListener('click', submit);
     $('export').addEventListener('click', exportFile);
     $('signout').addEventListener('click', signOut);

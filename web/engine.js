@@ -46,6 +46,13 @@ export class Engine {
   }
 }
 
+// The schema the engine loaded, in its canonical form (see vd_schema_json): every feature's
+// description and unit, and a binary target's class_names for every label, always present.
+Engine.prototype.schema = function schema() {
+  const m = this.module;
+  return JSON.parse(m.UTF8ToString(m._vd_schema_json()));
+};
+
 // Explain with the classic TreeSHAP algorithm (the reference) instead of the fast one; the
 // values are the same. For checks, not for the page.
 Engine.prototype.useClassicTreeShap = function useClassicTreeShap(on) {

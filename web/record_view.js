@@ -1,6 +1,9 @@
 // The record's input values as a table of what-if controls: a <select> of category names for a
 // categorical feature (option value = the category's code), a number input bounded by the
-// training range for a numeric one. Values from the CSV are text, never markup.
+// training range for a numeric one. Values from the CSV are text, never markup. Names carry
+// the schema's descriptions and values its units (web/labels.js).
+import { featureName, withUnit } from './labels.js';
+
 export const MISSING = '(missing)';
 
 // The shortest decimal that reads back as the same float32 (an edit is stored as the engine
@@ -92,6 +95,18 @@ export function renderFeatureTable(tbody, schema, rec, edits, onEdit) {
       const shown = !(i in edits) && raw !== '' && Number.isFinite(Number(raw)) ? raw : float32Text(value);
       control.value = Number.isNaN(value) ? '' : shown;
       control.placeholder = MISSING;
+      if (col.unit) {
+        const unit = document.createElement('span');
+        unit.className = 'unit';
+        unit.dataset.testid = 'unit';
+        unit.textContent = col.unit;
+        const box = document.createElement('span');
+        box.className = 'with-unit';
+        box.append(control, unit);
+        cell.append(box);
+      } else {
+        cell.append(control);
+      }
       const range = document.createElement('span');
       range.className = 'range';
       range.id = `range-${i}`;
@@ -101,13 +116,15 @@ export function renderFeatureTable(tbody, schema, rec, edits, onEdit) {
       range.append(what, `${col.min} \u2013 ${col.max}`);
       range.title = 'training range';
       control.setAttribute('aria-describedby', range.id);
-      cell.append(control, range);
+      cell.append(range);
     }
     control.dataset.testid = 'feature-input';
     control.dataset.feature = col.name;
     control.setAttribute('aria-label', col.name);
     control.addEventListener('input', () => onEdit(i, control));
-    tr.append(td(col.name, 'name'), cell, td(rec.values[i] === '' ? MISSING : rec.values[i], 'orig'));
+    const name = td(undefined, 'name');
+    name.append(featureName(col));
+    tr.append(name, cell, td(rec.values[i] === '' ? MISSING : withUnit(col, rec.values[i]), 'orig'));
     tbody.append(tr);
     markRow(tr, schema, i, i in edits, value);
   });

@@ -19,5 +19,6 @@ void add_review_commands(CLI::App& app);  // flow, reviewer, review
 void add_merge_command(CLI::App& app);
 void add_retrain_command(CLI::App& app);
 void add_run_command(CLI::App& app);
+void add_schema_command(CLI::App& app);
 
 }  // namespace verdict

@@ -58,6 +58,7 @@ int main(int argc, char** argv) {
   verdict::add_merge_command(app);
   verdict::add_retrain_command(app);
   verdict::add_run_command(app);
+  verdict::add_schema_command(app);
   if (argc > 1 && argv[1][0] != '-') {
     const std::string word = argv[1];
     bool known = false;

@@ -45,4 +45,33 @@ Table read_adult(const std::string& path, bool is_test_file) {
   return t;
 }
 
+// From adult.names: the census extraction (1994 CPS, people over 16 with an income over $100,
+// a final weight and some hours of work), "Description of fnlwgt", and the task ("whether a
+// person makes over 50K a year"). Money is in US dollars of 1994.
+nlohmann::json adult_descriptions() {
+  auto d = [](const char* description, const char* unit = "") {
+    return nlohmann::json{{"description", description}, {"unit", unit}};
+  };
+  return {
+      {"features",
+       {{"Age", d("Age of the person", "years")},
+        {"Workclass", d("Kind of employer: private, self-employed, federal, state or local government, without pay")},
+        {"fnlwgt", d("Final weight: how many people of the US civilian population this census record stands for "
+                     "(estimated by the Census Bureau from state, Hispanic origin, race, age and sex; similar people "
+                     "have similar weights, within a state)",
+                     "people")},
+        {"Education", d("Highest level of education reached")},
+        {"Education-Num", d("Highest level of education as a number, from 1 (Preschool) to 16 (Doctorate)", "level")},
+        {"Marital Status", d("Marital status (civ: civilian spouse; AF: spouse in the armed forces)")},
+        {"Occupation", d("Kind of work")},
+        {"Relationship", d("Relationship to the head of the household")},
+        {"Ethnic group", d("Race, as the census records it")},
+        {"Sex", d("Sex, as the census records it")},
+        {"Capital Gain", d("Income from capital gains in the year (1994)", "US dollars")},
+        {"Capital Loss", d("Losses from capital in the year (1994)", "US dollars")},
+        {"Hours per week", d("Hours worked in a usual week", "hours a week")},
+        {"Country", d("Native country")}}},
+      {"classes", {{">50K", ">50K: income over $50K"}, {"<=50K", "<=50K: income of $50K or less"}}}};
+}
+
 }  // namespace verdict

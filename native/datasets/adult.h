@@ -2,6 +2,8 @@
 #pragma once
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "native/io/csv.h"
 
 namespace verdict {
@@ -13,5 +15,10 @@ const std::vector<std::string>& adult_columns();
 // skipped and its labels lose their trailing dot; rows with a "?" are dropped.
 // Target keeps its text ("<=50K" / ">50K"); the schema encodes ">50K" as 1.
 Table read_adult(const std::string& path, bool is_test_file);
+
+// What each column means, its unit, and the classes' display names, as a describe file for
+// `verdict schema --describe` (taken from UCI's adult.names; `verdict data adult` writes it as
+// describe.json beside the CSVs).
+nlohmann::json adult_descriptions();
 
 }  // namespace verdict

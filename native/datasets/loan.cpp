@@ -101,4 +101,26 @@ Table generate_loan(const LoanOptions& o) {
   return t;
 }
 
+nlohmann::json loan_descriptions() {
+  auto d = [](const char* description, const char* unit = "") {
+    return nlohmann::json{{"description", description}, {"unit", unit}};
+  };
+  return {
+      {"features",
+       {{"monthly_income", d("Income a month", "dollars a month")},
+        {"credit_score", d("Credit score, from 300 to 850", "points")},
+        {"employment_years", d("Years in employment", "years")},
+        {"age", d("Age of the applicant", "years")},
+        {"debt_to_income", d("Monthly debt payments (other obligations plus this loan's instalment) over monthly income",
+                             "share of income")},
+        {"other_obligations", d("Other debt payments a month", "dollars a month")},
+        {"loan_amount", d("Amount asked for", "dollars")},
+        {"loan_term_months", d("Term of the loan", "months")},
+        {"home_ownership", d("Whether the applicant rents, has a mortgage or owns their home")},
+        {"education", d("Highest degree")},
+        {"marital_status", d("Marital status")},
+        {"gender", d("Gender (the generator penalises F on purpose, for the bias metrics)")}}},
+      {"classes", {{"1", "1 = approved"}, {"0", "0 = declined"}}}};
+}
+
 }  // namespace verdict

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "native/io/csv.h"
 
 namespace verdict {
@@ -33,5 +35,9 @@ const std::vector<std::string>& loan_columns();
 // penalises F for the same finances (noise ≈ N(0, 1)). With the default penalty about 58 % are
 // approved: about 47 % of F and 68 % of M (DPL ≈ 0.21).
 Table generate_loan(const LoanOptions& o);
+
+// What each column means, its unit, and the classes' display names ("1 = approved"), as a
+// describe file for `verdict schema --describe` (`verdict data loan` writes it as describe.json).
+nlohmann::json loan_descriptions();
 
 }  // namespace verdict

@@ -89,10 +89,12 @@ void prepare_dataset(const DataPlan& o, std::ostream& log) {
   const fs::path dir = o.out;
   fs::create_directories(dir);
   SplitTables split;
+  nlohmann::json describe;  // descriptions for `verdict schema --describe`, when known
   if (name == "adult") {  // UCI's own split
     fetch_all(kAdult, o, dir);
     split.train = read_adult((dir / "adult.data").string(), false);
     split.test = read_adult((dir / "adult.test").string(), true);
+    describe = adult_descriptions();
   } else if (name == "abalone") {
     fetch_all(kAbalone, o, dir);
     split = split_table(read_abalone((dir / "abalone.data").string()), o.seed, o.test_fraction);
@@ -104,14 +106,20 @@ void prepare_dataset(const DataPlan& o, std::ostream& log) {
     lo.rows = o.rows;
     lo.seed = o.seed;
     split = split_table(generate_loan(lo), o.seed, o.test_fraction);
+    describe = loan_descriptions();
   }
   StagedOutputs out;
   write_table(out, dir / "train.csv", split.train);
   write_table(out, dir / "test.csv", split.test);
+  if (!describe.is_null()) out.write(dir / "describe.json", describe.dump(2) + "\n");
   out.commit();
   log << name << ": " << split.train.rows.size() << " training rows -> " << (dir / "train.csv").string()
       << "\n" << name << ": " << split.test.rows.size() << " test rows -> " << (dir / "test.csv").string()
       << "\n";
+  if (!describe.is_null()) {
+    log << name << ": descriptions, units and class names -> " << (dir / "describe.json").string()
+        << " (verdict schema --model MODEL --describe it)\n";
+  }
 }
 
 }  // namespace verdict

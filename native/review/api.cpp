@@ -32,6 +32,19 @@ ApiReply post_loop(Store& store, const Reviewer& who, std::string_view text, int
   return {201, store.describe(name)};
 }
 
+ApiReply post_next(Store& store, const Reviewer& who) {
+  std::int64_t waiting = 0;
+  const auto task = store.next_task(who, &waiting);
+  nlohmann::json reply = {{"task", task ? *task : nlohmann::json(nullptr)}, {"queue", {{"waiting", waiting}}}};
+  if (!task) reply["message"] = "no task is waiting for you";
+  return {200, reply};
+}
+
+ApiReply put_draft(Store& store, const Reviewer& who, const std::string& loop, std::string_view text, int max_depth) {
+  store.save_draft(who, loop, parse_body(text, max_depth));
+  return {200, {{"saved", true}, {"loop", loop}}};
+}
+
 ApiReply post_answer(Store& store, const Reviewer& who, const std::string& loop, std::string_view text, int max_depth) {
   const nlohmann::json body = parse_body(text, max_depth);
   if (!body.is_object() || !body.contains("answer_id") || !body["answer_id"].is_string() || !body.contains("answer_content")) {
@@ -48,7 +61,8 @@ ApiReply post_answer(Store& store, const Reviewer& who, const std::string& loop,
   // "next": true asks for the next task in the same call (and the same transaction).
   const bool then_next = body.contains("next") && body["next"].is_boolean() && body["next"].get<bool>();
   const SubmitResult result = store.submit(who, loop, body["answer_id"], body["answer_content"], spent, then_next);
-  nlohmann::json reply = {{"stored", true}, {"duplicate", result.duplicate}, {"loop_status", result.loop_status}};
+  nlohmann::json reply = {{"stored", true}, {"duplicate", result.duplicate}, {"loop_status", result.loop_status},
+                          {"queue", {{"waiting", result.waiting}}}};
   if (then_next) reply["next_task"] = result.next_task ? *result.next_task : nlohmann::json(nullptr);
   return {result.duplicate ? 200 : 201, reply};
 }

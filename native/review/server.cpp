@@ -142,15 +142,16 @@ void add_loop_routes(httplib::Server& s, Store& store, int max_depth) {
 // A reviewer's tasks and answers.
 void add_task_routes(httplib::Server& s, Store& store, int max_depth) {
   s.Post("/api/tasks/next", api(store, false, [&store](const httplib::Request&, httplib::Response& res, const Reviewer& r) {
-    const auto task = store.next_task(r);
-    if (!task) return send_json(res, 200, {{"task", nullptr}, {"message", "no task is waiting for you"}});
-    send_json(res, 200, {{"task", *task}});
+    send(res, post_next(store, r));
   }));
   s.Get(R"(/api/tasks/([A-Za-z0-9_-]+))", api(store, false, [&store](const httplib::Request& req, httplib::Response& res, const Reviewer& r) {
     send_json(res, 200, {{"task", store.task(r, req.matches[1])}});
   }));
   s.Post(R"(/api/tasks/([A-Za-z0-9_-]+)/answer)", api(store, false, [&store, max_depth](const httplib::Request& req, httplib::Response& res, const Reviewer& r) {
     send(res, post_answer(store, r, req.matches[1], req.body, max_depth));
+  }));
+  s.Put(R"(/api/tasks/([A-Za-z0-9_-]+)/draft)", api(store, false, [&store, max_depth](const httplib::Request& req, httplib::Response& res, const Reviewer& r) {
+    send(res, put_draft(store, r, req.matches[1], req.body, max_depth));
   }));
 }
 

@@ -45,6 +45,9 @@ CREATE TABLE IF NOT EXISTS answers(
   UNIQUE(loop, reviewer));
 CREATE TABLE IF NOT EXISTS loop_records(
   flow TEXT NOT NULL, record_key TEXT NOT NULL, loop TEXT NOT NULL, PRIMARY KEY(flow, record_key));
+CREATE TABLE IF NOT EXISTS drafts(
+  loop TEXT NOT NULL, reviewer TEXT NOT NULL, content TEXT NOT NULL, updated_ms INTEGER NOT NULL,
+  PRIMARY KEY(loop, reviewer));
 CREATE TABLE IF NOT EXISTS audit(
   seq INTEGER PRIMARY KEY AUTOINCREMENT, time_ms INTEGER NOT NULL, actor TEXT NOT NULL,
   action TEXT NOT NULL, loop TEXT, detail TEXT);
@@ -533,6 +536,7 @@ void Store::expire_loops(std::int64_t now) {
     db_.prepare("UPDATE loops SET status='Failed', failure_reason=?, updated_ms=? WHERE name=?")
         .bind(1, reason).bind(2, now).bind(3, name).run();
     db_.prepare("DELETE FROM leases WHERE loop=?").bind(1, name).run();
+    db_.prepare("DELETE FROM drafts WHERE loop=?").bind(1, name).run();
     log(now, "system", "loop.failed", name, {{"reason", reason}});
   }
 }
@@ -601,6 +605,7 @@ void Store::stop(const std::string& loop, const std::string& actor) {
     db_.prepare("UPDATE loops SET status='Stopping', updated_ms=? WHERE name=?").bind(1, now).bind(2, loop).run();
     log(now, actor, "loop.stopping", loop, nlohmann::json::object());
     db_.prepare("DELETE FROM leases WHERE loop=?").bind(1, loop).run();
+    db_.prepare("DELETE FROM drafts WHERE loop=?").bind(1, loop).run();
     db_.prepare("UPDATE loops SET status='Stopped', updated_ms=? WHERE name=?").bind(1, now).bind(2, loop).run();
     log(now, actor, "loop.stopped", loop, nlohmann::json::object());
   });
@@ -619,6 +624,7 @@ void Store::remove(const std::string& loop, const std::string& actor) {
       throw ReviewError(409, "loop '" + loop + "' is Completed but its output is not written yet; try again in a moment");
     }
     db_.prepare("DELETE FROM leases WHERE loop=?").bind(1, loop).run();
+    db_.prepare("DELETE FROM drafts WHERE loop=?").bind(1, loop).run();
     db_.prepare("DELETE FROM answers WHERE loop=?").bind(1, loop).run();
     db_.prepare("DELETE FROM loops WHERE name=?").bind(1, loop).run();
     log(now, actor, "loop.delete", loop, {{"status", status}});
@@ -635,10 +641,35 @@ nlohmann::json Store::task_view(sql::Database& db, const std::string& loop, std:
           {"lease_expires", iso_time(expires_ms)}};
 }
 
-std::optional<nlohmann::json> Store::next_task(const Reviewer& reviewer) {
+std::optional<nlohmann::json> Store::next_task(const Reviewer& reviewer, std::int64_t* waiting) {
   std::optional<nlohmann::json> view;
-  write([&](std::int64_t now) { view = lease_next(now, reviewer); });
+  write([&](std::int64_t now) {
+    view = lease_next(now, reviewer);
+    if (waiting) *waiting = count_waiting(db_, now, reviewer.id);
+  });
   return view;
+}
+
+std::int64_t Store::count_waiting(sql::Database& db, std::int64_t now, const std::string& reviewer_id) {
+  // lease_next's choice, counted, less the loop this reviewer holds now.
+  auto s = db.prepare(
+      "SELECT COUNT(*) FROM loops p WHERE p.status='InProgress' AND p.expires_ms>?1"
+      " AND p.answered + (SELECT COUNT(*) FROM leases l WHERE l.loop=p.name AND l.expires_ms>?1) < p.required"
+      " AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.loop=p.name AND a.reviewer=?2)"
+      " AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.loop=p.name AND l.reviewer=?2 AND l.expires_ms>?1)");
+  s.bind(1, now).bind(2, reviewer_id).step();
+  return s.integer(0);
+}
+
+std::int64_t Store::waiting(const Reviewer& reviewer) {
+  std::lock_guard<std::mutex> lock(read_mutex_);
+  return count_waiting(rdb_, clock_(), reviewer.id);
+}
+
+nlohmann::json Store::draft_of(sql::Database& db, const std::string& loop, const std::string& reviewer_id) {
+  auto s = db.prepare("SELECT content FROM drafts WHERE loop=? AND reviewer=?");
+  if (!s.bind(1, loop).bind(2, reviewer_id).step()) return nullptr;
+  return nlohmann::json::parse(s.text(0));
 }
 
 std::optional<nlohmann::json> Store::lease_next(std::int64_t now, const Reviewer& reviewer) {
@@ -646,7 +677,9 @@ std::optional<nlohmann::json> Store::lease_next(std::int64_t now, const Reviewer
   auto held = db_.prepare("SELECT l.loop, l.accepted_ms, l.expires_ms FROM leases l JOIN loops p ON p.name=l.loop"
                           " WHERE l.reviewer=? AND l.expires_ms>? AND p.status='InProgress' ORDER BY l.accepted_ms LIMIT 1");
   if (held.bind(1, reviewer.id).bind(2, now).step()) {
-    return task_view(db_, held.text(0), held.integer(1), held.integer(2));
+    nlohmann::json view = task_view(db_, held.text(0), held.integer(1), held.integer(2));
+    view["draft"] = draft_of(db_, held.text(0), reviewer.id);
+    return view;
   }
   auto pick = db_.prepare(
       "SELECT p.name, f.definition FROM loops p JOIN flows f ON f.name=p.flow WHERE p.status='InProgress'"
@@ -660,7 +693,10 @@ std::optional<nlohmann::json> Store::lease_next(std::int64_t now, const Reviewer
   db_.prepare("INSERT OR REPLACE INTO leases(loop, reviewer, accepted_ms, expires_ms) VALUES(?,?,?,?)")
       .bind(1, loop).bind(2, reviewer.id).bind(3, now).bind(4, expires).run();
   log(now, reviewer.name, "lease.take", loop, {{"expires", iso_time(expires)}});
-  return task_view(db_, loop, now, expires);
+  nlohmann::json view = task_view(db_, loop, now, expires);
+  // A lease that lapsed and is taken again by the same reviewer finds their draft.
+  view["draft"] = draft_of(db_, loop, reviewer.id);
+  return view;
 }
 
 nlohmann::json Store::task(const Reviewer& reviewer, const std::string& loop) {
@@ -670,7 +706,30 @@ nlohmann::json Store::task(const Reviewer& reviewer, const std::string& loop) {
   if (!s.bind(1, loop).bind(2, reviewer.id).bind(3, clock_()).step()) {
     throw ReviewError(403, "task '" + loop + "' is not leased to you");
   }
-  return task_view(rdb_, loop, s.integer(0), s.integer(1));
+  nlohmann::json view = task_view(rdb_, loop, s.integer(0), s.integer(1));
+  view["draft"] = draft_of(rdb_, loop, reviewer.id);
+  return view;
+}
+
+void Store::save_draft(const Reviewer& reviewer, const std::string& loop, const nlohmann::json& draft) {
+  if (!draft.is_object()) throw ReviewError(400, "a draft must be a JSON object");
+  check_depth(draft, "the draft");
+  const std::string content = draft.dump();
+  if (content.size() > kMaxDraftBytes) {
+    throw ReviewError(413, "the draft is " + std::to_string(content.size()) + " bytes; a draft holds at most " +
+                               std::to_string(kMaxDraftBytes));
+  }
+  write([&](std::int64_t now) {
+    auto st = db_.prepare("SELECT status FROM loops WHERE name=?");
+    if (!st.bind(1, loop).step()) throw ReviewError(404, "no loop '" + loop + "'");
+    auto lease = db_.prepare("SELECT expires_ms FROM leases WHERE loop=? AND reviewer=?");
+    if (!lease.bind(1, loop).bind(2, reviewer.id).step()) throw ReviewError(403, "task '" + loop + "' is not leased to you");
+    if (st.text(0) != "InProgress") throw ReviewError(409, "loop '" + loop + "' is " + st.text(0));
+    if (lease.integer(0) <= now) throw ReviewError(409, "your lease on '" + loop + "' expired; ask for the next task");
+    db_.prepare("INSERT OR REPLACE INTO drafts(loop, reviewer, content, updated_ms) VALUES(?,?,?,?)")
+        .bind(1, loop).bind(2, reviewer.id).bind(3, content).bind(4, now).run();
+    log(now, reviewer.name, "draft.save", loop, {{"bytes", content.size()}});
+  });
 }
 
 SubmitResult Store::submit(const Reviewer& reviewer, const std::string& loop, const std::string& answer_id,
@@ -687,6 +746,7 @@ SubmitResult Store::submit(const Reviewer& reviewer, const std::string& loop, co
     completed = record_answer(now, reviewer, loop, answer_id, content, time_spent, result);
     // In the same transaction: the next task, so a reviewer needs one call per task.
     if (then_next) result.next_task = lease_next(now, reviewer);
+    result.waiting = count_waiting(db_, now, reviewer.id);
   });
   // After the commit, off the request path: the output file (a crash before it is written
   // is repaired at start-up by recover_outputs()).
@@ -736,6 +796,7 @@ bool Store::record_answer(std::int64_t now, const Reviewer& reviewer, const std:
       .bind(1, answer_id).bind(2, loop).bind(3, reviewer.id).bind(4, content)
       .bind(5, accepted).bind(6, now).bind(7, spent).run();
   db_.prepare("DELETE FROM leases WHERE loop=? AND reviewer=?").bind(1, loop).bind(2, reviewer.id).run();
+  db_.prepare("DELETE FROM drafts WHERE loop=? AND reviewer=?").bind(1, loop).bind(2, reviewer.id).run();
   log(now, reviewer.name, "answer.submit", loop, {{"answer_id", answer_id}});
   result.loop_status = "InProgress";
   if (answered + 1 >= required) {
@@ -747,6 +808,7 @@ bool Store::record_answer(std::int64_t now, const Reviewer& reviewer, const std:
     db_.prepare("UPDATE loops SET answered=answered+1, status='Completed', output_location=?, updated_ms=? WHERE name=?")
         .bind(1, location).bind(2, now).bind(3, loop).run();
     db_.prepare("DELETE FROM leases WHERE loop=?").bind(1, loop).run();
+    db_.prepare("DELETE FROM drafts WHERE loop=?").bind(1, loop).run();
     log(now, "system", "loop.completed", loop, {{"output", location}});
     result.loop_status = "Completed";
     return true;

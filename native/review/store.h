@@ -62,7 +62,11 @@ struct SubmitResult {
   bool duplicate = false;       // the same answer id was already stored (a retry)
   std::string loop_status;
   std::optional<nlohmann::json> next_task;  // with then_next: the next task, if one is waiting
+  std::int64_t waiting = 0;     // tasks the reviewer could still lease besides the one they hold
 };
+
+// The most a task's draft may hold (bytes of compact JSON).
+inline constexpr std::size_t kMaxDraftBytes = 256 * 1024;
 
 // What start_from_batch did: the loops it opened, the records in them, and the records left
 // out because a loop of the flow already holds them.
@@ -108,10 +112,20 @@ class Store {
   void remove(const std::string& loop, const std::string& actor);
 
   // A lease on the next task for this reviewer (their current one if they hold one), or
-  // nullopt when nothing is waiting. Returns the task as the reviewer sees it.
-  std::optional<nlohmann::json> next_task(const Reviewer& reviewer);
-  // The task, only while it is leased to this reviewer.
+  // nullopt when nothing is waiting. Returns the task as the reviewer sees it, with their
+  // draft of it ("draft", null when none). `waiting`, when given, is set in the same
+  // transaction to the tasks the reviewer could still lease besides the one returned.
+  std::optional<nlohmann::json> next_task(const Reviewer& reviewer, std::int64_t* waiting = nullptr);
+  // The task (with the reviewer's draft), only while it is leased to this reviewer.
   nlohmann::json task(const Reviewer& reviewer, const std::string& loop);
+  // Tasks this reviewer could lease now, not counting one they hold: InProgress loops that
+  // still need an answer, that they have not answered, and whose places are not all leased.
+  std::int64_t waiting(const Reviewer& reviewer);
+  // Keeps the reviewer's draft of a task (the answers not sent yet, any JSON object up to
+  // kMaxDraftBytes), replacing the last one; only while the task is leased to them (403
+  // otherwise; 409 when the lease expired or the loop is no longer InProgress). Answering the
+  // task, or the loop ending, deletes it.
+  void save_draft(const Reviewer& reviewer, const std::string& loop, const nlohmann::json& draft);
   // Stores an answer (a retry with the same answer id is harmless). then_next: also leases the
   // reviewer's next task in the same transaction (SubmitResult::next_task).
   SubmitResult submit(const Reviewer& reviewer, const std::string& loop, const std::string& answer_id,
@@ -147,6 +161,8 @@ class Store {
                      const std::string& answer_id, const std::string& content,
                      std::optional<double> time_spent, SubmitResult& result);
   std::optional<nlohmann::json> lease_next(std::int64_t now, const Reviewer& reviewer);
+  std::int64_t count_waiting(sql::Database& db, std::int64_t now, const std::string& reviewer_id);
+  nlohmann::json draft_of(sql::Database& db, const std::string& loop, const std::string& reviewer_id);
 
   Flow load_flow(sql::Database& db, const std::string& name);
   void insert_loop(std::int64_t now, const Flow& f, const std::string& loop, const nlohmann::json& input_content,

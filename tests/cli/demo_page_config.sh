@@ -29,6 +29,7 @@ case "$1 $2" in
   train*) mkdir -p "$out"; echo '{}' > "$out/model.json"; echo '{}' > "$out/schema.json" ;;
   explain*) mkdir -p "$out"; echo '{"task": "binary", "records": []}' > "$out/review_batch.json" ;;
   pack*) echo packed > "$out" ;;
+  schema*) echo '{}' > "$out" ;;
   "report --help") exit 1 ;;
   "reviewer add") echo token ;;
 esac

@@ -134,3 +134,96 @@ TEST_CASE("a table with no column besides the target has no features to learn fr
   CHECK_THROWS_WITH(infer_schema({"y"}, {{"1", "2"}}, "y", Task::Regression, ""),
                     Catch::Contains("no feature columns"));
 }
+
+namespace {
+
+// A schema file as verdict wrote it before version 2: "version": 1 (or no version at all),
+// no descriptions, units or class names.
+nlohmann::json version_1_file(bool with_version) {
+  nlohmann::json j = nlohmann::json::parse(R"({"format": "verdict-schema", "task": "binary",
+    "target": {"name": "Target", "labels": ["<=50K", ">50K"], "positive_label": ">50K"},
+    "features": [{"name": "Age", "type": "numeric", "min": 17, "max": 90, "mean": 38.4},
+                 {"name": "Sex", "type": "categorical", "categories": ["Female", "Male"], "min": 0, "max": 1, "mean": 0.67}]})");
+  if (with_version) j["version"] = 1;
+  return j;
+}
+
+}  // namespace
+
+TEST_CASE("schema version 1 files still load, and are written back as the canonical version 2", "[schema]") {
+  for (bool with_version : {true, false}) {
+    const Schema s = Schema::from_json(version_1_file(with_version));
+    REQUIRE(s.features.size() == 2);
+    CHECK(s.features[0].description.empty());
+    CHECK(s.features[0].unit.empty());
+    CHECK(s.class_name(">50K") == ">50K");
+    const nlohmann::json out = s.to_json();
+    CHECK(out["version"] == kSchemaVersion);
+    CHECK(out["version"] == 2);
+    // Canonical: every field present, so no reader needs defaults of its own.
+    CHECK(out["features"][0]["description"] == "");
+    CHECK(out["features"][0]["unit"] == "");
+    CHECK(out["target"]["class_names"] == nlohmann::json({{"<=50K", "<=50K"}, {">50K", ">50K"}}));
+    const Schema back = Schema::from_json(out);
+    CHECK(back.to_json() == out);
+    CHECK(back.features[1].categories == s.features[1].categories);
+    CHECK(encode_cell(back, 1, "Male", nullptr) == 1.0f);
+  }
+}
+
+TEST_CASE("schema versions: a newer file or a version 2 field in a version 1 file is refused by name", "[schema]") {
+  nlohmann::json j = version_1_file(true);
+  j["version"] = 3;
+  CHECK_THROWS_WITH(Schema::from_json(j), Catch::Contains("'version' is 3") && Catch::Contains("versions 1 to 2"));
+  j["version"] = "2";
+  CHECK_THROWS_WITH(Schema::from_json(j), Catch::Contains("field 'version'"));
+  j = version_1_file(true);
+  j["features"][0]["unit"] = "years";
+  CHECK_THROWS_WITH(Schema::from_json(j), Catch::Contains("features[0].unit") && Catch::Contains("needs version 2"));
+  j["version"] = 2;
+  CHECK(Schema::from_json(j).features[0].unit == "years");
+  j["features"][1]["description"] = 7;
+  CHECK_THROWS_WITH(Schema::from_json(j), Catch::Contains("features[1].description") && Catch::Contains("string"));
+  j = version_1_file(false);
+  j["version"] = 2;
+  j["target"]["class_names"] = {{"maybe", "Maybe"}};
+  CHECK_THROWS_WITH(Schema::from_json(j), Catch::Contains("target.class_names.maybe") && Catch::Contains("not a label"));
+}
+
+TEST_CASE("descriptions, units and class names: applied from a describe file, kept through JSON", "[schema]") {
+  Schema s = Schema::from_json(version_1_file(true));
+  apply_descriptions(s, nlohmann::json::parse(R"({
+    "features": {"Age": {"description": "Age of the person", "unit": "years"}, "Sex": {"description": "Sex"}},
+    "classes": {">50K": ">50K: income over $50K a year"}})"));
+  CHECK(s.features[0].description == "Age of the person");
+  CHECK(s.features[0].unit == "years");
+  CHECK(s.features[1].unit.empty());
+  CHECK(s.class_name(">50K") == ">50K: income over $50K a year");
+  CHECK(s.class_name("<=50K") == "<=50K");
+  const Schema back = Schema::from_json(nlohmann::json::parse(s.to_json().dump()));
+  CHECK(back.to_json() == s.to_json());
+  CHECK(back.features[0].unit == "years");
+  CHECK(back.class_name(">50K") == ">50K: income over $50K a year");
+  // An empty string clears; parts left out stay.
+  apply_descriptions(s, {{"features", {{"Age", {{"unit", ""}}}}}});
+  CHECK(s.features[0].unit.empty());
+  CHECK(s.features[0].description == "Age of the person");
+}
+
+TEST_CASE("a describe file naming what the schema does not have changes nothing and says which field", "[schema]") {
+  Schema s = Schema::from_json(version_1_file(true));
+  const nlohmann::json before = s.to_json();
+  // The first part is valid: nothing of it may stay when a later part fails.
+  CHECK_THROWS_WITH(apply_descriptions(s, nlohmann::json::parse(R"({"classes": {">50K": "rich"}, "features": {"Agee": {"unit": "years"}}})")),
+                    Catch::Contains("'features.Agee'") && Catch::Contains("not a feature"));
+  CHECK(s.to_json() == before);
+  CHECK_THROWS_WITH(apply_descriptions(s, {{"features", {{"Age", {{"units", "years"}}}}}}), Catch::Contains("'features.Age.units'"));
+  CHECK_THROWS_WITH(apply_descriptions(s, {{"classes", {{"1", "approved"}}}}), Catch::Contains("'classes.1'"));
+  CHECK_THROWS_WITH(apply_descriptions(s, {{"feature", nlohmann::json::object()}}), Catch::Contains("'feature' is not known"));
+  CHECK_THROWS_WITH(apply_descriptions(s, {{"features", {{"Age", {{"unit", std::string(61, 'x')}}}}}}),
+                    Catch::Contains("'features.Age.unit'") && Catch::Contains("at most 60"));
+  CHECK(s.to_json() == before);
+  Schema r = Schema::from_json(version_1_file(true));
+  r.task = Task::Regression;
+  CHECK_THROWS_WITH(apply_descriptions(r, {{"classes", {{"x", "y"}}}}), Catch::Contains("regression"));
+}

@@ -40,7 +40,9 @@ test('review page: waterfall, what-if, reset, keyboard verdicts, reload, export'
     assert.equal(await page.evaluate(() => performance.getEntriesByName('waterfall-drawn').length), 1);
     const first = batch.records[0];
     assert.equal(await rowId(page), String(first.row));
-    assert.equal(await page.textContent('[data-testid=predicted-outcome]'), first.predicted_label);
+    // The outcome is the label's display name from the schema (the label itself without one).
+    assert.equal(await page.textContent('[data-testid=predicted-outcome]'),
+      schema.target.class_names?.[first.predicted_label] ?? first.predicted_label);
     const original = await probability(page);
     assert.ok(Math.abs(original - first.prediction) < 1e-9, `page ${original} vs batch ${first.prediction}`);
 

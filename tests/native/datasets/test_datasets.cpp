@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "native/io/dataset.h"
+#include "native/datasets/adult.h"
 #include "native/datasets/loan.h"
 #include "native/datasets/split.h"
 #include "native/train/xgb.h"
@@ -130,4 +131,30 @@ TEST_CASE("Loan generator: DPL and DPPL find the injected bias against gender F"
   CHECK(biased.dppl > 0.12);  // and the model learned it
   CHECK(std::fabs(fair.dpl) < 0.05);
   CHECK(std::fabs(fair.dppl) < 0.05);
+}
+
+// The describe files of the demo's data sets name exactly the columns and labels the data
+// has (a typo would make `verdict schema --describe` refuse them).
+TEST_CASE("Adult and loan descriptions fit their columns and labels", "[datasets]") {
+  struct Case {
+    const std::vector<std::string>* columns;
+    std::vector<std::string> labels;
+    nlohmann::json describe;
+  };
+  for (const Case& c : {Case{&adult_columns(), {"<=50K", ">50K"}, adult_descriptions()},
+                        Case{&loan_columns(), {"0", "1"}, loan_descriptions()}}) {
+    Schema s = numeric_schema(*c.columns, c.columns->back(), Task::Binary);
+    s.labels = c.labels;
+    s.positive_label = c.labels.back();
+    REQUIRE_NOTHROW(apply_descriptions(s, c.describe));
+    for (const Column& col : s.features) CHECK_FALSE(col.description.empty());
+    for (const std::string& l : c.labels) CHECK(s.class_name(l) != l);
+  }
+  Schema adult = numeric_schema(adult_columns(), "Target", Task::Binary);
+  adult.labels = {"<=50K", ">50K"};
+  apply_descriptions(adult, adult_descriptions());
+  CHECK(adult.features[static_cast<std::size_t>(adult.feature_index("Age"))].unit == "years");
+  CHECK(adult.features[static_cast<std::size_t>(adult.feature_index("Hours per week"))].unit == "hours a week");
+  CHECK(adult.features[static_cast<std::size_t>(adult.feature_index("Capital Gain"))].unit == "US dollars");
+  CHECK(adult.class_name(">50K") == ">50K: income over $50K");
 }

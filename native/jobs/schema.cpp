@@ -1,0 +1,50 @@
+// verdict schema: the schema in canonical form, and descriptions, units and class names from a
+// describe file.
+#include "native/jobs/schema.h"
+
+#include <filesystem>
+
+#include "native/io/model_files.h"
+#include "native/io/staged_output.h"
+#include "shared/error.h"
+#include "shared/schema.h"
+
+namespace fs = std::filesystem;
+
+namespace verdict {
+
+void describe_schema(const SchemaPlan& o, std::ostream& log) {
+  const ModelFiles model = load_model_files(o.model, "");
+  if (!model.schema) {
+    throw Error("'" + o.model + "' has no schema.json beside its model (a model folder written by verdict train has one)");
+  }
+  Schema schema = *model.schema;
+  if (!o.describe.empty()) {
+    const nlohmann::json describe = read_json_file(o.describe);
+    try {
+      apply_descriptions(schema, describe);
+    } catch (const Error& e) {
+      throw Error("'" + o.describe + "': " + e.what());
+    }
+  }
+  const std::string text = schema.to_json().dump(2) + "\n";
+  if (o.describe.empty() && o.out.empty()) {
+    log << text;
+    return;
+  }
+  const fs::path out = o.out.empty() ? fs::path(model.model_path).parent_path() / "schema.json" : fs::path(o.out);
+  StagedOutputs staged;
+  staged.write(out, text);
+  staged.commit();
+  std::size_t described = 0, units = 0;
+  for (const Column& c : schema.features) {
+    described += !c.description.empty();
+    units += !c.unit.empty();
+  }
+  log << "schema: " << schema.features.size() << " features, " << described << " described, " << units
+      << " with a unit";
+  if (schema.task == Task::Binary) log << "; class names for " << schema.class_names.size() << " of " << schema.labels.size() << " labels";
+  log << " -> " << out.string() << " (version " << kSchemaVersion << ")\n";
+}
+
+}  // namespace verdict

@@ -1,0 +1,58 @@
+// The page reads its labels from the engine's schema (vd_schema_json): the core's one reader
+// turns any schema version into the canonical form, so the page interprets no versions or
+// defaults. A version 1 file (no descriptions) and a version 2 file (with them) both come out
+// as version 2 with every field present; a newer version is refused by the same reader.
+// Env: VERDICT_DIST (engine.js + verdict_wasm.*), VERDICT_MODEL_DIR.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const dist = process.env.VERDICT_DIST;
+const modelDir = process.env.VERDICT_MODEL_DIR;
+const ready = dist && modelDir && fs.existsSync(path.join(dist, 'engine.js')) && fs.existsSync(path.join(modelDir, 'schema.json'));
+
+async function engineFor(schema) {
+  const { loadEngine } = await import(pathToFileURL(path.join(dist, 'engine.js')).href);
+  const wasmBinary = fs.readFileSync(path.join(dist, 'verdict_wasm.wasm'));
+  return loadEngine(fs.readFileSync(path.join(modelDir, 'model.json'), 'utf8'), JSON.stringify(schema), { wasmBinary });
+}
+
+// The model's schema as a version 1 file: what verdict wrote before descriptions existed.
+function asVersion1(schema) {
+  const v1 = structuredClone(schema);
+  v1.version = 1;
+  delete v1.target.class_names;
+  for (const f of v1.features) {
+    delete f.description;
+    delete f.unit;
+  }
+  return v1;
+}
+
+test('the engine gives the page the canonical schema, whatever version was loaded', { skip: !ready && 'VERDICT_DIST/VERDICT_MODEL_DIR not set or missing' }, async () => {
+  const file = JSON.parse(fs.readFileSync(path.join(modelDir, 'schema.json'), 'utf8'));
+  const v1 = asVersion1(file);
+  const fromV1 = (await engineFor(v1)).schema();
+  assert.equal(fromV1.version, 2);
+  assert.deepEqual(fromV1.features.map((f) => [f.name, f.description, f.unit]), v1.features.map((f) => [f.name, '', '']));
+  assert.deepEqual(fromV1.target.class_names, Object.fromEntries(v1.target.labels.map((l) => [l, l])));
+  delete v1.version;  // the oldest files have no version at all
+  assert.deepEqual((await engineFor(v1)).schema(), fromV1);
+
+  const described = structuredClone(v1);
+  described.version = 2;
+  described.features[0].description = 'Age of the person';
+  described.features[0].unit = 'years';
+  described.target.class_names = { [described.target.positive_label]: `${described.target.positive_label} = yes` };
+  const fromV2 = (await engineFor(described)).schema();
+  assert.equal(fromV2.features[0].unit, 'years');
+  assert.equal(fromV2.features[0].description, 'Age of the person');
+  assert.equal(fromV2.features[1].unit, '');
+  const negative = described.target.labels.find((l) => l !== described.target.positive_label);
+  assert.deepEqual(fromV2.target.class_names, { [described.target.positive_label]: `${described.target.positive_label} = yes`, [negative]: negative });
+
+  await assert.rejects(engineFor({ ...described, version: 3 }), /'version' is 3/);
+  await assert.rejects(engineFor({ ...asVersion1(file), version: 1, features: described.features }), /needs version 2/);
+});
