@@ -129,6 +129,7 @@ function renderScore() {
   prob.dataset.value = String(res.prediction);
   $('threshold-distance').textContent = isBinary() ? distanceWords(res.prediction, S.threshold ?? 0.5) : '';
   $('predicted').textContent = outcomeText(res.prediction);
+  $('predicted').dataset.label = isBinary() ? predictedLabel(res.prediction) : '';  // the raw label
   const edited = Object.keys(editsOf(rec)).length > 0;
   $('edited-badge').hidden = !edited;
   $('was').textContent = edited ? `original: ${outcomeText(rec.prediction)}` +

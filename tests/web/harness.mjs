@@ -83,6 +83,27 @@ export function writeBatch(folder, batch) {
   }
 }
 
+// Serves the page with `config` in place of the config build-web put into index.html.
+export function routeConfig(page, config) {
+  return page.route((url) => url.pathname === '/' || url.pathname.endsWith('/index.html'), async (route) => {
+    const html = await (await route.fetch()).text();
+    const body = html.replace(/(<script type="application\/json" id="verdict-manifest">)(.*?)(<\/script>)/s,
+      (m, open, json, close) => open + JSON.stringify({ ...JSON.parse(json), config }) + close);
+    await route.fulfill({ body, contentType: 'text/html' });
+  });
+}
+
+// Serves the page with transform(the whole batch) as its batch: the whole one and the first
+// task's part (perTask records) that the page reads first.
+export async function routeBatch(page, transform, { perTask, folder = dist } = {}) {
+  const per = perTask ?? manifest(folder).config.records_per_task ?? 3;
+  const whole = transform(readDistJson('review_batch.json', folder));
+  const { records, ...rest } = whole;
+  await page.route('**/data/batch.*.json', (route) => route.fulfill({ json: whole }));
+  await page.route('**/data/batch-head.*.json', (route) =>
+    route.fulfill({ json: { ...rest, total_records: records.length, records: records.slice(0, per) } }));
+}
+
 export const waitReady = (page) => page.waitForFunction(() => window.verdictReady === true, null, { timeout: 20000 });
 
 // The native CLI's probability for one record given as raw cells in feature order.

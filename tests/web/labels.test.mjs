@@ -7,9 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { dist, missing, staticServer, launch, open, waitReady } from './harness.mjs';
+import { dist, missing, staticServer, launch, open, waitReady, readDistJson } from './harness.mjs';
 
-const readJson = (name) => JSON.parse(fs.readFileSync(path.join(dist, 'data', name), 'utf8'));
+const readJson = (name) => readDistJson(name);
 
 // The dist's schema with descriptions on Age and the first categorical feature, a unit on Age,
 // and a display name for each label (version 2), or stripped to version 1.
@@ -49,7 +49,7 @@ async function withSchema(t, schema, body) {
     const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.route('**/data/schema.json', (route) => route.fulfill({ json: schema }));
+    await page.route('**/data/schema.*.json', (route) => route.fulfill({ json: schema }));
     await page.goto(server.url);
     await waitReady(page);
     await body(page);

@@ -4,7 +4,7 @@
 // VERDICT_DIST=dist node --test tests/web/progress.test.mjs
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dist, missing, staticServer, launch, waitReady } from './harness.mjs';
+import { dist, missing, staticServer, launch, waitReady, routeBatch, routeConfig } from './harness.mjs';
 
 const progress = (page) => page.textContent('[data-testid=progress]');
 const blur = (page) => page.evaluate(() => document.activeElement.blur());
@@ -19,12 +19,8 @@ test('static page: records and tasks left in the header, and the session summary
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
     // Four records: a task of three and a task of one.
-    await page.route('**/data/review_batch.json', async (route) => {
-      const body = await (await route.fetch()).json();
-      body.records = body.records.slice(0, 4);
-      await route.fulfill({ json: body });
-    });
-    await page.route('**/data/config.json', (route) => route.fulfill({ json: { records_per_task: 3, top_k: 3, flow: 'progress-test' } }));
+    await routeBatch(page, (batch) => ({ ...batch, records: batch.records.slice(0, 4) }), { perTask: 3 });
+    await routeConfig(page, { records_per_task: 3, top_k: 3, flow: 'progress-test' });
     await page.goto(server.url);
     await waitReady(page);
     assert.equal(await progress(page), '0 of 4 records reviewed \u00b7 3 of 3 left in this task \u00b7 2 of 2 tasks left');

@@ -6,9 +6,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { dist, missing, staticServer, launch, open, waitReady } from './harness.mjs';
+import { dist, missing, staticServer, launch, open, waitReady, readDistJson } from './harness.mjs';
 
-const readJson = (name) => JSON.parse(fs.readFileSync(path.join(dist, 'data', name), 'utf8'));
+const readJson = (name) => readDistJson(name);
 const score = (page) => page.getAttribute('[data-testid=probability]', 'data-value');
 const field = (page, name) => page.locator(`[data-testid=feature-input][data-feature="${name}"]`);
 const edited = (page) => page.$$eval('[data-testid=features] tr.edited', (rs) => rs.map((r) => r.dataset.feature));

@@ -54,7 +54,7 @@ test('"agree" stores the model\'s label; another label is a disagreement that ne
     if (col.type !== 'categorical') continue;
     for (const c of col.categories) {
       await page.selectOption(`[data-testid=feature-input][data-feature="${col.name}"]`, { label: c });
-      if (await page.textContent('[data-testid=predicted-outcome]') !== first.predicted_label) { flipped = true; break; }
+      if (await page.getAttribute('[data-testid=predicted-outcome]', 'data-label') !== first.predicted_label) { flipped = true; break; }
     }
     if (flipped) break;
     await page.click('[data-testid=reset]');

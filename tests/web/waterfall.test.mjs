@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bin, dist, missing, startProcess, staticServer, launch, open, waitReady, readDistJson, distPath } from './harness.mjs';
+import { bin, dist, missing, startProcess, staticServer, launch, open, waitReady, readDistJson, distPath, routeConfig } from './harness.mjs';
 
 const readJson = (name) => readDistJson(name);
 const logit = (p) => Math.log(p / (1 - p));
@@ -44,15 +44,7 @@ async function openWith(browser, url, { threshold, config } = {}) {
         await route.fulfill({ json: body });
       });
     }
-    if (config !== undefined) {
-      // The config is inline in index.html (the manifest scripts/build-web writes).
-      await page.route((url) => url.pathname === '/' || url.pathname.endsWith('/index.html'), async (route) => {
-        const html = await (await route.fetch()).text();
-        const body = html.replace(/(<script type="application\/json" id="verdict-manifest">)(.*?)(<\/script>)/s,
-          (m, open, json, close) => open + JSON.stringify({ ...JSON.parse(json), config }) + close);
-        await route.fulfill({ body, contentType: 'text/html' });
-      });
-    }
+    if (config !== undefined) await routeConfig(page, config);  // the config is inline in index.html
     await page.reload();
   }
   await waitReady(page);
@@ -96,7 +88,7 @@ withPage('threshold: a labelled line at logit(threshold), the distance in words,
     const words = await page.textContent('[data-testid=threshold-distance]');
     const side = p > t0 ? 'above' : 'below';
     assert.equal(words, `${Math.abs(p - t0).toFixed(3)} ${side} the ${t0} threshold`);
-    assert.equal(await page.textContent('[data-testid=predicted-outcome]'), p > t0 ? positive : negative);
+    assert.equal(await page.getAttribute('[data-testid=predicted-outcome]', 'data-label'), p > t0 ? positive : negative);
     assert.deepEqual(errors, []);
     await page.close();
   }
@@ -108,7 +100,7 @@ withPage('threshold: a labelled line at logit(threshold), the distance in words,
     const a = await axis(page);
     assert.ok(close(await lineX(page, 'threshold-line'), xOf(a, logit(0.9))));
     assert.equal(await page.textContent('[data-testid=threshold-distance]'), `${(0.9 - p).toFixed(3)} below the 0.9 threshold`);
-    assert.equal(await page.textContent('[data-testid=predicted-outcome]'), negative);
+    assert.equal(await page.getAttribute('[data-testid=predicted-outcome]', 'data-label'), negative);
     await page.close();
   }
   // p == threshold is negative (the one rule: positive when p > threshold).
@@ -120,7 +112,7 @@ withPage('threshold: a labelled line at logit(threshold), the distance in words,
     await first.close();
     const { page } = await openWith(browser, url, { threshold: p });
     assert.equal(await probability(page), p);
-    assert.equal(await page.textContent('[data-testid=predicted-outcome]'), negative, `p = ${p} = threshold is ${negative}`);
+    assert.equal(await page.getAttribute('[data-testid=predicted-outcome]', 'data-label'), negative, `p = ${p} = threshold is ${negative}`);
     assert.match(await page.textContent('[data-testid=threshold-distance]'), /^at the .* threshold$/);
     await page.close();
   }
@@ -154,7 +146,7 @@ test('threshold through verdict serve: the task\'s input_content.threshold', { t
     assert.ok(close(await lineX(page, 'threshold-line'), xOf(a, logit(0.3))), 'the line is at the task\'s threshold, not 0.5');
     assert.equal(await page.textContent('[data-testid=threshold-distance]'), `${(p - 0.3).toFixed(3)} above the 0.3 threshold`);
     const schema = readJson('schema.json');
-    assert.equal(await page.textContent('[data-testid=predicted-outcome]'), schema.target.positive_label);
+    assert.equal(await page.getAttribute('[data-testid=predicted-outcome]', 'data-label'), schema.target.positive_label);
   } finally {
     await browser.close();
     child.kill('SIGTERM');

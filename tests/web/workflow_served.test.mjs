@@ -10,21 +10,21 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bin, dist, missing, startProcess, launch, waitReady } from './harness.mjs';
+import { bin, dist, missing, startProcess, launch, waitReady, readDistJson, distPath } from './harness.mjs';
 
 // A database with `tasks` loops of `per` records each, a reviewer (carol) and an admin.
 async function serve(tasks, per) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verdict-workflow-'));
   const db = path.join(dir, 'r.db');
   const cli = (...args) => execFileSync(bin, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  const batch = JSON.parse(fs.readFileSync(path.join(dist, 'data', 'review_batch.json'), 'utf8'));
+  const batch = readDistJson('review_batch.json');
   batch.records = batch.records.filter((r) => r.prediction < 0.99).slice(0, tasks * per);
   fs.writeFileSync(path.join(dir, 'batch.json'), JSON.stringify(batch));
   cli('flow', 'create', '--db', db, '--name', 'wf', '--title', 'Workflow', '--probability-below', '0.99',
     '--records-per-task', String(per), '--output', path.join(dir, 'out'));
   const token = cli('reviewer', 'add', '--db', db, '--name', 'carol');
   const admin = cli('reviewer', 'add', '--db', db, '--name', 'boss', '--admin');
-  cli('review', 'start', '--db', db, '--flow', 'wf', '--batch', path.join(dir, 'batch.json'), '--schema', path.join(dist, 'data', 'schema.json'));
+  cli('review', 'start', '--db', db, '--flow', 'wf', '--batch', path.join(dir, 'batch.json'), '--schema', distPath('schema.json'));
   const { child, match } = await startProcess(bin, ['serve', '--db', db, '--dist', dist, '--port', '0'], /http:\/\/127\.0\.0\.1:(\d+)\//);
   const url = `http://127.0.0.1:${match[1]}/`;
   const api = async (p) => (await fetch(url + p, { headers: { Authorization: `Bearer ${admin}` } })).json();
