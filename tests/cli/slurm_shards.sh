@@ -49,7 +49,8 @@ bad_cases=("--model model --data data/train.csv --out o"
            "--shards 3 --model model --data data/train.csv --out o --verdict /nonexistent/verdict"
            "--shards 3 --model model --data data/train.csv --out o --frobnicate"
            "--shards 3 --model model --data data/train.csv --out o --verdict $verdict -- --shard 1/2"
-           "--shards 3 --model model --data data/train.csv --out o --verdict $verdict -- --threads 4")
+           "--shards 3 --model model --data data/train.csv --out o --verdict $verdict -- --threads 4"
+           "--shards 3 --model model --data data/train.csv --out o --verdict $verdict --merge-mem lots")
 for args in "${bad_cases[@]}"; do
   # shellcheck disable=SC2086
   "$launcher" $args > stdout 2> err
@@ -88,7 +89,7 @@ SelectTypeParameters=CR_CPU
 JobAcctGatherType=jobacct_gather/none
 MpiDefault=none
 ReturnToService=2
-NodeName=$host NodeAddr=127.0.0.1 CPUs=$(nproc)
+NodeName=$host NodeAddr=127.0.0.1 CPUs=$(nproc) RealMemory=$(($(awk '/^MemTotal/ { print $2 }' /proc/meminfo) / 2048))
 PartitionName=test Nodes=$host Default=YES MaxTime=INFINITE State=UP
 CONF
 export SLURM_CONF=$tmp/slurm/slurm.conf
@@ -124,13 +125,16 @@ job_log() { cat "$1"/logs/*.out 2> /dev/null | tr '\r' '\n' | grep -v '^shap:' |
 
 n=5
 start=$SECONDS
-ids=$("$launcher" --shards $n "${good[@]}" --out merged --parsable -- --shap tree,baseline) || fail "slurm-explain"
+ids=$("$launcher" --shards $n "${good[@]}" --out merged --max-running 2 --merge-mem 200M --parsable -- --shap tree,baseline) ||
+  fail "slurm-explain"
 read -r array_id merge_id <<< "$ids"
 jobs+=("$array_id" "$merge_id")
 states=$(wait_jobs "$array_id" "$merge_id")
 [ "$(grep -c ' COMPLETED 0:0$' <<< "$states")" = $((n + 1)) ] ||
   fail "array job $array_id and merge job $merge_id: $(tr '\n' ';' <<< "$states") $(job_log merged.parts)"
-echo "ok: array job $array_id ($n tasks) and merge job $merge_id (afterok) completed in $((SECONDS - start)) s"
+scontrol show job "$merge_id" | grep -q "MinMemoryNode=200M" || fail "the merge job did not get --merge-mem 200M"
+scontrol show job "$array_id" | grep -q "ArrayTaskThrottle=2" || fail "the array did not get --max-running 2"
+echo "ok: array job $array_id ($n tasks, 2 at a time) and merge job $merge_id (afterok, 200M) completed in $((SECONDS - start)) s"
 
 "$verdict" explain --model model --data data/train.csv --shap tree,baseline --out single > /dev/null 2>&1 || fail "single run"
 [ "$(cd single && find . -type f | sort)" = "$(cd merged && find . -type f | sort)" ] ||
