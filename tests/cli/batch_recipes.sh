@@ -66,6 +66,7 @@ echo "ok: Kubernetes recipe's merged output byte-identical to one verdict explai
 rm -rf data/parts
 python3 - "$root/configs/spark" "$verdict" "$tmp/data" <<'PY' || fail "Spark recipe"
 import shlex, subprocess, sys
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, sys.argv[1])
 import explain_shards as spark
 verdict, data = sys.argv[2:]
