@@ -129,11 +129,13 @@ ids=$("$launcher" --shards $n "${good[@]}" --out merged --max-running 2 --merge-
   fail "slurm-explain"
 read -r array_id merge_id <<< "$ids"
 jobs+=("$array_id" "$merge_id")
+# Checked at once: the throttle shows on the array's record while tasks still wait (once they
+# have all run, Slurm lists them one by one, without it).
+scontrol show job "$array_id" | grep -q "ArrayTaskThrottle=2" || fail "the array did not get --max-running 2"
 states=$(wait_jobs "$array_id" "$merge_id")
 [ "$(grep -c ' COMPLETED 0:0$' <<< "$states")" = $((n + 1)) ] ||
   fail "array job $array_id and merge job $merge_id: $(tr '\n' ';' <<< "$states") $(job_log merged.parts)"
 scontrol show job "$merge_id" | grep -q "MinMemoryNode=200M" || fail "the merge job did not get --merge-mem 200M"
-scontrol show job "$array_id" | grep -q "ArrayTaskThrottle=2" || fail "the array did not get --max-running 2"
 echo "ok: array job $array_id ($n tasks, 2 at a time) and merge job $merge_id (afterok, 200M) completed in $((SECONDS - start)) s"
 
 "$verdict" explain --model model --data data/train.csv --shap tree,baseline --out single > /dev/null 2>&1 || fail "single run"
