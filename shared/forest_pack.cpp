@@ -200,6 +200,8 @@ Forest unpack_forest(const std::uint8_t* data, std::size_t size) {
       const std::uint32_t node = root + i;
       const bool leaf = left[node] == mask_of(index_width);
       if (leaf) {
+        // One form only (what pack_forest writes): a leaf's right step is 0.
+        if (step[node] != 0) throw Error("packed model: " + path + " leaf " + std::to_string(i) + " has a right child");
         lc[i] = rc[i] = -1;
       } else {
         const std::uint32_t right = (left[node] + step[node]) & mask_of(index_width);

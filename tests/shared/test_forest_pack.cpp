@@ -122,4 +122,11 @@ TEST_CASE("an unpacked forest is checked like a loaded one", "[forest_pack]") {
   loop[lefts] = 0;
   loop[lefts + 1] = 0;
   CHECK_THAT(refused(loop), Catch::Contains("out of range"));
+
+  // One form only: a leaf with a right step would unpack and pack to other bytes (a fuzz find).
+  std::size_t leaf = 0;
+  while (!f.is_leaf(static_cast<std::int32_t>(leaf))) ++leaf;
+  auto stepped = good;
+  stepped[lefts + 2 * f.num_nodes() + 2 * leaf] = 1;
+  CHECK_THAT(refused(stepped), Catch::Contains("has a right child"));
 }
