@@ -2,13 +2,16 @@
 """Assembles the review page's folder from its parts (called by scripts/build-web).
 
 Every file but index.html and favicon.ico gets its content's hash in its name (app.3f2a9c1b04d2.js),
-so a host can let browsers keep it for a year (Cache-Control: immutable); the modules' imports
-are rewritten to the hashed names, leaves first. index.html carries the manifest (config and
+so a host can let browsers keep it for a year (Cache-Control: immutable). The page loads one
+script: app.js with every module it imports bundled and minified by esbuild (one request
+instead of twenty: HTTP/1.1 browsers open six connections to a host). The modules are also
+written one by one, their imports rewritten to the hashed names, for other pages and tests
+(engine.js is the WebAssembly core's door). index.html carries the manifest (config and
 where each file is) inline, and preloads what the first waterfall needs. Each text or binary
 asset gets precompressed copies beside it (NAME.gz, NAME.br) that `verdict serve` and the
 nginx configuration in configs/ send as they are: nothing is compressed per request.
 
-Usage: assemble_web.py STAGE OUT CONFIG_JSON
+Usage: assemble_web.py STAGE OUT CONFIG_JSON ESBUILD
   STAGE: web/*, verdict_wasm.mjs/.wasm, favicon.svg/.ico, data/model.bin, data/schema.json,
          data/review_batch.json (the records to review)
 """
@@ -84,7 +87,15 @@ def split_batch(batch, per_task):
     return head
 
 
-def main(stage, out, config_text):
+def bundle(stage, esbuild):
+    """app.js and everything it imports as one minified ES module."""
+    out = os.path.join(stage, "bundle", "app.js")
+    subprocess.run([esbuild, os.path.join(stage, "app.js"), "--bundle", "--format=esm", "--minify",
+                    "--target=es2022", "--legal-comments=none", "--log-level=warning", f"--outfile={out}"], check=True)
+    return open(out, "rb").read()
+
+
+def main(stage, out, config_text, esbuild):
     config = json.loads(config_text)
     assets = {}  # logical name -> path in OUT
     files = {}   # path in OUT -> bytes
@@ -96,8 +107,11 @@ def main(stage, out, config_text):
 
     sources, order = modules_in_order(stage)
     for name in order:
+        if name == "app.js":
+            continue  # the page's entry: bundled below
         text = IMPORT.sub(lambda m: f"{m.group(1)}./{os.path.basename(assets[m.group(3)])}{m.group(2)}", sources[name])
         add(name, f"assets/{name}", text.encode("utf-8"))
+    add("app.js", "assets/app.js", bundle(stage, esbuild))  # what index.html loads
     add("verdict_wasm.wasm", "assets/verdict_wasm.wasm", open(os.path.join(stage, "verdict_wasm.wasm"), "rb").read())
     add("style.css", "assets/style.css", open(os.path.join(stage, "style.css"), "rb").read())
     add("favicon.svg", "assets/favicon.svg", open(os.path.join(stage, "favicon.svg"), "rb").read())
@@ -117,8 +131,7 @@ def main(stage, out, config_text):
         html = html.replace(f'"{logical}"', f'"{assets[logical]}"')
     # The modules and the first data start with the page, not one round trip after another;
     # the model and the WebAssembly are fetched once the first waterfall is drawn.
-    preload = [f'<link rel="modulepreload" href="{assets[n]}">' for n in order if n != "verdict_wasm.mjs"]
-    preload += [f'<link rel="preload" href="{assets[n]}" as="fetch" crossorigin="anonymous">' for n in ("schema", "batch_head")]
+    preload = [f'<link rel="preload" href="{assets[n]}" as="fetch" crossorigin="anonymous">' for n in ("schema", "batch_head")]
     # "</" cannot end the inline JSON early: config text is the user's.
     inline = json.dumps(manifest, separators=(",", ":")).replace("</", "<\\/")
     head = "\n  ".join(preload + [f'<script type="application/json" id="verdict-manifest">{inline}</script>'])
@@ -134,6 +147,6 @@ def main(stage, out, config_text):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 4:
+    if len(sys.argv) != 5:
         sys.exit(__doc__)
     main(*sys.argv[1:])

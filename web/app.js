@@ -401,9 +401,6 @@ async function sendTask() {
   if (next) banner('Task submitted. This is your next task.', 'info', { fade: true });
 }
 
-async function loadServerTask() {
-  showServerTask(await S.server.nextTask());
-}
 
 function showServerTask(t) {
   if (!t) {
@@ -441,6 +438,10 @@ async function startServerMode() {
   if (token) {
     S.server = new ReviewServer(token);
     try {
+      // Who the token is and the next task, in one round trip instead of two (a refused token
+      // fails both; me() says why).
+      const nextTask = S.server.nextTask();
+      nextTask.catch(() => {});
       const me = await S.server.me();
       S.reviewer = me.name;
       drafts = new Drafts(S.server, me.name);
@@ -448,7 +449,7 @@ async function startServerMode() {
       $('mode').textContent = `review service · ${me.name}`;
       loginMessage('');
       $('signout').hidden = false;
-      return loadServerTask();
+      return showServerTask(await nextTask);
     } catch (e) {
       if (e.status === 401 || e.status === 403) {
         localStorage.removeItem('verdict:token');
@@ -597,6 +598,7 @@ function setUnits() {
 async function main() {
   try {
     S.manifest = readManifest();
+    const served = ReviewServer.available();  // asked at once, beside the schema
     S.config = { records_per_task: 3, top_k: 10, worker_id: 'local-reviewer', flow: 'review', ...S.manifest.config };
     if (S.config.title) $('title').textContent = S.config.title;
     document.title = `${S.config.title || 'Review'} · verdict`;
@@ -638,7 +640,7 @@ async function main() {
     document.addEventListener('keydown', dismissPassing, true);
     document.addEventListener('pointerdown', dismissPassing, true);
     document.addEventListener('keydown', onKey);
-    if (await ReviewServer.available()) await startServerMode();
+    if (await served) await startServerMode();
     else await startStaticMode();
     $('loading').hidden = true;
     try {
