@@ -104,6 +104,24 @@ export async function routeBatch(page, transform, { perTask, folder = dist } = {
     route.fulfill({ json: { ...rest, total_records: records.length, records: records.slice(0, per) } }));
 }
 
+// Runs body(page) on the static page once it is ready (skipped without a built page); the page
+// must raise no error.
+export async function withPage(t, body) {
+  const why = missing({ needBin: false });
+  if (why) return t.skip(why);
+  const server = await staticServer(dist);
+  const browser = await launch();
+  try {
+    const { page, errors } = await open(browser, server.url);
+    await waitReady(page);
+    await body(page);
+    if (errors.length) throw new Error(`the page raised: ${errors.join('; ')}`);
+  } finally {
+    await browser.close();
+    server.stop();
+  }
+}
+
 export const waitReady = (page) => page.waitForFunction(() => window.verdictReady === true, null, { timeout: 20000 });
 
 // The native CLI's probability for one record given as raw cells in feature order.

@@ -5,28 +5,13 @@
 // VERDICT_DIST=dist node --test tests/web/hotkeys.test.mjs
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dist, missing, staticServer, launch, open, waitReady } from './harness.mjs';
+import { dist, missing, staticServer, launch, open, waitReady, withPage } from './harness.mjs';
 
 const checked = (page) => page.evaluate(() => document.querySelector('input[name=verdict]:checked')?.value ?? null);
 const rowId = (page) => page.textContent('[data-testid=row-id]');
 const settings = (page) => page.locator('[data-testid=hotkey-settings]');
 const changeButton = (page, action) => page.locator(`[data-testid=hotkey-settings] tr[data-action=${action}] [data-testid=hotkey-change]`);
 
-async function withPage(t, body) {
-  const why = missing({ needBin: false });
-  if (why) return t.skip(why);
-  const server = await staticServer(dist);
-  const browser = await launch();
-  try {
-    const { page, errors } = await open(browser, server.url);
-    await waitReady(page);
-    await body(page);
-    assert.deepEqual(errors, []);
-  } finally {
-    await browser.close();
-    server.stop();
-  }
-}
 
 test('hotkeys: a remapped key works, the old one does not, hints follow, and it survives a reload', { timeout: 60000 }, (t) => withPage(t, async (page) => {
   await page.click('[data-testid=hotkeys-open]');

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { dist, missing, staticServer, launch, open, waitReady, readDistJson } from './harness.mjs';
+import { dist, missing, staticServer, launch, open, waitReady, readDistJson, withPage } from './harness.mjs';
 
 const readJson = (name) => readDistJson(name);
 const score = (page) => page.getAttribute('[data-testid=probability]', 'data-value');
@@ -14,21 +14,6 @@ const field = (page, name) => page.locator(`[data-testid=feature-input][data-fea
 const edited = (page) => page.$$eval('[data-testid=features] tr.edited', (rs) => rs.map((r) => r.dataset.feature));
 const leaveField = (page) => page.evaluate(() => document.activeElement.blur());
 
-async function withPage(t, body) {
-  const why = missing({ needBin: false });
-  if (why) return t.skip(why);
-  const server = await staticServer(dist);
-  const browser = await launch();
-  try {
-    const { page, errors } = await open(browser, server.url);
-    await waitReady(page);
-    await body(page);
-    assert.deepEqual(errors, []);
-  } finally {
-    await browser.close();
-    server.stop();
-  }
-}
 
 test('undo: each step back restores the edits and the score before it, exactly', { timeout: 60000 }, (t) => withPage(t, async (page) => {
   const schema = readJson('schema.json');

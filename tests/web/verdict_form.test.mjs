@@ -5,28 +5,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { dist, missing, staticServer, launch, open, waitReady, readDistJson } from './harness.mjs';
+import { dist, missing, staticServer, launch, open, waitReady, readDistJson, withPage } from './harness.mjs';
 
 const readJson = (name) => readDistJson(name);
 const rowId = (page) => page.textContent('[data-testid=row-id]');
 const focused = (page) => page.evaluate(() => ({ tag: document.activeElement.tagName, testid: document.activeElement.dataset.testid }));
 const answers = (page) => page.evaluate(() => window.verdictExport().flatMap((l) => l.humanAnswers[0].answerContent.records));
 
-async function withPage(t, body) {
-  const why = missing({ needBin: false });
-  if (why) return t.skip(why);
-  const server = await staticServer(dist);
-  const browser = await launch();
-  try {
-    const { page, errors } = await open(browser, server.url);
-    await waitReady(page);
-    await body(page);
-    assert.deepEqual(errors, []);
-  } finally {
-    await browser.close();
-    server.stop();
-  }
-}
 
 test('after Ctrl+Enter in the reason box the next record takes shortcuts, not text', { timeout: 60000 }, (t) => withPage(t, async (page) => {
   const batch = readJson('review_batch.json');
