@@ -4,6 +4,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { test } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const dist = process.env.VERDICT_DIST;
@@ -102,6 +103,22 @@ export async function routeBatch(page, transform, { perTask, folder = dist } = {
   await page.route('**/data/batch.*.json', (route) => route.fulfill({ json: whole }));
   await page.route('**/data/batch-head.*.json', (route) =>
     route.fulfill({ json: { ...rest, total_records: records.length, records: records.slice(0, per) } }));
+}
+
+// A test (named `name`) with the page on a static server and a browser: body(browser, url).
+export function testWithBrowser(name, body, { timeout = 90000 } = {}) {
+  test(name, { timeout }, async (t) => {
+    const why = missing({ needBin: false });
+    if (why) return t.skip(why);
+    const server = await staticServer(dist);
+    const browser = await launch();
+    try {
+      await body(browser, server.url);
+    } finally {
+      await browser.close();
+      server.stop();
+    }
+  });
 }
 
 // Runs body(page) on the static page once it is ready (skipped without a built page); the page

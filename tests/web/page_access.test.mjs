@@ -5,24 +5,11 @@
 // VERDICT_DIST=dist VERDICT_BIN=build/native/verdict node --test tests/web/page_access.test.mjs
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dist, missing, staticServer, launch, waitReady, readDistJson } from './harness.mjs';
+import { dist, missing, staticServer, launch, waitReady, readDistJson, testWithBrowser } from './harness.mjs';
 
 const readJson = (name) => readDistJson(name);
 
-function withBrowser(name, body) {
-  test(name, { timeout: 90000 }, async (t) => {
-    const why = missing({ needBin: false });
-    if (why) return t.skip(why);
-    const server = await staticServer(dist);
-    const browser = await launch();
-    try {
-      await body(browser, server.url);
-    } finally {
-      await browser.close();
-      server.stop();
-    }
-  });
-}
+const withBrowser = testWithBrowser;
 
 async function openPage(browser, url, options) {
   const page = await browser.newPage(options);

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bin, dist, missing, startProcess, staticServer, launch, open, waitReady, readDistJson, distPath, routeConfig } from './harness.mjs';
+import { bin, dist, missing, startProcess, staticServer, launch, open, waitReady, readDistJson, distPath, routeConfig, testWithBrowser } from './harness.mjs';
 
 const readJson = (name) => readDistJson(name);
 const logit = (p) => Math.log(p / (1 - p));
@@ -51,20 +51,7 @@ async function openWith(browser, url, { threshold, config } = {}) {
   return { page, errors };
 }
 
-function withPage(name, body) {
-  test(name, { timeout: 90000 }, async (t) => {
-    const why = missing({ needBin: false });
-    if (why) return t.skip(why);
-    const server = await staticServer(dist);
-    const browser = await launch();
-    try {
-      await body(browser, server.url);
-    } finally {
-      await browser.close();
-      server.stop();
-    }
-  });
-}
+const withPage = testWithBrowser;
 
 withPage('threshold: a labelled line at logit(threshold), the distance in words, p > t is positive', async (browser, url) => {
   const schema = readJson('schema.json');
