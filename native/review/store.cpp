@@ -13,6 +13,7 @@
 #include <fstream>
 
 #include "native/io/sha256.h"
+#include "native/review/a2i_fields.h"
 #include "shared/json_limits.h"
 
 namespace fs = std::filesystem;
@@ -832,6 +833,7 @@ nlohmann::json Store::build_output(sql::Database& db, const std::string& loop) {
                        {"workerId", a.text(4)}, {"workerMetadata", {{"identityData", {{"sub", a.text(5)}}}}}});
   }
   out["humanAnswers"] = answers;
+  add_a2i_reference_fields(out);
   return out;
 }
 

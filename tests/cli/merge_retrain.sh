@@ -64,6 +64,41 @@ print(f"ok: {answered} tasks answered by two reviewers")
 PY
 kill "$server"; wait "$server" 2> /dev/null; server=
 
+# Amazon's tabular A2I reference notebook reads each output.json this way (its task template's
+# field names): the same loop, unchanged, on verdict's files.
+python3 - <<'PY' || exit 1
+import csv, glob, io, json
+batch = json.load(open("explain/review_batch.json"))
+by_row = {r["row"]: r for r in batch["records"]}
+files = glob.glob("out/**/output.json", recursive=True)
+assert files, "no output files"
+checked = 0
+for path in files:
+    output = json.load(open(path))
+    pairs = output["inputContent"]["Pairs"]
+    for answer in output["humanAnswers"]:
+        content = answer["answerContent"]
+        for j in range(1, len(pairs) + 1):
+            agree = content[f"rating{j}"]["agree"]
+            disagree = content[f"rating{j}"]["disagree"]
+            truth = content[f"True Prediction{j}"]
+            reason = content[f"Change Reason{j}"]
+            predicted, confidence = content[f"predicted{j}"], float(content[f"confidence{j}"])
+            row = pairs[j - 1]["row"]
+            # Cross-checks against verdict's own fields and the batch.
+            record = output["inputContent"]["records"][j - 1]
+            mine = next(r for r in content["records"] if r["row"] == record["row"])
+            assert agree == (mine["verdict"] == "agree") and disagree == (not agree), (path, j)
+            assert truth == mine.get("label", record["predicted_label"]), (truth, mine)
+            assert reason == mine.get("reason", ""), reason
+            assert predicted == record["predicted_label"] == "0"
+            p = record["prediction"]
+            assert abs(confidence - (1 - p)) < 1e-15, (confidence, p)  # the predicted label's probability
+            assert next(csv.reader(io.StringIO(row))) == by_row[record["row"]]["values"], row
+            checked += 1
+print(f"ok: the A2I reference notebook's parsing loop reads {len(files)} output files ({checked} ratings)")
+PY
+
 "$verdict" merge --db review.db --flow check --target approved --out merged > merge.log 2>&1 || fail "merge: $(cat merge.log)"
 python3 - <<'PY' || exit 1
 import csv, json
