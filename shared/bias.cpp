@@ -345,8 +345,8 @@ BiasResult post_training_bias(const BiasInput& in) {
     const double qa = f(c.n_a_pred_pos) / na, qd = f(c.n_d_pred_pos) / nd;
     out.push_back(m.done(m.div("q̂_d/q̂_a", qd, qa)));
   }
-  {  // DCAcc = c_a − c_d,  c = n(1)/n̂(1)  (observed over predicted positives)
-    Metric m("DCAcc", "Difference in Conditional Acceptance (DCAcc)");
+  {  // DCA = c_a − c_d,  c = n(1)/n̂(1)  (observed over predicted positives; Clarify's name)
+    Metric m("DCA", "Difference in Conditional Acceptance (DCA)");
     const double ca = m.div("c_a = n_a(1)/n̂_a(1)", f(a.tp + a.fn), f(a.tp + a.fp));
     const double cd = m.div("c_d = n_d(1)/n̂_d(1)", f(d.tp + d.fn), f(d.tp + d.fp));
     out.push_back(m.done(m.diff(ca, cd)));
@@ -362,6 +362,12 @@ BiasResult post_training_bias(const BiasInput& in) {
     const double ra = m.div("recall_a = TP_a/(TP_a+FN_a)", f(a.tp), f(a.tp + a.fn));
     const double rd = m.div("recall_d = TP_d/(TP_d+FN_d)", f(d.tp), f(d.tp + d.fn));
     out.push_back(m.done(m.diff(ra, rd)));
+  }
+  {  // SD = spec_d − spec_a,  specificity = TN/(TN + FP)
+    Metric m("SD", "Specificity Difference (SD)");
+    const double sa = m.div("spec_a = TN_a/(TN_a+FP_a)", f(a.tn), f(a.tn + a.fp));
+    const double sd = m.div("spec_d = TN_d/(TN_d+FP_d)", f(d.tn), f(d.tn + d.fp));
+    out.push_back(m.done(m.diff(sd, sa)));
   }
   {  // DAR = TP_a/n̂_a(1) − TP_d/n̂_d(1)  (precision difference)
     Metric m("DAR", "Difference in Acceptance Rates (DAR)");

@@ -74,7 +74,7 @@ struct BiasInput {
 // Throws verdict::Error when facet d or facet a is empty, or the sizes disagree.
 BiasResult pre_training_bias(const BiasInput& in);
 
-// DPPL, DI, DCAcc, DCR, RD, DAR, DRR, AD, CDDPL, TE, FT, GE. Uses every field.
+// DPPL, DI, DCA, DCR, RD, SD, DAR, DRR, AD, CDDPL, TE, FT, GE (Clarify's 13). Uses every field.
 // Throws like pre_training_bias.
 BiasResult post_training_bias(const BiasInput& in);
 

@@ -670,11 +670,13 @@ std::string bias_metric_explanation(const std::string& name) {
       {"DPPL", "q\u0302_a \u2212 q\u0302_d, the gap in the share of positive predictions. 0 = parity; positive = the model predicts the positive outcome more often for facet a."},
       {"DI", "q\u0302_d / q\u0302_a, the ratio of positive-prediction shares. 1 = parity; below 1 = facet d receives positive predictions less often "
              "(the four-fifths rule looks for values under 0.8)."},
-      {"DCAcc", "Observed positives per predicted positive (n(1)/n\u0302(1)), facet a minus facet d. 0 = alike; negative = facet d has more "
+      {"DCA", "Observed positives per predicted positive (n(1)/n\u0302(1)), facet a minus facet d. 0 = alike; negative = facet d has more "
                 "positive labels per positive prediction than facet a, i.e. is accepted less than its labels suggest."},
       {"DCR", "Observed negatives per predicted negative (n(0)/n\u0302(0)), facet d minus facet a. 0 = alike; positive = facet a has fewer "
               "negative labels per negative prediction, i.e. is rejected more than its labels suggest, relative to facet d."},
       {"RD", "Recall TP/(TP + FN), facet a minus facet d. 0 = alike; positive = the model finds a smaller share of facet d's positives."},
+      {"SD", "Specificity TN/(TN + FP), facet d minus facet a. 0 = alike; negative = the model wrongly accepts a larger share of "
+             "facet d's negatives."},
       {"DAR", "Precision TP/n\u0302(1), facet a minus facet d. 0 = alike; positive = facet d's positive predictions are less often correct."},
       {"DRR", "TN/n\u0302(0), the share of correct negative predictions, facet d minus facet a. 0 = alike; positive = facet a's negative predictions are less often correct."},
       {"AD", "Accuracy, facet a minus facet d. 0 = equally accurate; positive = less accurate for facet d; negative = more accurate for facet d."},

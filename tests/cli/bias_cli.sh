@@ -36,7 +36,7 @@ a = json.load(open(sys.argv[1]))
 assert "explanations" in a, "explain's keys were not kept"
 pre, post = a["pre_training_bias_metrics"], a["post_training_bias_metrics"]
 want = {"pre": ["CDDL", "CI", "DPL", "JS", "KL", "KS", "LP", "TVD"],
-        "post": ["AD", "CDDPL", "DAR", "DCAcc", "DCR", "DI", "DPPL", "DRR", "FT", "GE", "RD", "TE"]}
+        "post": ["AD", "CDDPL", "DAR", "DCA", "DCR", "DI", "DPPL", "DRR", "FT", "GE", "RD", "SD", "TE"]}
 for key, s in (("pre", pre), ("post", post)):
     assert s["label"] == "label" and s["label_value_or_threshold"] == "good", s
     entries = s["facets"]["sex"]

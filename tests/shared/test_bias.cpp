@@ -90,19 +90,21 @@ TEST_CASE("post-training metrics on a hand-worked table", "[bias]") {
   CHECK((c.d.tp == 1 && c.d.fn == 0 && c.d.fp == 1 && c.d.tn == 2));
   std::vector<std::string> names;
   for (const BiasMetric& m : r.metrics) names.push_back(m.name);
-  CHECK(names == std::vector<std::string>{"AD", "CDDPL", "DAR", "DCAcc", "DCR", "DI", "DPPL", "DRR", "FT",
-                                          "GE", "RD", "TE"});
+  CHECK(names == std::vector<std::string>{"AD", "CDDPL", "DAR", "DCA", "DCR", "DI", "DPPL", "DRR", "FT",
+                                          "GE", "RD", "SD", "TE"});
 
   // DPPL = q̂_a − q̂_d = 4/6 − 2/4 = 1/6
   CHECK(r.get("DPPL").value == Approx(1.0 / 6));
   // DI = q̂_d/q̂_a = (2/4)/(4/6) = 0.75
   CHECK(r.get("DI").value == Approx(0.75));
-  // DCAcc = c_a − c_d, c = n(1)/n̂(1): 4/4 − 1/2 = 0.5
-  CHECK(r.get("DCAcc").value == Approx(0.5));
+  // DCA = c_a − c_d, c = n(1)/n̂(1): 4/4 − 1/2 = 0.5
+  CHECK(r.get("DCA").value == Approx(0.5));
   // DCR = r_d − r_a, r = n(0)/n̂(0): n_d(0) = 3, n̂_d(0) = 2; n_a(0) = 2, n̂_a(0) = 2 → 1.5 − 1 = 0.5
   CHECK(r.get("DCR").value == Approx(0.5));
   // RD = recall_a − recall_d = 3/(3+1) − 1/(1+0) = −0.25
   CHECK(r.get("RD").value == Approx(-0.25));
+  // SD = spec_d − spec_a, spec = TN/(TN+FP): 2/(2+1) − 1/(1+1) = 1/6  (smclarify's DLA)
+  CHECK(r.get("SD").value == Approx(1.0 / 6));
   // DAR = TP_a/n̂_a(1) − TP_d/n̂_d(1) = 3/4 − 1/2 = 0.25
   CHECK(r.get("DAR").value == Approx(0.25));
   // DRR = TN_d/n̂_d(0) − TN_a/n̂_a(0) = 2/2 − 1/2 = 0.5
@@ -149,9 +151,9 @@ TEST_CASE("x/0 gives signed infinity and a note; 0/0 gives 0 and a note", "[bias
   // DI = q̂_d/q̂_a = 1/0 = +inf
   CHECK(r.get("DI").value == inf);
   CHECK_THAT(r.get("DI").note, Catch::Contains("/0 = +infinity"));
-  // DCAcc = c_a − c_d = n_a(1)/n̂_a(1) − 1/2 = 1/0 − 0.5 = +inf
-  CHECK(r.get("DCAcc").value == inf);
-  CHECK_THAT(r.get("DCAcc").note, Catch::Contains("c_a = n_a(1)/n̂_a(1) = 1/0 = +infinity"));
+  // DCA = c_a − c_d = n_a(1)/n̂_a(1) − 1/2 = 1/0 − 0.5 = +inf
+  CHECK(r.get("DCA").value == inf);
+  CHECK_THAT(r.get("DCA").note, Catch::Contains("c_a = n_a(1)/n̂_a(1) = 1/0 = +infinity"));
   // DCR = r_d − r_a = n_d(0)/n̂_d(0) − 2/3 = 1/0 − 2/3 = +inf
   CHECK(r.get("DCR").value == inf);
   // RD = 0/1 − 1/1 = −1 (no division by zero, no note)
@@ -172,7 +174,7 @@ TEST_CASE("x/0 gives signed infinity and a note; 0/0 gives 0 and a note", "[bias
 
 TEST_CASE("infinity minus infinity is 0, as Clarify takes it", "[bias]") {
   // Nothing predicted positive. a: labels 1 0, d: labels 1 0.
-  //   c_a = n_a(1)/n̂_a(1) = 1/0, c_d = 1/0 → DCAcc = ∞ − ∞, taken as 0
+  //   c_a = n_a(1)/n̂_a(1) = 1/0, c_d = 1/0 → DCA = ∞ − ∞, taken as 0
   //   τ_a = FN_a/FP_a = 1/0, τ_d = 1/0 → TE taken as 0
   //   DI = q̂_d/q̂_a = 0/0 = 0
   //   GE: b = ŷ − y + 1 = 0 1 0 1, μ = 0.5, Σb² = 2 → (2/0.25 − 4)/(4·2) = 0.5
@@ -183,8 +185,8 @@ TEST_CASE("infinity minus infinity is 0, as Clarify takes it", "[bias]") {
   in.features = {0, 0, 0, 0};
   in.feature_count = 1;
   const BiasResult r = post_training_bias(in);
-  CHECK(r.get("DCAcc").value == 0);
-  CHECK_THAT(r.get("DCAcc").note, Catch::Contains("taken as 0"));
+  CHECK(r.get("DCA").value == 0);
+  CHECK_THAT(r.get("DCA").note, Catch::Contains("taken as 0"));
   CHECK(r.get("TE").value == 0);
   CHECK(r.get("DI").value == 0);
   CHECK_THAT(r.get("DI").note, Catch::Contains("0/0, taken as 0"));
