@@ -95,7 +95,7 @@ export function drawWaterfall(svg, spec) {
   };
   const guideTop = L.top - 6;
   if (ghost) {
-    svg.append(el('line', { class: 'guide ghost-guide', x1: sx(spec.original.margin), x2: sx(spec.original.margin), y1: L.top - 30, y2: L.axisY }));
+    svg.append(el('line', { class: 'guide ghost-guide', x1: sx(spec.original.margin), x2: sx(spec.original.margin), y1: guideTop, y2: L.axisY }));
     label(sx(spec.original.margin), L.top - 30, `before: f(x) = ${minus(fmt(spec.original.margin))}${scoreText(spec, spec.original.prediction)}`,
       { class: 'value muted', 'data-testid': 'fx-ghost-label', 'data-value': spec.original.margin });
   }
