@@ -30,6 +30,7 @@ const S = {
   manifest: null,    // index.html's: config and the hashed file names
   methods: null,     // the batch's SHAP methods (expected values)
   link: null,        // the model's link: from the batch, then the engine
+  early: null,       // server mode: the first calls, started with the page (startCalls)
 };
 const firstWaterfall = new Promise((resolve) => { S.firstDrawn = resolve; });
 const editHistory = new EditHistory();  // undo of what-if edits, per record
@@ -431,18 +432,28 @@ function loginMessage(text) {
   $('login-message').hidden = !text;
 }
 
+// The calls a signed-in reviewer's page makes first: who the token is, and the next task.
+function startCalls(token) {
+  const server = new ReviewServer(token);
+  const calls = { token, server, me: server.me(), next: server.nextTask() };
+  calls.me.catch(() => {});
+  calls.next.catch(() => {});
+  return calls;
+}
+
 async function startServerMode() {
   $('mode').textContent = 'review service';
   $('export').hidden = true;
   const token = localStorage.getItem('verdict:token');
   if (token) {
-    S.server = new ReviewServer(token);
+    // Who the token is and the next task, in one round trip instead of two (a refused token
+    // fails both; me() says why) — asked as the page started, when it had a token then.
+    const calls = S.early?.token === token ? S.early : startCalls(token);
+    S.early = null;
+    S.server = calls.server;
     try {
-      // Who the token is and the next task, in one round trip instead of two (a refused token
-      // fails both; me() says why).
-      const nextTask = S.server.nextTask();
-      nextTask.catch(() => {});
-      const me = await S.server.me();
+      const nextTask = calls.next;
+      const me = await calls.me;
       S.reviewer = me.name;
       drafts = new Drafts(S.server, me.name);
       keys.load(me.name);
@@ -598,7 +609,13 @@ function setUnits() {
 async function main() {
   try {
     S.manifest = readManifest();
-    const served = ReviewServer.available();  // asked at once, beside the schema
+    // Served or static? With a token kept from before, its first calls answer that (and start
+    // the reviewer's task beside the schema); without, the service's health says.
+    const token = localStorage.getItem('verdict:token');
+    S.early = token ? startCalls(token) : null;
+    const served = S.early
+      ? S.early.me.then(() => true, (e) => (e.status === 401 || e.status === 403 ? true : ReviewServer.available()))
+      : ReviewServer.available();
     S.config = { records_per_task: 3, top_k: 10, worker_id: 'local-reviewer', flow: 'review', ...S.manifest.config };
     if (S.config.title) $('title').textContent = S.config.title;
     document.title = `${S.config.title || 'Review'} · verdict`;
