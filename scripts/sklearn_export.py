@@ -441,6 +441,9 @@ def leaf_outputs(est, kind, classifier):
     if not (isinstance(init, str) and init == "zero") and class_name(init) not in ("DummyRegressor", "DummyClassifier"):
         raise ExportError(f"{class_name(est)}(init={class_name(init)}) is not supported: the initial "
                           "prediction must be a constant (the default, a Dummy estimator, or 'zero')")
+    if not hasattr(est, "_raw_predict_init"):
+        raise ExportError(f"this scikit-learn ({sklearn.__version__}) has no {class_name(est)}._raw_predict_init "
+                          "to read the initial prediction from")
     raw0 = float(est._raw_predict_init(np.zeros((1, est.n_features_in_), dtype=np.float32))[0, 0])
     scale = est.learning_rate
     if classifier:
@@ -481,6 +484,7 @@ def build_model(est, kind, classifier, cols, float32_leaves):
     learner = {
         "attributes": {"exported_by": "verdict scripts/sklearn_export.py",
                        "sklearn_estimator": class_name(est), "sklearn_version": sklearn.__version__,
+                       "sklearn_loss": str(getattr(est, "loss", getattr(est, "criterion", ""))),
                        "sklearn_trees": str(len(trees)), "float32_rest_trees": str(len(rests)),
                        "base_rest_trees": str(len(bias))},
         "feature_names": [f["name"] for f in cols.features],
