@@ -154,7 +154,8 @@ def is_identity_function(ft):
     values) a function returning its argument unchanged."""
     if ft.func is None:
         return True
-    probe = np.array([[0.0, -1.5, 3.25e-3], [7.0, 1e30, -2.0]])
+    n = int(getattr(ft, "n_features_in_", 3))
+    probe = np.resize(np.array([0.0, -1.5, 3.25e-3, 7.0, 1e30, -2.0, 0.1]), (2, n))
     try:
         out = np.asarray(ft.transform(probe.copy()), dtype=np.float64)
     except Exception:  # noqa: BLE001 - any failure means "not the identity"
