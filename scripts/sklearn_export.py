@@ -226,11 +226,11 @@ def category_text(c, where):
     if c is None or (isinstance(c, float) and math.isnan(c)):
         raise ExportError(f"{where}: a missing value is one of the OneHotEncoder's categories; "
                           "verdict reads a missing cell as 'no category' (all one-hot columns 0)")
-    if isinstance(c, (bool, np.bool_)):
-        return str(bool(c))
-    if isinstance(c, (int, np.integer)):
-        return str(int(c))
-    return str(c)
+    text = str(bool(c)) if isinstance(c, (bool, np.bool_)) else str(int(c)) if isinstance(c, (int, np.integer)) \
+        else str(c)
+    if text in ("", "?"):
+        raise ExportError(f"{where}: category {text!r} is what verdict reads as a missing cell")
+    return text
 
 
 class Columns:
@@ -340,6 +340,9 @@ def convert_tree(tree_, leaf_values, cols):
     feat_, thr_ = tree_.feature, tree_.threshold
     w_, n_ = tree_.weighted_n_node_samples, tree_.n_node_samples
     missing_left = getattr(tree_, "missing_go_to_left", None)  # scikit-learn >= 1.3
+    if tree_.max_depth > MAX_DEPTH:
+        raise ExportError(f"a tree is {tree_.max_depth} levels deep; verdict reads at most {MAX_DEPTH} "
+                          "(refit with max_depth)")
     out = Tree()
 
     def emit(n, scale):
