@@ -37,6 +37,7 @@ CREATE TABLE IF NOT EXISTS loops(
 CREATE INDEX IF NOT EXISTS loops_by_status ON loops(status, created_ms, name);
 CREATE INDEX IF NOT EXISTS loops_by_created ON loops(created_ms, name);
 CREATE INDEX IF NOT EXISTS loops_by_expiry ON loops(status, expires_ms);
+CREATE INDEX IF NOT EXISTS loops_partly_answered ON loops(name) WHERE status='InProgress' AND answered>0;
 CREATE TABLE IF NOT EXISTS leases(
   loop TEXT NOT NULL, reviewer TEXT NOT NULL, accepted_ms INTEGER NOT NULL,
   expires_ms INTEGER NOT NULL, PRIMARY KEY(loop, reviewer));
@@ -45,6 +46,7 @@ CREATE TABLE IF NOT EXISTS answers(
   answer_id TEXT PRIMARY KEY, loop TEXT NOT NULL, reviewer TEXT NOT NULL, content TEXT NOT NULL,
   accepted_ms INTEGER NOT NULL, submitted_ms INTEGER NOT NULL, time_spent REAL NOT NULL,
   UNIQUE(loop, reviewer));
+CREATE INDEX IF NOT EXISTS answers_by_reviewer ON answers(reviewer, loop);
 CREATE TABLE IF NOT EXISTS loop_records(
   flow TEXT NOT NULL, record_key TEXT NOT NULL, loop TEXT NOT NULL, PRIMARY KEY(flow, record_key));
 CREATE TABLE IF NOT EXISTS drafts(
@@ -785,12 +787,17 @@ std::optional<nlohmann::json> Store::next_task(const Reviewer& reviewer, std::in
 }
 
 std::int64_t Store::count_waiting(sql::Connection& db, std::int64_t now, const std::string& reviewer_id) {
-  // lease_next's choice, counted, less the loop this reviewer holds now.
+  // lease_next's choice, counted, less the loop this reviewer holds now: the open loops, less
+  // those this reviewer holds or answered and those whose places are all answered or leased.
+  // Only the first count looks at every open loop (through an index); the loops it takes away
+  // are found from the few that have live leases or some answers already, each looked up by name.
   auto s = db.prepare(
-      "SELECT COUNT(*) FROM loops p WHERE p.status='InProgress' AND p.expires_ms>?1"
-      " AND p.answered + (SELECT COUNT(*) FROM leases l WHERE l.loop=p.name AND l.expires_ms>?1) < p.required"
-      " AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.loop=p.name AND a.reviewer=?2)"
-      " AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.loop=p.name AND l.reviewer=?2 AND l.expires_ms>?1)");
+      "SELECT (SELECT COUNT(*) FROM loops p WHERE p.status='InProgress' AND p.expires_ms>?1 AND p.answered<p.required)"
+      " - (SELECT COUNT(*) FROM (SELECT l.loop FROM leases l WHERE l.reviewer=?2 AND l.expires_ms>?1"
+      " UNION SELECT q.name FROM loops q JOIN answers a ON a.loop=q.name AND a.reviewer=?2 WHERE q.status='InProgress' AND q.answered>0"
+      " UNION SELECT l.loop FROM leases l WHERE l.expires_ms>?1"
+      " GROUP BY l.loop HAVING COUNT(*) >= (SELECT q.required - q.answered FROM loops q WHERE q.name=l.loop)) x"
+      " WHERE (SELECT p.status='InProgress' AND p.expires_ms>?1 AND p.answered<p.required FROM loops p WHERE p.name=x.loop))");
   s.bind(1, now).bind(2, reviewer_id).step();
   return s.integer(0);
 }
@@ -829,18 +836,32 @@ std::optional<nlohmann::json> Store::lease_next(sql::Connection& db, std::int64_
   static const std::string pick_locked = pick_sql + " FOR UPDATE OF p SKIP LOCKED";
   static const std::string recheck = std::string("SELECT 1 FROM loops p WHERE p.name=?3 AND ") + kLeasable;
   std::string loop, definition;
-  for (int attempt = 0;; ++attempt) {
-    // PostgreSQL: the loop's row stays locked until the commit, and a loop another server is
-    // leasing right now is skipped rather than waited for. Its row is locked only once the
-    // statement's snapshot was taken, so once locked the loop is checked again with a fresh
-    // one: a lease committed in between counts. SQLite: the writers take turns anyway.
-    auto pick = db.prepare(db.postgres() ? pick_locked : pick_sql);
+  if (!db.postgres()) {  // SQLite: the writers take turns
+    auto pick = db.prepare(pick_sql);
     if (!pick.bind(1, now).bind(2, reviewer.id).step()) return std::nullopt;
     loop = pick.text(0), definition = pick.text(1);
-    if (!db.postgres()) break;
-    auto still = db.prepare(recheck);
-    if (still.bind(1, now).bind(2, reviewer.id).bind(3, loop).step()) break;
-    if (attempt >= 100) return std::nullopt;
+  } else {
+    // PostgreSQL: the loop's row stays locked until the commit, and a loop another server is
+    // leasing right now is skipped rather than waited for. The row is locked only after the
+    // statement's snapshot was taken, so once locked the loop is checked again with a fresh one:
+    // a lease committed in between counts. A loop that fails that check is let go at once (its
+    // lock was taken inside a savepoint), not held until the commit.
+    for (int attempt = 0;; ++attempt) {
+      db.exec("SAVEPOINT pick");
+      auto pick = db.prepare(pick_locked);
+      if (!pick.bind(1, now).bind(2, reviewer.id).step()) {
+        db.exec("RELEASE pick");
+        return std::nullopt;
+      }
+      loop = pick.text(0), definition = pick.text(1);
+      auto still = db.prepare(recheck);
+      if (still.bind(1, now).bind(2, reviewer.id).bind(3, loop).step()) {
+        db.exec("RELEASE pick");
+        break;
+      }
+      db.exec("ROLLBACK TO pick; RELEASE pick");
+      if (attempt >= 100) return std::nullopt;
+    }
   }
   const Flow f = Flow::from_json(nlohmann::json::parse(definition));
   const std::int64_t expires = now + f.task_time_limit * 1000;
