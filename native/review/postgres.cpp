@@ -122,16 +122,24 @@ class PgCursor : public Cursor {
 
 namespace {
 void ignore_notice(void*, const char*) {}  // "relation ... already exists, skipping" and the like
+
+// libpq's messages span lines (and indent with tabs): one line for a log or a CLI error.
+std::string one_line(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    const bool space = c == '\n' || c == '\t' || c == '\r' || c == ' ';
+    if (space && (out.empty() || out.back() == ' ')) continue;
+    out += space ? ' ' : c;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
 }  // namespace
 
 PgConnection::PgConnection(const std::string& url) : target_(redact(url)) {
   conn_ = PQconnectdb(url.c_str());
   if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
-    std::string message = conn_ ? PQerrorMessage(conn_) : "out of memory";
-    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
-    for (char& c : message) {
-      if (c == '\n') c = ' ';
-    }
+    const std::string message = one_line(conn_ ? PQerrorMessage(conn_) : "out of memory");
     PQfinish(conn_);
     conn_ = nullptr;
     throw Error("cannot connect to database '" + target_ + "': " + message);
@@ -154,11 +162,7 @@ void PgConnection::fail(PGresult* result, const std::string& what) {
   std::string message = result ? PQresultErrorMessage(result) : "";
   if (message.empty()) message = PQerrorMessage(conn_);
   if (result) PQclear(result);
-  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
-  for (char& c : message) {
-    if (c == '\n') c = ' ';
-  }
-  message = "database: " + what + ": " + message;
+  message = "database: " + what + ": " + one_line(message);
   if (code == "40P01" || code == "40001") throw Retry(message);
   if (code == "53100") throw StorageFull(message);
   if (code == "23505") throw Conflict(message);

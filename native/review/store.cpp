@@ -227,6 +227,24 @@ Flow Flow::from_json(const nlohmann::json& j) {
   return f;
 }
 
+const std::vector<ReviewTable>& review_tables() {
+  static const std::vector<ReviewTable> tables = {
+      {"reviewers", {{"id", 'T'}, {"name", 'T'}, {"token_hash", 'T'}, {"admin", 'I'}, {"created_ms", 'I'}}, "id"},
+      {"flows", {{"name", 'T'}, {"definition", 'T'}, {"created_ms", 'I'}}, "name"},
+      {"loops", {{"name", 'T'}, {"flow", 'T'}, {"status", 'T'}, {"created_ms", 'I'}, {"expires_ms", 'I'}, {"updated_ms", 'I'},
+                 {"failure_reason", 'T'}, {"output_location", 'T'}, {"input_content", 'T'}, {"required", 'I'}, {"answered", 'I'}},
+       "name"},
+      {"leases", {{"loop", 'T'}, {"reviewer", 'T'}, {"accepted_ms", 'I'}, {"expires_ms", 'I'}}, "loop, reviewer"},
+      {"answers", {{"answer_id", 'T'}, {"loop", 'T'}, {"reviewer", 'T'}, {"content", 'T'}, {"accepted_ms", 'I'},
+                   {"submitted_ms", 'I'}, {"time_spent", 'R'}}, "answer_id"},
+      {"loop_records", {{"flow", 'T'}, {"record_key", 'T'}, {"loop", 'T'}}, "flow, record_key"},
+      {"drafts", {{"loop", 'T'}, {"reviewer", 'T'}, {"content", 'T'}, {"updated_ms", 'I'}}, "loop, reviewer"},
+      {"audit", {{"seq", 'I'}, {"time_ms", 'I'}, {"actor", 'T'}, {"action", 'T'}, {"loop", 'T'}, {"detail", 'T'}}, "seq"},
+      {"outputs", {{"loop", 'T'}, {"completed_ms", 'I'}, {"written_ms", 'I'}, {"writer", 'T'}}, "loop"},
+  };
+  return tables;
+}
+
 std::string review_schema(sql::Dialect dialect) {
   return dialect == sql::Dialect::PostgreSQL ? postgres_schema(kSchema) : std::string(kSchema);
 }

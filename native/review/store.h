@@ -89,6 +89,19 @@ std::string iso_time(std::int64_t ms);  // 2026-11-22T23:40:01.123Z
 // identity column for the audit's sequence.
 std::string review_schema(sql::Dialect dialect);
 
+// The review tables and their columns, in an order that respects their references (flows before
+// loops): what `verdict migrate` copies. Kind: 'T' text, 'I' 64-bit integer, 'R' double.
+struct ReviewColumn {
+  const char* name;
+  char kind;
+};
+struct ReviewTable {
+  const char* name;
+  std::vector<ReviewColumn> columns;
+  const char* order;  // ORDER BY: the primary key
+};
+const std::vector<ReviewTable>& review_tables();
+
 class Store {
  public:
   // `target`: an SQLite file, or a PostgreSQL connection URI (postgresql://user@host/db). With
