@@ -11,15 +11,23 @@ bool is_postgres_url(const std::string& target) {
 
 std::string redact(const std::string& target) {
   if (!is_postgres_url(target)) return target;
+  std::string out = target;
   // scheme://user:password@host...: the password is between the first ':' after the scheme
   // and the '@' that ends the user information.
-  const std::size_t start = target.find("://") + 3;
-  const std::size_t at = target.find('@', start);
-  const std::size_t slash = target.find('/', start);
-  if (at == std::string::npos || (slash != std::string::npos && slash < at)) return target;
-  const std::size_t colon = target.find(':', start);
-  if (colon == std::string::npos || colon > at) return target;
-  return target.substr(0, colon + 1) + "***" + target.substr(at);
+  const std::size_t start = out.find("://") + 3;
+  const std::size_t at = out.find('@', start);
+  const std::size_t slash = out.find('/', start);
+  if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
+    const std::size_t colon = out.find(':', start);
+    if (colon != std::string::npos && colon < at) out = out.substr(0, colon + 1) + "***" + out.substr(at);
+  }
+  // ...?password=...&...
+  for (std::size_t p = out.find("password="); p != std::string::npos; p = out.find("password=", p + 1)) {
+    if (p == 0 || (out[p - 1] != '?' && out[p - 1] != '&')) continue;
+    const std::size_t end = out.find('&', p);
+    out = out.substr(0, p + 9) + "***" + (end == std::string::npos ? "" : out.substr(end));
+  }
+  return out;
 }
 
 std::unique_ptr<Connection> connect(const std::string& target) {
