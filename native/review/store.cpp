@@ -38,6 +38,7 @@ CREATE INDEX IF NOT EXISTS loops_by_status ON loops(status, created_ms, name);
 CREATE INDEX IF NOT EXISTS loops_by_created ON loops(created_ms, name);
 CREATE INDEX IF NOT EXISTS loops_by_expiry ON loops(status, expires_ms);
 CREATE INDEX IF NOT EXISTS loops_partly_answered ON loops(name) WHERE status='InProgress' AND answered>0;
+CREATE INDEX IF NOT EXISTS loops_open ON loops(expires_ms, answered, required) WHERE status='InProgress';
 CREATE TABLE IF NOT EXISTS leases(
   loop TEXT NOT NULL, reviewer TEXT NOT NULL, accepted_ms INTEGER NOT NULL,
   expires_ms INTEGER NOT NULL, PRIMARY KEY(loop, reviewer));
