@@ -786,14 +786,21 @@ void Store::remove(const std::string& loop, const std::string& actor) {
   });
 }
 
+namespace {
+// A task as the reviewer sees it.
+nlohmann::json view_of(const std::string& loop, const Flow& f, const std::string& input_content, std::int64_t accepted_ms,
+                       std::int64_t expires_ms) {
+  return {{"loop", loop}, {"flow", {{"name", f.name}, {"title", f.title}, {"description", f.description}, {"instructions", f.instructions}}},
+          {"input_content", nlohmann::json::parse(input_content)}, {"accepted", iso_time(accepted_ms)},
+          {"lease_expires", iso_time(expires_ms)}};
+}
+}  // namespace
+
 nlohmann::json Store::task_view(sql::Connection& db, const std::string& loop, std::int64_t accepted_ms,
                                 std::int64_t expires_ms) {
   auto s = db.prepare("SELECT flow, input_content FROM loops WHERE name=?");
   s.bind(1, loop).step();
-  const Flow f = load_flow(db, s.text(0));
-  return {{"loop", loop}, {"flow", {{"name", f.name}, {"title", f.title}, {"description", f.description}, {"instructions", f.instructions}}},
-          {"input_content", nlohmann::json::parse(s.text(1))}, {"accepted", iso_time(accepted_ms)},
-          {"lease_expires", iso_time(expires_ms)}};
+  return view_of(loop, load_flow(db, s.text(0)), s.text(1), accepted_ms, expires_ms);
 }
 
 std::optional<nlohmann::json> Store::next_task(const Reviewer& reviewer, std::int64_t* waiting) {
@@ -850,15 +857,15 @@ std::optional<nlohmann::json> Store::lease_next(sql::Connection& db, std::int64_
     view["draft"] = draft_of(db, held.text(0), reviewer.id);
     return view;
   }
-  static const std::string pick_sql = std::string("SELECT p.name, f.definition FROM loops p JOIN flows f ON f.name=p.flow WHERE ") +
+  static const std::string pick_sql = std::string("SELECT p.name, f.definition, p.input_content FROM loops p JOIN flows f ON f.name=p.flow WHERE ") +
                                       kLeasable + " ORDER BY p.created_ms, p.name LIMIT 1";
   static const std::string pick_locked = pick_sql + " FOR UPDATE OF p SKIP LOCKED";
   static const std::string recheck = std::string("SELECT 1 FROM loops p WHERE p.name=?3 AND ") + kLeasable;
-  std::string loop, definition;
+  std::string loop, definition, input_content;
   if (!db.postgres()) {  // SQLite: the writers take turns
     auto pick = db.prepare(pick_sql);
     if (!pick.bind(1, now).bind(2, reviewer.id).step()) return std::nullopt;
-    loop = pick.text(0), definition = pick.text(1);
+    loop = pick.text(0), definition = pick.text(1), input_content = pick.text(2);
   } else {
     // PostgreSQL: the loop's row stays locked until the commit, and a loop another server is
     // leasing right now is skipped rather than waited for. The row is locked only after the
@@ -872,7 +879,7 @@ std::optional<nlohmann::json> Store::lease_next(sql::Connection& db, std::int64_
         db.exec("RELEASE pick");
         return std::nullopt;
       }
-      loop = pick.text(0), definition = pick.text(1);
+      loop = pick.text(0), definition = pick.text(1), input_content = pick.text(2);
       auto still = db.prepare(recheck);
       if (still.bind(1, now).bind(2, reviewer.id).bind(3, loop).step()) {
         db.exec("RELEASE pick");
@@ -888,7 +895,7 @@ std::optional<nlohmann::json> Store::lease_next(sql::Connection& db, std::int64_
              " DO UPDATE SET accepted_ms=excluded.accepted_ms, expires_ms=excluded.expires_ms")
       .bind(1, loop).bind(2, reviewer.id).bind(3, now).bind(4, expires).run();
   log(db, now, reviewer.name, "lease.take", loop, {{"expires", iso_time(expires)}});
-  nlohmann::json view = task_view(db, loop, now, expires);
+  nlohmann::json view = view_of(loop, f, input_content, now, expires);
   // A lease that lapsed and is taken again by the same reviewer finds their draft.
   view["draft"] = draft_of(db, loop, reviewer.id);
   return view;
@@ -962,7 +969,7 @@ bool Store::record_answer(sql::Connection& db, std::int64_t now, const Reviewer&
                           const std::string& answer_id, const std::string& content,
                           std::optional<double> time_spent, SubmitResult& result) {
   // A retry of an answer already stored changes nothing; an id used otherwise is refused.
-  auto stored = [&]() {
+  auto stored = [&](const std::string& status) {
     auto dup = db.prepare("SELECT loop, reviewer, content FROM answers WHERE answer_id=?");
     if (!dup.bind(1, answer_id).step()) return false;
     if (dup.text(0) != loop || dup.text(1) != reviewer.id) {
@@ -972,21 +979,22 @@ bool Store::record_answer(sql::Connection& db, std::int64_t now, const Reviewer&
       throw ReviewError(409, "answer id '" + answer_id + "' was stored with other content; it is kept as it was",
                         {{"stored", nlohmann::json::parse(dup.text(2))}});
     }
-    auto st = db.prepare("SELECT status FROM loops WHERE name=?");
-    st.bind(1, loop).step();
     result.duplicate = true;
-    result.loop_status = st.text(0);
+    result.loop_status = status;
     return true;
   };
-  if (stored()) return false;
   // Locked (PostgreSQL) until the commit: answers to one loop through two servers take turns,
-  // and each sees the count the other left.
+  // and each sees what the other stored (the same answer retried through the other server is
+  // then a duplicate).
   auto st = db.prepare(std::string("SELECT status, answered, required, flow FROM loops WHERE name=?") + db.for_update());
-  if (!st.bind(1, loop).step()) throw ReviewError(404, "no loop '" + loop + "'");
+  if (!st.bind(1, loop).step()) {
+    stored("");  // an answer id of another task: 409 rather than 404
+    throw ReviewError(404, "no loop '" + loop + "'");
+  }
   const std::string status = st.text(0);
   const std::int64_t answered = st.integer(1), required = st.integer(2);
   const std::string flow_name = st.text(3);
-  if (db.postgres() && stored()) return false;  // the same answer, committed while we waited for the lock
+  if (stored(status)) return false;
   auto lease = db.prepare("SELECT accepted_ms, expires_ms FROM leases WHERE loop=? AND reviewer=?");
   if (!lease.bind(1, loop).bind(2, reviewer.id).step()) {
     throw ReviewError(403, "task '" + loop + "' is not leased to you");
