@@ -439,11 +439,11 @@ void Store::write_postgres(const WriteFn& fn) {
       tx.commit();
       return;
     } catch (const sql::Retry&) {
-      if (attempt >= 10) throw;
-    } catch (const sql::Conflict& e) {
+      if (attempt >= 10) throw ReviewError(503, "the database gave this request up 10 times (deadlocks); try again");
+    } catch (const sql::Conflict&) {
       // A concurrent request stored the same key first: run again, and the request's own
       // checks see that row (a retried answer is then a duplicate, a name taken a 409).
-      if (attempt >= 3) throw ReviewError(409, e.what());
+      if (attempt >= 3) throw ReviewError(409, "concurrent requests stored the same thing; try again");
     }
     if (!db->healthy()) throw Error("database: connection to '" + sql::redact(target_) + "' lost");
     std::this_thread::sleep_for(std::chrono::microseconds(200 * attempt));
