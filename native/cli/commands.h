@@ -17,6 +17,7 @@ void add_report_command(CLI::App& app);
 void add_serve_command(CLI::App& app);
 void add_review_commands(CLI::App& app);  // flow, reviewer, review
 void add_merge_command(CLI::App& app);
+void add_migrate_command(CLI::App& app);
 void add_retrain_command(CLI::App& app);
 void add_run_command(CLI::App& app);
 void add_schema_command(CLI::App& app);

@@ -56,6 +56,7 @@ int main(int argc, char** argv) {
   verdict::add_serve_command(app);
   verdict::add_review_commands(app);
   verdict::add_merge_command(app);
+  verdict::add_migrate_command(app);
   verdict::add_retrain_command(app);
   verdict::add_run_command(app);
   verdict::add_schema_command(app);

@@ -11,7 +11,7 @@ namespace verdict {
 void add_merge_command(CLI::App& app) {
   auto o = std::make_shared<MergePlan>();
   CLI::App* cmd = app.add_subcommand("merge", "Turn completed human loops into ground truth for retraining");
-  cmd->add_option("--db", o->db, "SQLite database of the review service")->capture_default_str();
+  cmd->add_option("--db", o->db, "The review service's database: an SQLite file or a postgresql:// URL")->capture_default_str();
   cmd->add_option("--flow", o->flow, "Only this flow's loops");
   cmd->add_option("--target", o->target, "Name of the label column to write")->capture_default_str();
   cmd->add_option("--out", o->out, "Folder for ground_truth.csv, ties.csv, merge_summary.json")->required();

@@ -34,7 +34,7 @@ void add_flow_commands(CLI::App& app) {
   flow->require_subcommand(1);
   auto fo = std::make_shared<FlowPlan>();
   CLI::App* create = flow->add_subcommand("create", "Create a flow definition");
-  create->add_option("--db", fo->db, "SQLite database")->capture_default_str();
+  create->add_option("--db", fo->db, "SQLite database file, or a postgresql:// URL")->capture_default_str();
   create->add_option("--name", fo->flow.name, "Flow name (letters, digits, - and _)")->required();
   create->add_option("--title", fo->flow.title, "Title shown to reviewers");
   create->add_option("--description", fo->flow.description, "Description shown to reviewers");
@@ -53,7 +53,7 @@ void add_flow_commands(CLI::App& app) {
   create->callback([fo] { create_flow(*fo, std::cout); });
   auto fl = std::make_shared<std::string>("review.db");
   CLI::App* flist = flow->add_subcommand("list", "List flow definitions");
-  flist->add_option("--db", *fl, "SQLite database")->capture_default_str();
+  flist->add_option("--db", *fl, "SQLite database file, or a postgresql:// URL")->capture_default_str();
   flist->callback([fl] {
     wrap([&] {
       review::Store store(*fl, review::system_clock_ms, review::OpenMode::MustExist);
@@ -71,7 +71,7 @@ void add_reviewer_command(CLI::App& app) {
   reviewer->require_subcommand(1);
   auto ro = std::make_shared<std::tuple<std::string, std::string, bool>>("review.db", "", false);
   CLI::App* add = reviewer->add_subcommand("add", "Create a reviewer; prints the secret token once");
-  add->add_option("--db", std::get<0>(*ro), "SQLite database")->capture_default_str();
+  add->add_option("--db", std::get<0>(*ro), "SQLite database file, or a postgresql:// URL")->capture_default_str();
   add->add_option("--name", std::get<1>(*ro), "Reviewer name")->required();
   add->add_flag("--admin", std::get<2>(*ro), "May manage flows and loops through the API");
   add->callback([ro] {
@@ -91,7 +91,7 @@ void add_loop_commands(CLI::App& app) {
   rev->require_subcommand(1);
   auto so = std::make_shared<StartLoopsPlan>();
   CLI::App* st = rev->add_subcommand("start", "Open loops for the records of a batch that meet the flow's conditions");
-  st->add_option("--db", so->db, "SQLite database")->capture_default_str();
+  st->add_option("--db", so->db, "SQLite database file, or a postgresql:// URL")->capture_default_str();
   st->add_option("--flow", so->flow, "Flow name")->required();
   st->add_option("--batch", so->batch, "Folder written by `verdict explain` (or its review_batch.json)")->required();
   st->add_option("--schema", so->schema, "Schema (for the positive label) if not beside the batch's model");
@@ -99,7 +99,7 @@ void add_loop_commands(CLI::App& app) {
   st->callback([so] { start_loops(*so, std::cout); });
   auto lo = std::make_shared<LoopOptions>();
   CLI::App* ls = rev->add_subcommand("list", "List loops");
-  ls->add_option("--db", lo->db, "SQLite database")->capture_default_str();
+  ls->add_option("--db", lo->db, "SQLite database file, or a postgresql:// URL")->capture_default_str();
   ls->add_option("--flow", lo->flow, "Only this flow");
   ls->add_option("--status", lo->status, "InProgress | Completed | Failed | Stopping | Stopped");
   ls->add_option("--limit", lo->limit, "At most this many")->capture_default_str();
@@ -115,7 +115,7 @@ void add_loop_commands(CLI::App& app) {
     CLI::App* c = rev->add_subcommand(verb, std::string(verb) == "describe" ? "Show a loop's status and output location"
                                               : std::string(verb) == "stop" ? "Stop a loop (no further answers)"
                                                                            : "Delete a stopped, completed or failed loop");
-    c->add_option("--db", lo->db, "SQLite database")->capture_default_str();
+    c->add_option("--db", lo->db, "SQLite database file, or a postgresql:// URL")->capture_default_str();
     c->add_option("name", lo->name, "Loop name")->required();
     const std::string v = verb;
     c->callback([lo, v] {

@@ -1,4 +1,4 @@
-// verdict serve: the review service (REST API + the review page) over one SQLite file.
+// verdict serve: the review service (REST API + the review page) over SQLite or PostgreSQL.
 #include <iostream>
 
 #include "native/cli/commands.h"
@@ -9,8 +9,8 @@ namespace verdict {
 
 void add_serve_command(CLI::App& app) {
   auto o = std::make_shared<ServePlan>();
-  CLI::App* cmd = app.add_subcommand("serve", "Serve the review page and the review API (SQLite-backed)");
-  cmd->add_option("--db", o->db, "SQLite database file (created if absent)")->capture_default_str();
+  CLI::App* cmd = app.add_subcommand("serve", "Serve the review page and the review API (SQLite or PostgreSQL)");
+  cmd->add_option("--db", o->db, "SQLite database file (created if absent), or a postgresql:// URL (several servers may share it)")->capture_default_str();
   cmd->add_option("--dist", o->server.dist, "Folder of the review page (scripts/build-web makes dist/)");
   cmd->add_option("--host", o->server.host, "Address to listen on")->capture_default_str();
   cmd->add_option("--port", o->server.port, "Port (0 = any free port)")->capture_default_str()->check(CLI::Range(0, 65535));

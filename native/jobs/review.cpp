@@ -32,7 +32,9 @@ review::Flow flow_definition(const FlowPlan& o) {
   nlohmann::json def = o.flow.to_json();
   def["activation_conditions"] = conditions;
   if (o.flow.output_dir.empty()) {
-    def["output_dir"] = (fs::absolute(o.db).parent_path() / "review-output").string();
+    // Beside an SQLite file; with PostgreSQL (no file) in the folder the command runs in.
+    const fs::path home = sql::is_postgres_url(o.db) ? fs::current_path() : fs::absolute(o.db).parent_path();
+    def["output_dir"] = (home / "review-output").string();
   } else {
     def["output_dir"] = fs::absolute(o.flow.output_dir).string();
   }

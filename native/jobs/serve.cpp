@@ -1,4 +1,4 @@
-// verdict serve: the review service (REST API + the review page) over one SQLite file.
+// verdict serve: the review service (REST API + the review page) over SQLite or PostgreSQL.
 #include "native/jobs/serve.h"
 
 #include <malloc.h>
@@ -42,7 +42,9 @@ void serve_reviews(const ServePlan& o, std::ostream& log) {
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   log << "verdict serve: http://" << o.server.host << ":" << port << "/\n"
-      << "  database  " << fs::absolute(o.db).string() << " (SQLite, WAL, synchronous=FULL)\n"
+      << "  database  "
+      << (store.postgres() ? sql::redact(o.db) + " (PostgreSQL, synchronous_commit=on, leases FOR UPDATE SKIP LOCKED)"
+                           : fs::absolute(o.db).string() + " (SQLite, WAL, synchronous=FULL)") << "\n"
       << "  page      " << (o.server.dist.empty() ? "(none: API only)" : fs::absolute(o.server.dist).string()) << "\n"
       << "  outputs   each flow's output_dir (verdict flow list)\n";
   if (const auto& live = o.server.invocations) {

@@ -1,5 +1,5 @@
-// The `serve` job: the review service (REST API + the review page) over one SQLite file, until
-// SIGINT or SIGTERM.
+// The `serve` job: the review service (REST API + the review page) over one SQLite file or a
+// PostgreSQL database (which several servers may share), until SIGINT or SIGTERM.
 #pragma once
 #include <ostream>
 #include <string>
@@ -9,7 +9,7 @@
 namespace verdict {
 
 struct ServePlan {
-  std::string db = "review.db";  // SQLite database (created if absent)
+  std::string db = "review.db";  // SQLite database (created if absent) or a postgresql:// URL
   review::ServerOptions server;  // address, port, page folder, limits, threads
 };
 

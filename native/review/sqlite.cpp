@@ -14,9 +14,65 @@ bool storage_full(sqlite3* db) {
 [[noreturn]] void fail(sqlite3* db, const std::string& what) {
   const std::string message = "database: " + what + ": " + sqlite3_errmsg(db);
   if (storage_full(db)) throw StorageFull(message);
+  if (sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_UNIQUE ||
+      sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_PRIMARYKEY) {
+    throw Conflict(message);
+  }
   throw Error(message);
 }
 }  // namespace
+
+class SqliteCursor : public Cursor {
+ public:
+  SqliteCursor(Database* owner, std::string sql, sqlite3_stmt* stmt)
+      : owner_(owner), sql_(std::move(sql)), stmt_(stmt) {}
+  ~SqliteCursor() override { sqlite3_finalize(stmt_); }
+
+  void bind_text(int index, const std::string& value) override {
+    if (sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT) != SQLITE_OK) {
+      fail(owner_->db_, "bind");
+    }
+  }
+  void bind_integer(int index, std::int64_t value) override {
+    if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK) fail(owner_->db_, "bind");
+  }
+  void bind_real(int index, double value) override {
+    if (sqlite3_bind_double(stmt_, index, value) != SQLITE_OK) fail(owner_->db_, "bind");
+  }
+  void bind_null(int index) override {
+    if (sqlite3_bind_null(stmt_, index) != SQLITE_OK) fail(owner_->db_, "bind");
+  }
+  bool step() override {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    fail(owner_->db_, "step");
+  }
+  void reset() override {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  std::string text(int column) const override {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))) : std::string();
+  }
+  std::int64_t integer(int column) const override { return sqlite3_column_int64(stmt_, column); }
+  double real(int column) const override { return sqlite3_column_double(stmt_, column); }
+  bool is_null(int column) const override { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+  void release() override {
+    reset();
+    try {
+      owner_->cache_[sql_].emplace_back(this);
+    } catch (...) {  // out of memory: just finalize
+      delete this;
+    }
+  }
+
+ private:
+  Database* owner_;
+  std::string sql_;
+  sqlite3_stmt* stmt_;
+};
 
 Database::Database(const std::string& path) {
   if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
@@ -29,9 +85,7 @@ Database::Database(const std::string& path) {
 }
 
 Database::~Database() {
-  for (auto& [sql, statements] : cache_) {
-    for (sqlite3_stmt* s : statements) sqlite3_finalize(s);
-  }
+  cache_.clear();  // finalizes every statement before the connection closes
   sqlite3_close(db_);
 }
 
@@ -48,101 +102,13 @@ void Database::exec(const std::string& sql) {
 Statement Database::prepare(const std::string& sql) {
   auto it = cache_.find(sql);
   if (it != cache_.end() && !it->second.empty()) {
-    sqlite3_stmt* stmt = it->second.back();
+    SqliteCursor* cursor = it->second.back().release();
     it->second.pop_back();
-    return Statement(this, sql, stmt);
+    return Statement(cursor);
   }
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) fail(db_, "prepare");
-  return Statement(this, sql, stmt);
-}
-
-Statement::Statement(sqlite3* db, const std::string& sql) : db_(db) {
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt_, nullptr) != SQLITE_OK) fail(db, "prepare");
-}
-
-Statement::Statement(Database* owner, std::string sql, sqlite3_stmt* stmt)
-    : db_(owner->db_), stmt_(stmt), owner_(owner), sql_(std::move(sql)) {}
-
-Statement::~Statement() {
-  if (!stmt_) return;
-  if (owner_) {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-    try {
-      owner_->cache_[sql_].push_back(stmt_);
-      return;
-    } catch (...) {  // out of memory: just finalize
-    }
-  }
-  sqlite3_finalize(stmt_);
-}
-
-Statement::Statement(Statement&& other) noexcept
-    : db_(other.db_), stmt_(other.stmt_), owner_(other.owner_), sql_(std::move(other.sql_)) {
-  other.stmt_ = nullptr;
-}
-
-Statement& Statement::bind(int index, const std::string& value) {
-  if (sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT) != SQLITE_OK) fail(db_, "bind");
-  return *this;
-}
-
-Statement& Statement::bind(int index, std::int64_t value) {
-  if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK) fail(db_, "bind");
-  return *this;
-}
-
-Statement& Statement::bind(int index, double value) {
-  if (sqlite3_bind_double(stmt_, index, value) != SQLITE_OK) fail(db_, "bind");
-  return *this;
-}
-
-Statement& Statement::bind_null(int index) {
-  if (sqlite3_bind_null(stmt_, index) != SQLITE_OK) fail(db_, "bind");
-  return *this;
-}
-
-bool Statement::step() {
-  const int rc = sqlite3_step(stmt_);
-  if (rc == SQLITE_ROW) return true;
-  if (rc == SQLITE_DONE) return false;
-  fail(db_, "step");
-}
-
-void Statement::run() {
-  while (step()) {
-  }
-}
-
-void Statement::reset() {
-  sqlite3_reset(stmt_);
-  sqlite3_clear_bindings(stmt_);
-}
-
-std::string Statement::text(int column) const {
-  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
-  return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))) : std::string();
-}
-
-std::int64_t Statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
-double Statement::real(int column) const { return sqlite3_column_double(stmt_, column); }
-bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
-
-Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
-
-Transaction::~Transaction() {
-  if (!done_) {
-    try {
-      db_.exec("ROLLBACK");
-    } catch (...) {
-    }
-  }
-}
-
-void Transaction::commit() {
-  db_.exec("COMMIT");
-  done_ = true;
+  return Statement(new SqliteCursor(this, sql, stmt));
 }
 
 }  // namespace verdict::sql

@@ -1,6 +1,7 @@
 // The review workflow's state: flows, human loops, reviewers, leases, answers and the audit
-// log, in one SQLite file (WAL; an answer is acknowledged only after its commit is on disk).
-// The HTTP server and the CLI both work through this class.
+// log, in one SQLite file (WAL) or a PostgreSQL database shared by several servers; an answer
+// is acknowledged only after its commit is on disk. The HTTP server and the CLI both work
+// through this class.
 #pragma once
 #include <chrono>
 #include <condition_variable>
@@ -19,7 +20,7 @@
 
 #include "shared/error.h"
 #include "shared/review_rules.h"
-#include "native/review/sqlite.h"
+#include "native/review/database.h"
 
 namespace verdict::review {
 
@@ -83,16 +84,37 @@ using Clock = std::function<std::int64_t()>;
 std::int64_t system_clock_ms();
 std::string iso_time(std::int64_t ms);  // 2026-11-22T23:40:01.123Z
 
+// The review tables and indexes (CREATE ... IF NOT EXISTS), in a dialect's SQL: written once
+// for SQLite; PostgreSQL gets 64-bit integers, double precision, byte-order text and an
+// identity column for the audit's sequence.
+std::string review_schema(sql::Dialect dialect);
+
+// The review tables and their columns, in an order that respects their references (flows before
+// loops): what `verdict migrate` copies. Kind: 'T' text, 'I' 64-bit integer, 'R' double.
+struct ReviewColumn {
+  const char* name;
+  char kind;
+};
+struct ReviewTable {
+  const char* name;
+  std::vector<ReviewColumn> columns;
+  const char* order;  // ORDER BY: the primary key
+};
+const std::vector<ReviewTable>& review_tables();
+
 class Store {
  public:
-  explicit Store(const std::string& path, Clock clock = system_clock_ms, OpenMode mode = OpenMode::CreateIfAbsent);
+  // `target`: an SQLite file, or a PostgreSQL connection URI (postgresql://user@host/db). With
+  // PostgreSQL, MustExist means the review tables must be there already.
+  explicit Store(const std::string& target, Clock clock = system_clock_ms, OpenMode mode = OpenMode::CreateIfAbsent);
   ~Store();  // writes the output files still queued
 
   // Reviewers. add_reviewer returns the secret token (only its sha256 is stored).
   std::string add_reviewer(const std::string& name, bool admin);
   std::optional<Reviewer> authenticate(const std::string& token);
 
-  // A relative (or empty) output_dir is taken beside the database (review-output).
+  // A relative (or empty) output_dir is taken beside the database (review-output); with
+  // PostgreSQL there is no "beside", and it must be absolute (400 otherwise).
   void create_flow(Flow flow, const std::string& actor);
   Flow flow(const std::string& name);
   std::vector<Flow> flows();
@@ -144,50 +166,70 @@ class Store {
   // when acknowledged; their A2I output files follow from a background writer, which retries
   // failed writes with a growing pause). False when a write failed meanwhile.
   bool flush_outputs();
-  // The write connection's journal mode and synchronous level (2 = FULL): what makes an
-  // acknowledged answer durable.
+  // What makes an acknowledged answer durable. SQLite: the journal mode and the synchronous
+  // level of the write connection (2 = FULL). PostgreSQL: the sessions' synchronous_commit and
+  // 2 when the commit waits for the server's disk (fsync on, synchronous_commit not off/local).
   std::pair<std::string, int> durability();
+  bool postgres() const { return pool_ != nullptr; }
+  const std::string& target() const { return target_; }
 
  private:
-  // Runs `fn` inside a write transaction. Concurrent callers are batched into one
-  // transaction (group commit: one fsync for all of them); each runs in its own SAVEPOINT,
-  // so one failing request does not undo the others. Rethrows fn's exception.
-  void write(const std::function<void(std::int64_t now)>& fn);
+  using WriteFn = std::function<void(sql::Connection& db, std::int64_t now)>;
+  // Runs `fn` inside a write transaction and commits. SQLite: concurrent callers are batched
+  // into one transaction (group commit: one fsync for all of them), each in its own SAVEPOINT,
+  // so one failing request does not undo the others. PostgreSQL: one transaction per call on a
+  // pooled connection (the server flushes concurrent commits together), run again from the
+  // start when the server breaks a deadlock or a concurrent insert took the same key.
+  // Rethrows fn's exception.
+  void write(const WriteFn& fn);
+  void write_postgres(const WriteFn& fn);
+  // Runs `fn` with a connection for reads (SQLite: the read connection; PostgreSQL: pooled).
+  template <class F>
+  auto read(F&& fn);
   // Fails loops past their lifetime when any are due (a write only when needed).
   void expire_if_due();
 
   // Inside a write: the answer (true when it completes its loop) and the next lease.
-  bool record_answer(std::int64_t now, const Reviewer& reviewer, const std::string& loop,
+  bool record_answer(sql::Connection& db, std::int64_t now, const Reviewer& reviewer, const std::string& loop,
                      const std::string& answer_id, const std::string& content,
                      std::optional<double> time_spent, SubmitResult& result);
-  std::optional<nlohmann::json> lease_next(std::int64_t now, const Reviewer& reviewer);
-  std::int64_t count_waiting(sql::Database& db, std::int64_t now, const std::string& reviewer_id);
-  nlohmann::json draft_of(sql::Database& db, const std::string& loop, const std::string& reviewer_id);
+  std::optional<nlohmann::json> lease_next(sql::Connection& db, std::int64_t now, const Reviewer& reviewer);
+  std::int64_t count_waiting(sql::Connection& db, std::int64_t now, const std::string& reviewer_id);
+  nlohmann::json draft_of(sql::Connection& db, const std::string& loop, const std::string& reviewer_id);
 
-  Flow load_flow(sql::Database& db, const std::string& name);
-  void insert_loop(std::int64_t now, const Flow& f, const std::string& loop, const nlohmann::json& input_content,
-                   const std::string& actor);
-  void expire_loops(std::int64_t now);
-  void log(std::int64_t now, const std::string& actor, const std::string& action, const std::string& loop,
-           const nlohmann::json& detail);
-  nlohmann::json task_view(sql::Database& db, const std::string& loop, std::int64_t accepted_ms,
+  Flow load_flow(sql::Connection& db, const std::string& name);
+  void insert_loop(sql::Connection& db, std::int64_t now, const Flow& f, const std::string& loop,
+                   const nlohmann::json& input_content, const std::string& actor);
+  void expire_loops(sql::Connection& db, std::int64_t now);
+  void log(sql::Connection& db, std::int64_t now, const std::string& actor, const std::string& action,
+           const std::string& loop, const nlohmann::json& detail);
+  nlohmann::json task_view(sql::Connection& db, const std::string& loop, std::int64_t accepted_ms,
                            std::int64_t expires_ms);
-  nlohmann::json build_output(sql::Database& db, const std::string& loop);
+  nlohmann::json build_output(sql::Connection& db, const std::string& loop);
   void write_outputs(const std::vector<std::string>& loops);  // as one durable batch
+  // PostgreSQL: each output is claimed in the database (its row locked, SKIP LOCKED) for as
+  // long as the file is written, so two servers never both write it.
+  void write_outputs_claimed(const std::vector<std::string>& loops);
   void output_writer();  // background thread: writes queued output files
+  // PostgreSQL: completed loops whose output no server has written (one was killed), queued.
+  void sweep_outputs();
 
   struct Job {
-    const std::function<void(std::int64_t)>* fn;
+    const WriteFn* fn;
     std::exception_ptr error;
     bool done = false;
   };
   void run_batch(const std::vector<Job*>& batch);
 
-  std::string path_;
-  sql::Database db_;   // writes: used by one batch leader at a time
-  sql::Database rdb_;  // reads (WAL lets them run beside the writer)
+  std::string target_;  // the SQLite file or the PostgreSQL URI
+  std::string home_;    // SQLite: the database's folder (relative output folders are taken there)
+  std::string writer_id_;  // host:pid, named in the audit log with the outputs it wrote
+  // SQLite: three connections. db_ writes (used by one batch leader at a time), rdb_ reads (WAL
+  // lets them run beside the writer), odb_ reads for the output writer.
+  std::unique_ptr<sql::Connection> db_, rdb_, odb_;
+  // PostgreSQL: every request takes a connection from the pool.
+  std::unique_ptr<sql::Pool> pool_;
   std::mutex read_mutex_;
-  sql::Database odb_;  // reads of the output writer
   std::mutex output_db_mutex_;
   std::mutex queue_mutex_;
   std::condition_variable queue_cv_;
@@ -203,6 +245,8 @@ class Store {
   std::uint64_t output_failures_ = 0;
   static constexpr std::chrono::milliseconds kOutputBatchWindow{50};
   static constexpr std::size_t kOutputBatchMax = 1024;
+  static constexpr std::chrono::milliseconds kSweepEvery{1000};
+  static constexpr std::int64_t kSweepAfterMs = 2000;  // a completion this old and unwritten is an orphan
   bool stopping_ = false;
   std::thread output_thread_;
 };

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "native/review/server.h"
+#include "tests/native/review/test_database.h"
 
 namespace verdict::review::testing {
 
@@ -18,6 +19,7 @@ namespace fs = std::filesystem;
 
 struct Running {
   fs::path dir = fs::temp_directory_path() / ("verdict-server-" + std::to_string(::getpid()) + "-" + std::to_string(reinterpret_cast<std::uintptr_t>(this)));
+  std::string target;  // the database: an SQLite file in dir, or a PostgreSQL URL
   std::unique_ptr<Store> store;
   std::unique_ptr<ReviewServer> server;
   std::thread thread;
@@ -29,7 +31,8 @@ struct Running {
     fs::create_directories(dir / "dist");
     std::ofstream(dir / "dist" / "index.html") << "<!doctype html><title>review</title>";
     std::ofstream(dir / "secret.txt") << "not for the web";
-    store = std::make_unique<Store>((dir / "r.db").string());
+    target = test_database(dir);
+    store = std::make_unique<Store>(target);
     admin = store->add_reviewer("admin", true);
     alice = store->add_reviewer("alice", false);
     bob = store->add_reviewer("bob", false);
@@ -43,6 +46,9 @@ struct Running {
   ~Running() {
     server->stop();
     thread.join();
+    server.reset();
+    store.reset();
+    drop_test_database(target);
     fs::remove_all(dir);
   }
   httplib::Client client() {

@@ -1,4 +1,5 @@
-// A review store in a temp folder with a clock the test controls, for the store's tests.
+// A review store in a temp folder (SQLite, or a fresh PostgreSQL database in the PostgreSQL
+// build of the tests) with a clock the test controls, for the store's tests.
 #pragma once
 #include <unistd.h>
 
@@ -7,11 +8,13 @@
 #include <string>
 
 #include "native/review/store.h"
+#include "tests/native/review/test_database.h"
 
 namespace verdict::review::testing {
 
 struct StoreFixture {
   std::filesystem::path dir;
+  std::string target;  // the database: an SQLite file in dir, or a PostgreSQL URL
   std::int64_t now = 1'800'000'000'000;
   std::unique_ptr<Store> store;
 
@@ -20,14 +23,16 @@ struct StoreFixture {
           ("verdict-store-" + std::to_string(::getpid()) + "-" + std::to_string(reinterpret_cast<std::uintptr_t>(this)));
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
+    target = test_database(dir);
     open();
   }
   ~StoreFixture() {
     store.reset();
+    drop_test_database(target);
     std::filesystem::remove_all(dir);
   }
   // (Re)opens the store, as a restarted server would.
-  void open() { store = std::make_unique<Store>((dir / "r.db").string(), [this] { return now; }); }
+  void open() { store = std::make_unique<Store>(target, [this] { return now; }); }
 
   // A flow that activates on probability < 0.5; leases last 60 s, loops an hour.
   Flow flow(const std::string& name, int reviewers = 1, int per_task = 2, const std::string& output = "") {

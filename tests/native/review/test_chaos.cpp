@@ -18,6 +18,7 @@
 #include <set>
 #include <vector>
 
+#include "native/review/sqlite.h"
 #include "native/review/store.h"
 #include "tests/native/review/server_process.h"
 

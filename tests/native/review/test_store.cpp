@@ -209,7 +209,7 @@ TEST_CASE("tokens: unknown ones are refused, a reviewer added by another process
   CHECK(fx.store->authenticate(token)->name == "ann");
   std::string later;
   {
-    Store cli((fx.dir / "r.db").string());  // as `verdict review reviewer add` does, beside the server
+    Store cli(fx.target);  // as `verdict review reviewer add` does, beside the server
     later = cli.add_reviewer("bob", true);
   }
   const auto bob = fx.store->authenticate(later);
