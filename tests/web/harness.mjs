@@ -49,10 +49,16 @@ export function launch() {
     '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
 }
 
-export async function open(browser, url) {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
+// A page that records the errors it raises; routes may be set on it before it goes anywhere.
+export async function watchedPage(browser, viewport = { width: 1280, height: 1000 }) {
+  const page = await browser.newPage({ viewport });
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  return { page, errors };
+}
+
+export async function open(browser, url) {
+  const { page, errors } = await watchedPage(browser, { width: 1280, height: 1100 });
   await page.goto(url);
   return { page, errors };
 }

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { dist, missing, staticServer, launch, open, waitReady, readDistJson } from './harness.mjs';
+import { dist, missing, staticServer, launch, open, waitReady, readDistJson, watchedPage } from './harness.mjs';
 
 const readJson = (name) => readDistJson(name);
 
@@ -46,9 +46,7 @@ async function withSchema(t, schema, body) {
   const server = await staticServer(dist);
   const browser = await launch();
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    const { page, errors } = await watchedPage(browser);
     await page.route('**/data/schema.*.json', (route) => route.fulfill({ json: schema }));
     await page.goto(server.url);
     await waitReady(page);

@@ -4,7 +4,7 @@
 // VERDICT_DIST=dist node --test tests/web/progress.test.mjs
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dist, missing, staticServer, launch, waitReady, routeBatch, routeConfig } from './harness.mjs';
+import { dist, missing, staticServer, launch, waitReady, routeBatch, routeConfig, watchedPage } from './harness.mjs';
 
 const progress = (page) => page.textContent('[data-testid=progress]');
 const blur = (page) => page.evaluate(() => document.activeElement.blur());
@@ -15,9 +15,7 @@ test('static page: records and tasks left in the header, and the session summary
   const server = await staticServer(dist);
   const browser = await launch();
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    const { page, errors } = await watchedPage(browser);
     // Four records: a task of three and a task of one.
     await routeBatch(page, (batch) => ({ ...batch, records: batch.records.slice(0, 4) }), { perTask: 3 });
     await routeConfig(page, { records_per_task: 3, top_k: 3, flow: 'progress-test' });
