@@ -21,7 +21,7 @@ unsigned lowest_bit(unsigned h) {
 // The leaf's table: B(H) = v · Σ_{S⊆H} W(|S|, d) · Π_{j∈P∖S} z_j for every H ⊆ P (bit i of H is
 // path feature i), from the polynomials Q_H(t) = Π_{j∈H} (z_j + t): [t^k] Q_H sums over the
 // S ⊆ H of size k the products Π_{j∈H∖S} z_j. Every term is positive: no cancellation.
-void fill_table(const std::vector<PathFeature>& path, double v, double* table,
+void fill_table(const std::vector<PathFeature>& path, double v, std::vector<double>& table,
                 std::vector<double>& poly) {
   const int d = static_cast<int>(path.size());
   const unsigned count = 1u << d;
@@ -60,7 +60,8 @@ void fill_table(const std::vector<PathFeature>& path, double v, double* table,
 }  // namespace
 
 FastTreeShap::Workspace::Workspace(const FastTreeShap& shap)
-    : mask_(shap.max_slots_, 0), acc_(static_cast<std::size_t>(shap.num_features_) + 1, 0.0) {
+    : mask_(shap.max_slots_ * kBlockRows, 0),
+      acc_((static_cast<std::size_t>(shap.num_features_) + 1) * kBlockRows, 0.0) {
   if (shap.classic_trees_ > 0) classic_ = std::make_unique<TreeShap>(*shap.forest_);
 }
 FastTreeShap::Workspace::~Workspace() = default;
@@ -75,11 +76,11 @@ FastTreeShap::FastTreeShap(const Forest& forest, FastTreeShapOptions options)
   expected_value_ = tree_expected_value(forest);  // exactly TreeShap's
 
   const int max_features = std::clamp(options.max_path_features, 0, 20);
-  std::vector<double> poly;
+  std::vector<double> poly, table(std::size_t{1} << max_features);
   for (std::int32_t root : forest.tree_root) {
     const TreeScan s = scan_tree(forest, root, max_features);
     std::size_t doubles = 0;
-    for (const TreeScan::Leaf& l : s.leaves) doubles += (std::size_t{1} << l.path.size()) + s.dmax;
+    for (const TreeScan::Leaf& l : s.leaves) doubles += (std::size_t{1} << l.path.size()) * s.dmax;
     const std::size_t bytes = doubles * sizeof(double) + s.splits.size() * sizeof(Inner) +
                               s.leaves.size() * (sizeof(Leaf) + s.dmax * sizeof(std::int32_t));
     Plan plan{};
@@ -105,12 +106,17 @@ FastTreeShap::FastTreeShap(const Forest& forest, FastTreeShapOptions options)
       leaf.features = static_cast<std::uint32_t>(features_.size());
       leaf.slot = static_cast<std::uint16_t>(l.slot);
       leaf.d = static_cast<std::uint8_t>(d);
-      for (int i = 0; i < s.dmax; ++i) {
-        features_.push_back(i < d ? l.path[i].feature : num_features_);
-        values_.push_back(i < d ? (1.0 - l.path[i].z) / l.path[i].z : 0.0);
+      for (int i = 0; i < s.dmax; ++i) features_.push_back(i < d ? l.path[i].feature : num_features_);
+      fill_table(l.path, forest.value[l.node], table, poly);
+      // Row H of the leaf's contributions: what it adds to each path feature's φ for a row
+      // whose satisfied features are H — (i ∈ H ? c_i : −1) · B(H ∖ {i}), c_i = (1 − z_i)/z_i.
+      for (std::uint32_t h = 0; h < (1u << d); ++h) {
+        for (int i = 0; i < s.dmax; ++i) {
+          const std::uint32_t bit = 1u << i;
+          const double mult = i >= d ? 0.0 : (h & bit) ? (1.0 - l.path[i].z) / l.path[i].z : -1.0;
+          values_.push_back(mult * table[h & ~bit]);
+        }
       }
-      values_.resize(values_.size() + (std::size_t{1} << d));
-      fill_table(l.path, forest.value[l.node], values_.data() + values_.size() - (std::size_t{1} << d), poly);
       leaves_.push_back(leaf);
     }
     plan.leaf_end = static_cast<std::uint32_t>(leaves_.size());
@@ -127,41 +133,58 @@ std::size_t FastTreeShap::table_bytes() const {
 
 void FastTreeShap::explain(const float* row, double* phi) { explain(row, phi, *own_); }
 
-// The leaves of one tree, each padded to D path features (compile-time D: unrolled, no
-// data-dependent branches). For path feature i: φ += (i ∈ H ? c_i : −1) · B(H ∖ {i}).
+void FastTreeShap::explain(const float* row, double* phi, Workspace& ws) const { explain_block(row, 1, phi, ws); }
+
+void FastTreeShap::explain_rows(const float* rows, std::size_t count, double* phi, Workspace& ws) const {
+  const std::size_t m = static_cast<std::size_t>(num_features_);
+  for (std::size_t begin = 0; begin < count; begin += kBlockRows) {
+    explain_block(rows + begin * m, std::min(kBlockRows, count - begin), phi + begin * m, ws);
+  }
+}
+
+// The leaves of one tree for a block of rows, each leaf padded to D path features
+// (compile-time D: unrolled, no data-dependent branches). For path feature i of a leaf:
+// φ += (i ∈ H ? c_i : −1) · B(H ∖ {i}). The rows are the inner loop: one row's additions to
+// the same feature (every leaf adds to the root's) would otherwise wait on each other.
 template <int D>
 void FastTreeShap::leaf_pass(const Leaf* first, const Leaf* last, const std::uint32_t* mask,
-                             const double* values, const std::int32_t* features, double* acc) {
+                             std::size_t mask_stride, const double* values, const std::int32_t* features,
+                             double* acc, std::size_t acc_stride, std::size_t rows, int dmax) {
+  const int d = D > 0 ? D : dmax;  // D = 0: paths longer than the unrolled cases
   for (const Leaf* leaf = first; leaf != last; ++leaf) {
-    const std::uint32_t h = ~mask[leaf->slot] & ((1u << leaf->d) - 1u);
-    const double* c = values + leaf->values;
-    const double* b = c + D;
+    const std::uint32_t keep = (1u << leaf->d) - 1u;
+    const double* table = values + leaf->values;
     const std::int32_t* f = features + leaf->features;
-    for (int i = 0; i < D; ++i) {
-      const std::uint32_t bit = 1u << i;
-      const double mult = (h & bit) ? c[i] : -1.0;
-      acc[f[i]] += mult * b[h & ~bit];
+    for (std::size_t r = 0; r < rows; ++r) {
+      const double* add = table + static_cast<std::size_t>(~mask[r * mask_stride + leaf->slot] & keep) * d;
+      double* a = acc + r * acc_stride;
+      for (int i = 0; i < d; ++i) a[f[i]] += add[i];
     }
   }
 }
 
-void FastTreeShap::explain(const float* row, double* phi, Workspace& ws) const {
+void FastTreeShap::explain_block(const float* rows, std::size_t count, double* phi, Workspace& ws) const {
+  const std::size_t m = static_cast<std::size_t>(num_features_);
+  const std::size_t acc_stride = m + 1, mask_stride = max_slots_;
   double* acc = ws.acc_.data();
-  std::fill(ws.acc_.begin(), ws.acc_.end(), 0.0);
+  std::fill(acc, acc + count * acc_stride, 0.0);
   std::uint32_t* mask = ws.mask_.data();
   const double* values = values_.data();
   const std::int32_t* features = features_.data();
   for (const Plan& plan : plans_) {
     if (plan.classic) {
-      ws.classic_->explain_tree(plan.root, row, acc);
+      for (std::size_t r = 0; r < count; ++r) ws.classic_->explain_tree(plan.root, rows + r * m, acc + r * acc_stride);
       continue;
     }
-    fill_failed_masks(inner_.data() + plan.inner_begin, inner_.data() + plan.inner_end, row, mask);
+    for (std::size_t r = 0; r < count; ++r) {
+      fill_failed_masks(inner_.data() + plan.inner_begin, inner_.data() + plan.inner_end, rows + r * m,
+                        mask + r * mask_stride);
+    }
     const Leaf* first = leaves_.data() + plan.leaf_begin;
     const Leaf* last = leaves_.data() + plan.leaf_end;
     switch (plan.dmax) {
 #define VERDICT_LEAF_CASE(D) \
-  case D: leaf_pass<D>(first, last, mask, values, features, acc); break;
+  case D: leaf_pass<D>(first, last, mask, mask_stride, values, features, acc, acc_stride, count); break;
       VERDICT_LEAF_CASE(1)
       VERDICT_LEAF_CASE(2)
       VERDICT_LEAF_CASE(3)
@@ -172,20 +195,10 @@ void FastTreeShap::explain(const float* row, double* phi, Workspace& ws) const {
       VERDICT_LEAF_CASE(8)
 #undef VERDICT_LEAF_CASE
       default:
-        for (const Leaf* leaf = first; leaf != last; ++leaf) {
-          const std::uint32_t h = ~mask[leaf->slot] & ((1u << leaf->d) - 1u);
-          const double* c = values + leaf->values;
-          const double* b = c + plan.dmax;
-          const std::int32_t* f = features + leaf->features;
-          for (int i = 0; i < plan.dmax; ++i) {
-            const std::uint32_t bit = 1u << i;
-            const double mult = (h & bit) ? c[i] : -1.0;
-            acc[f[i]] += mult * b[h & ~bit];
-          }
-        }
+        leaf_pass<0>(first, last, mask, mask_stride, values, features, acc, acc_stride, count, plan.dmax);
     }
   }
-  std::copy(acc, acc + num_features_, phi);
+  for (std::size_t r = 0; r < count; ++r) std::copy(acc + r * acc_stride, acc + r * acc_stride + m, phi + r * m);
 }
 
 }  // namespace verdict

@@ -63,8 +63,9 @@ int main(int argc, char** argv) {
   app.add_option("--data", data_path, "CSV to explain")->required();
   app.add_option("--runs", runs, "Runs per measurement (median)")->capture_default_str();
   app.add_option("--single-rows", single_rows, "Rows timed one at a time")->capture_default_str();
-  bool baseline_only = false;
+  bool baseline_only = false, skip_baseline = false;
   app.add_flag("--baseline-only", baseline_only, "Only baseline SHAP (against fast TreeSHAP on the same rows)");
+  app.add_flag("--skip-baseline", skip_baseline, "No baseline SHAP: path-dependent TreeSHAP only");
   CLI11_PARSE(app, argc, argv);
   try {
     const ModelFiles model = load_model_files(model_dir, "");
@@ -84,7 +85,7 @@ int main(int argc, char** argv) {
     // Baseline (interventional) SHAP against the training mean and against a K-prototypes
     // summary of 10 rows as Clarify makes one: per-leaf tables against walking each tree once
     // per reference (the reference algorithm), fast TreeSHAP on the same rows as a yardstick.
-    {
+    if (!skip_baseline) {
       std::vector<bool> categorical;
       for (const Column& c : model.schema->features) categorical.push_back(c.kind == ColumnKind::Categorical);
       const ClusterSummary summary = kmeans_summary(d.x.data(), n, m, categorical, KMeansOptions{});
