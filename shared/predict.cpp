@@ -1,5 +1,7 @@
 #include "predict.h"
 
+#include "portable_exp.h"
+
 namespace verdict {
 
 double predict_margin(const Forest& f, const float* row) {
@@ -20,9 +22,9 @@ const char* link_name(Link link) {
 double apply_link(Link link, double margin) {
   switch (link) {
     case Link::Logistic:
-      return 1.0 / (1.0 + std::exp(-margin));
+      return 1.0 / (1.0 + portable_exp(-margin));
     case Link::Exp:
-      return std::exp(margin);
+      return portable_exp(margin);
     case Link::Identity:
       break;
   }

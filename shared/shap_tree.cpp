@@ -16,7 +16,11 @@ double mean_value(const Forest& f, int node) {
   const double r = mean_value(f, f.right[node]);
   const double cl = f.cover[f.left[node]];
   const double cr = f.cover[f.right[node]];
-  return (l * cl + r * cr) / (cl + cr);
+  // Divided by the node's own cover, as XGBoost does (its sum_hess): float32 covers need not add
+  // up, and the paths' cover ratios (child / node) are taken against the same number, so φ0 and
+  // the attributions add up to the margin.
+  const double w = f.cover[node] > 0 ? static_cast<double>(f.cover[node]) : cl + cr;
+  return (l * cl + r * cr) / w;
 }
 
 }  // namespace

@@ -259,13 +259,13 @@ InvocationReply Invocations::invoke(std::string_view content_type, std::string_v
     out += R"({"version":"1.0","predictions":{"content_type":)";
     out += nlohmann::json(out_type).dump() + R"(,"data":)" + nlohmann::json(predictions).dump();
     out += R"(},"explanations":{"kernel_shap":[)";
-    std::vector<double> phi(n);
+    std::vector<double> phi(count * n);
+    shap_.explain_rows(s.rows.data(), count, phi.data(), *workspace);
     for (std::size_t i = 0; i < count; ++i) {
-      shap_.explain(&s.rows[i * n], phi.data(), *workspace);
       out += i ? ",[" : "[";
       for (std::size_t f = 0; f < n; ++f) {
         out += f ? R"(,{"attributions":[{"attribution":[)" : R"({"attributions":[{"attribution":[)";
-        append_number(out, phi[f]);
+        append_number(out, phi[i * n + f]);
         out += R"(]}],"feature_header":)";
         out += header_json_[f];
         out += '}';
