@@ -13,6 +13,10 @@
 // evaluates each split once, derives H per leaf from the failed splits (as FastTreeShap does),
 // and adds d numbers per leaf. Memory: Σ_leaves 2^d · dmax doubles (1.5 MB for the Adult model).
 //
+// The references cost one pass when the tables are made (each reference's failed splits, once
+// per tree), then nothing per explained row: the whole training set as the background costs
+// about as much per row as path-dependent TreeSHAP (figures: README, scripts/bench).
+//
 // A tree falls back to walking it once per reference (BaselineShap) when a path has more than
 // `max_path_features` distinct features or the table budget is spent.
 //
@@ -23,7 +27,7 @@
 #include <vector>
 
 #include "forest.h"
-#include "path_splits.h"
+#include "leaf_tables.h"
 #include "shap_baseline.h"
 
 namespace verdict {
@@ -46,8 +50,7 @@ class BaselineShapTables {
 
    private:
     friend class BaselineShapTables;
-    std::vector<std::uint32_t> mask_;
-    std::vector<double> acc_;
+    LeafTables::Workspace block_;
     std::vector<BaselineShap> walkers_;  // one per reference, for the walked trees only
   };
 
@@ -57,36 +60,23 @@ class BaselineShapTables {
 
   // Writes one SHAP value per feature into phi[0 .. num_features); Σφ + φ0 = margin.
   void explain(const float* row, double* phi, Workspace& workspace) const;
+  // Rows one after another, their values likewise: explain()'s bits, in blocks.
+  void explain_rows(const float* rows, std::size_t count, double* phi, Workspace& workspace) const;
 
   std::size_t table_trees() const { return table_trees_; }
   std::size_t walked_trees() const { return walked_.size(); }
-  std::size_t table_bytes() const;
+  std::size_t table_bytes() const { return tables_.bytes(); }
 
  private:
-  // The tree's splits in preorder; slots number its nodes for the failed-split masks.
-  using Inner = PathSplit;
-  using Leaf = PathLeaf;  // values: into values_, 2^d rows of dmax numbers
-  struct Plan {
-    std::uint32_t inner_begin, inner_end, leaf_begin, leaf_end;
-    std::uint8_t dmax;
-  };
-
-  void fill_masks(const Plan& plan, const float* row, std::uint32_t* mask) const {
-    fill_failed_masks(inner_.data() + plan.inner_begin, inner_.data() + plan.inner_end, row, mask);
-  }
+  void explain_block(const float* rows, std::size_t count, double* phi, Workspace& workspace) const;
 
   const Forest* forest_;
   int num_features_;
   double expected_value_ = 0;
   std::vector<float> reference_;
   std::vector<double> weights_;  // normalised to sum 1
-  std::vector<Plan> plans_;
+  LeafTables tables_;
   std::vector<std::int32_t> walked_;  // roots of the trees walked per reference
-  std::vector<Inner> inner_;
-  std::vector<Leaf> leaves_;
-  std::vector<std::int32_t> features_;
-  std::vector<double> values_;
-  std::size_t max_slots_ = 1;
   std::size_t table_trees_ = 0;
 };
 

@@ -9,11 +9,12 @@
 // the leaf adds to φ_i, for i ∈ P:
 //   i ∉ H:  −B_l(H)            i ∈ H:  (1 − z_i)/z_i · B_l(H ∖ {i}).
 // The constructor fills B for every leaf and every H and keeps, per leaf, the row of d
-// additions each H makes (2^d · d numbers); explaining a row evaluates each split once,
-// derives H per leaf from the failed splits, and adds that row: d additions per leaf, no
-// multiplications or branches. Memory: Σ_leaves 2^d · dmax doubles (Adult, 800 trees: ~2 MB).
+// additions each H makes: (i ∈ H ? c_i : −1) · B(H ∖ {i}) with c_i = (1 − z_i)/z_i. Explaining
+// (LeafTables) evaluates each split once, derives H per leaf from the failed splits, and adds
+// that row: d additions per leaf, no multiplications or branches. Memory: Σ_leaves 2^d · dmax
+// doubles (Adult, 800 trees: 1.5 MB).
 //
-// A tree falls back to the classic algorithm when a path has more than
+// A tree falls back to the classic algorithm (after the tables' trees) when a path has more than
 // `max_path_features` distinct features, when the table budget is spent, or when a cover or
 // leaf value rules the table out (a zero or non-finite cover ratio, a non-finite value).
 //
@@ -27,14 +28,14 @@
 #include <vector>
 
 #include "forest.h"
-#include "path_splits.h"
+#include "leaf_tables.h"
 
 namespace verdict {
 
 class TreeShap;
 
 struct FastTreeShapOptions {
-  int max_path_features = 10;                            // 2^10 doubles = 8 KiB per leaf at most
+  int max_path_features = 10;                            // 2^10 · 10 doubles = 80 KiB per leaf at most
   std::size_t max_table_bytes = std::size_t{256} << 20;  // the rest of the trees go classic
 };
 
@@ -47,7 +48,7 @@ class FastTreeShap {
   FastTreeShap(const FastTreeShap&) = delete;
   FastTreeShap& operator=(const FastTreeShap&) = delete;
 
-  // Scratch of one thread: node masks, the accumulator, and the classic fallback's path.
+  // Scratch of one thread: a block's masks and sums, and the classic fallback's path.
   class Workspace {
    public:
     explicit Workspace(const FastTreeShap& shap);
@@ -57,8 +58,7 @@ class FastTreeShap {
 
    private:
     friend class FastTreeShap;
-    std::vector<std::uint32_t> mask_;
-    std::vector<double> acc_;
+    LeafTables::Workspace block_;
     std::unique_ptr<TreeShap> classic_;
   };
 
@@ -70,43 +70,23 @@ class FastTreeShap {
   void explain(const float* row, double* phi);  // with the object's own workspace
 
   // Rows held one after another (num_features floats each), their SHAP values likewise: the
-  // same numbers as explain() row by row, bit for bit (each row's sums in the same order), but
-  // each tree's tables are used for a block of rows at once, whose additions do not wait on one
-  // another.
+  // same bits as explain() row by row, in blocks of LeafTables::kBlockRows rows.
   void explain_rows(const float* rows, std::size_t count, double* phi, Workspace& workspace) const;
-  static constexpr std::size_t kBlockRows = 32;
+  static constexpr std::size_t kBlockRows = LeafTables::kBlockRows;
 
   std::size_t table_trees() const { return table_trees_; }
-  std::size_t classic_trees() const { return classic_trees_; }
-  std::size_t table_bytes() const;
+  std::size_t classic_trees() const { return classic_roots_.size(); }
+  std::size_t table_bytes() const { return tables_.bytes(); }
 
  private:
-  // The tree's splits in preorder; slots number its nodes for the failed-split masks.
-  using Inner = PathSplit;
-  using Leaf = PathLeaf;  // values: into values_, 2^d rows of dmax additions
-  struct Plan {
-    std::uint32_t inner_begin, inner_end, leaf_begin, leaf_end;
-    std::int32_t root;
-    std::uint8_t dmax;  // leaves padded to this many features (dummy feature num_features)
-    bool classic;
-  };
-
-  template <int D>
-  static void leaf_pass(const Leaf* first, const Leaf* last, const std::uint32_t* mask, std::size_t mask_stride,
-                        const double* values, const std::int32_t* features, double* acc,
-                        std::size_t acc_stride, std::size_t rows, int dmax = D);
   void explain_block(const float* rows, std::size_t count, double* phi, Workspace& workspace) const;
 
   const Forest* forest_;
   int num_features_;
   double expected_value_ = 0;
-  std::vector<Plan> plans_;
-  std::vector<Inner> inner_;
-  std::vector<Leaf> leaves_;
-  std::vector<std::int32_t> features_;
-  std::vector<double> values_;
-  std::size_t max_slots_ = 1;
-  std::size_t table_trees_ = 0, classic_trees_ = 0;
+  LeafTables tables_;
+  std::vector<std::int32_t> classic_roots_;
+  std::size_t table_trees_ = 0;
   std::unique_ptr<Workspace> own_;
 };
 

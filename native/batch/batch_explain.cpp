@@ -88,7 +88,7 @@ void work(const Forest& forest, const float* x, std::size_t rows, Explainer& exp
     const std::size_t begin = next.fetch_add(chunk);
     if (begin >= rows) return;
     const std::size_t end = std::min(rows, begin + chunk);
-    if constexpr (std::is_same_v<Explainer, FastTreeAdapter>) {
+    if constexpr (std::is_same_v<Explainer, FastTreeAdapter> || std::is_same_v<Explainer, BaselineTablesAdapter>) {
       for (std::size_t r = begin; r < end; ++r) out.margin[r] = predict_margin(forest, x + r * m);
       explainer.shap.explain_rows(x + begin * m, end - begin, out.phi.data() + begin * m, explainer.workspace);
     } else {

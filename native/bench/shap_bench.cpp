@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cmath>
 #include <functional>
 
 #include "native/batch/batch_explain.h"
+#include "native/bench/xgb_peer.h"
 #include "native/io/dataset.h"
 #include "native/io/model_files.h"
 #include "native/train/xgb.h"
@@ -30,6 +32,14 @@ double seconds_since(Clock::time_point t) {
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+// A time or a ratio for the table; "-" where the peer is absent.
+std::string cell(double v, const char* format) {
+  if (std::isnan(v)) return "-";
+  char text[32];
+  std::snprintf(text, sizeof text, format, v);
+  return text;
 }
 
 double percentile(std::vector<double> v, double p) {
@@ -66,6 +76,9 @@ int main(int argc, char** argv) {
   bool baseline_only = false, skip_baseline = false;
   app.add_flag("--baseline-only", baseline_only, "Only baseline SHAP (against fast TreeSHAP on the same rows)");
   app.add_flag("--skip-baseline", skip_baseline, "No baseline SHAP: path-dependent TreeSHAP only");
+  std::string peer_path = bench::XgboostPeer::default_path(), background_path;
+  app.add_option("--background", background_path, "Also baseline SHAP against every row of this CSV (e.g. the training set)");
+  app.add_option("--peer", peer_path, "XGBoost 3.x's libxgboost.so (scripts/build-xgboost-peer)")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   try {
     const ModelFiles model = load_model_files(model_dir, "");
@@ -85,6 +98,26 @@ int main(int argc, char** argv) {
     // Baseline (interventional) SHAP against the training mean and against a K-prototypes
     // summary of 10 rows as Clarify makes one: per-leaf tables against walking each tree once
     // per reference (the reference algorithm), fast TreeSHAP on the same rows as a yardstick.
+    if (!background_path.empty()) {
+      // Interventional SHAP against a whole background, 1 thread: the tables' pass over the
+      // background included in the time.
+      const Dataset bg = encode_table(read_csv(background_path), *model.schema, false);
+      std::vector<double> make_t, explain_t, total_t;
+      for (int i = 0; i < runs; ++i) {
+        const auto start = Clock::now();
+        const BaselineShapTables tables(f, bg.x, {});
+        make_t.push_back(seconds_since(start));
+        const auto mid = Clock::now();
+        BaselineShapTables::Workspace ws(tables);
+        std::vector<double> phi(n * m);
+        tables.explain_rows(d.x.data(), n, phi.data(), ws);
+        explain_t.push_back(seconds_since(mid));
+        total_t.push_back(seconds_since(start));
+      }
+      std::printf("baseline SHAP against %zu background rows, all %zu rows, 1 thread: %.3f s "
+                  "(tables %.3f s, explaining %.3f s)\n\n",
+                  bg.rows, n, median(total_t), median(make_t), median(explain_t));
+    }
     if (!skip_baseline) {
       std::vector<bool> categorical;
       for (const Column& c : model.schema->features) categorical.push_back(c.kind == ColumnKind::Categorical);
@@ -123,29 +156,50 @@ int main(int argc, char** argv) {
                   seconds_since(start) * 1e3, static_cast<double>(fast.table_bytes()) / 1e6, fast.table_trees(),
                   fast.classic_trees());
     }
-    std::printf("%-44s %10s %10s %11s %11s\n", "batch SHAP, all rows", "verdict s", "xgboost s", "xgb/verdict",
-                "classic/fast");
+    // XGBoost 3.x (QuadratureTreeSHAP on CPU) beside the linked 1.7.4, when it has been built.
+    std::string why;
+    std::unique_ptr<bench::XgboostPeer> peer = bench::XgboostPeer::open(peer_path, why);
+    if (peer) {
+      peer->load_json(read_json_file(model.model_path).dump());
+      peer->set_threads(1);
+      const std::vector<float> theirs = peer->predict(d.x.data(), n, m, 2);
+      const BatchExplanation ours = explain_batch(f, d.x.data(), n, ShapKind::Tree, {}, 1);
+      double worst = 0;
+      for (std::size_t r = 0; r < n; ++r) {
+        for (std::size_t j = 0; j < m; ++j) worst = std::max(worst, std::fabs(ours.phi[r * m + j] - theirs[r * (m + 1) + j]));
+      }
+      std::printf("peer: XGBoost %s (%s); its values vs verdict's: max |diff| %.2g\n\n", peer->version().c_str(),
+                  peer_path.c_str(), worst);
+    } else {
+      std::printf("peer: XGBoost 3.x absent (%s); scripts/build-xgboost-peer builds it\n\n", why.c_str());
+    }
+    std::printf("%-40s %9s %9s %9s %9s %9s %9s\n", "batch SHAP, all rows", "verdict s", "1.7.4 s", "3.x s",
+                "1.7.4/us", "3.x/us", "classic/us");
     for (unsigned threads : {1u, 2u}) {
       booster.set_param("nthread", std::to_string(threads));
-      const std::vector<double> t = median_times(runs, {
+      if (peer) peer->set_threads(static_cast<int>(threads));
+      std::vector<std::function<void()>> contenders = {
           [&] { booster.predict(dm, xgb::Booster::Output::Contributions); },
           [&] { explain_batch(f, d.x.data(), n, ShapKind::Tree, {}, threads); },
-          [&] { explain_batch(f, d.x.data(), n, ShapKind::TreeClassic, {}, threads); }});
-      const double theirs = t[0], ours = t[1], classic = t[2];
-      std::printf("%-44s %10.3f %10.3f %10.2fx %10.2fx\n",
-                  ("TreeSHAP fast (tables), " + std::to_string(threads) + " thread(s)").c_str(), ours, theirs,
-                  theirs / ours, classic / ours);
-      std::printf("%-44s %10.3f %10.3f %10.2fx\n", ("TreeSHAP classic, " + std::to_string(threads) + " thread(s)").c_str(),
-                  classic, theirs, theirs / classic);
+          [&] { explain_batch(f, d.x.data(), n, ShapKind::TreeClassic, {}, threads); }};
+      if (peer) contenders.push_back([&] { peer->predict(d.x.data(), n, m, 2); });
+      const std::vector<double> t = median_times(runs, contenders);
+      const double old_peer = t[0], ours = t[1], classic = t[2], new_peer = peer ? t[3] : NAN;
+      std::printf("%-40s %9.3f %9.3f %9s %8.2fx %9s %8.2fx\n",
+                  ("TreeSHAP, " + std::to_string(threads) + " thread(s)").c_str(), ours, old_peer,
+                  cell(new_peer, "%.3f").c_str(), old_peer / ours, cell(new_peer / ours, "%.2fx").c_str(), classic / ours);
+      std::printf("%-40s %9.3f %9s %9s %8.2fx %9s\n", ("  classic algorithm, " + std::to_string(threads) + " thread(s)").c_str(),
+                  classic, "", "", old_peer / classic, cell(new_peer / classic, "%.2fx").c_str());
     }
 
     // One row at a time: score + full SHAP, as after a reviewer's edit.
     booster.set_param("nthread", "1");
+    if (peer) peer->set_threads(1);
     single_rows = std::min(single_rows, n);
     TreeShap shap(f);
     FastTreeShap fast(f);
     std::vector<double> phi(m);
-    std::vector<double> ours_t, classic_t, theirs_t;
+    std::vector<double> ours_t, classic_t, theirs_t, peer_t;
     double sink = 0;
     for (std::size_t r = 0; r < single_rows; ++r) {
       const float* row = d.x.data() + r * m;
@@ -163,15 +217,19 @@ int main(int argc, char** argv) {
       xgb::Matrix one(row, 1, m);
       sink += booster.predict(one, xgb::Booster::Output::Contributions)[0];
       theirs_t.push_back(seconds_since(start) * 1e3);
+      if (peer) {
+        start = Clock::now();
+        sink += peer->predict(row, 1, m, 2)[0];
+        peer_t.push_back(seconds_since(start) * 1e3);
+      }
     }
-    std::printf("\n%-44s %10s %10s %11s %11s\n", "one row: score + SHAP", "verdict ms", "xgboost ms", "xgb/verdict",
-                "classic/fast");
+    std::printf("\n%-40s %9s %9s %9s %9s %9s %9s\n", "one row: score + SHAP", "verdict ms", "1.7.4 ms", "3.x ms",
+                "1.7.4/us", "3.x/us", "classic/us");
     for (double p : {0.5, 0.99}) {
       const double ours = percentile(ours_t, p), theirs = percentile(theirs_t, p), classic = percentile(classic_t, p);
-      std::printf("%-44s %10.4f %10.4f %10.2fx %10.2fx\n", (std::string(p == 0.5 ? "p50" : "p99") + ", fast").c_str(),
-                  ours, theirs, theirs / ours, classic / ours);
-      std::printf("%-44s %10.4f %10.4f %10.2fx\n", (std::string(p == 0.5 ? "p50" : "p99") + ", classic").c_str(),
-                  classic, theirs, theirs / classic);
+      const double other = peer ? percentile(peer_t, p) : NAN;
+      std::printf("%-40s %9.4f %9.4f %9s %8.2fx %9s %8.2fx\n", (p == 0.5 ? "p50" : "p99"), ours, theirs,
+                  cell(other, "%.4f").c_str(), theirs / ours, cell(other / ours, "%.2fx").c_str(), classic / ours);
     }
     std::printf("(xgboost's one-row time includes making a 1-row DMatrix: its API has no other way to ask for contributions)\n");
     return sink == 12345.678 ? 1 : 0;

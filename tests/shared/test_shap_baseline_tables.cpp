@@ -159,3 +159,29 @@ TEST_CASE("baseline SHAP tables reject a bad reference or weights", "[shap]") {
   CHECK_THROWS_WITH(BaselineShapTables(c.forest, c.references, {0.0, 0.0, 0.0}),
                     Catch::Contains("baseline weights must be positive"));
 }
+
+TEST_CASE("baseline SHAP tables against a large background: the walk's weighted mean, rows in blocks", "[shap]") {
+  // 3,000 references (the background pass) and 70 rows (two blocks and a remainder).
+  std::mt19937 rng(77);
+  const int m = 9;
+  Case c{random_forest_case(rng, m, 40, 5, 0.1, 70)};
+  for (int b = 0; b < 3000; ++b) {
+    const std::vector<float> r = random_row(m, rng, 0.1);
+    c.references.insert(c.references.end(), r.begin(), r.end());
+    c.weights.push_back(1.0);
+  }
+  const BaselineShapTables tables(c.forest, c.references, {});
+  BaselineShapTables::Workspace ws(tables);
+  REQUIRE(tables.walked_trees() == 0);
+  std::vector<float> rows;
+  for (const auto& row : c.rows) rows.insert(rows.end(), row.begin(), row.end());
+  std::vector<double> together(c.rows.size() * m), one(m);
+  tables.explain_rows(rows.data(), c.rows.size(), together.data(), ws);
+  for (std::size_t r = 0; r < c.rows.size(); ++r) {
+    tables.explain(c.rows[r].data(), one.data(), ws);
+    for (int j = 0; j < m; ++j) REQUIRE(one[j] == together[r * m + j]);  // the same bits
+    if (r % 10 != 0) continue;  // the walk over 3,000 references is slow: every tenth row
+    const std::vector<double> expected = walk_mean(c, c.rows[r].data());
+    for (int j = 0; j < m; ++j) REQUIRE(one[j] == Approx(expected[j]).margin(1e-9).epsilon(0));
+  }
+}
