@@ -64,6 +64,20 @@ long long whole(const nlohmann::json& v, const std::string& key) {
   return static_cast<long long>(d);
 }
 
+// Clarify's inline baseline: a list of rows (each a list of cells), or one row.
+std::vector<std::vector<std::string>> inline_rows(const nlohmann::json& rows, const std::string& key) {
+  if (rows.empty()) throw Error("config: '" + key + "' holds no rows");
+  std::vector<std::vector<std::string>> out;
+  const bool one_row = !rows[0].is_array();
+  for (const nlohmann::json& row : one_row ? nlohmann::json::array({rows}) : rows) {
+    if (!row.is_array()) throw Error("config: '" + key + "' must be a list of rows (lists of values)");
+    std::vector<std::string> cells;
+    for (const nlohmann::json& v : row) cells.push_back(v.is_null() ? "" : text(v));
+    out.push_back(cells);
+  }
+  return out;
+}
+
 // The config's sections as the plans of the jobs they run.
 class Config {
  public:
@@ -135,7 +149,17 @@ class Config {
     p.model = model_dir().string(), p.data = test_, p.out = explain_dir().string();
     p.methods = texts(shap.value("methods", nlohmann::json("tree,baseline")));
     p.agg = shap.value("agg_method", "mean_abs");
-    if (shap.contains("baseline")) p.baseline = text(shap, "baseline");
+    if (shap.contains("baseline")) {
+      const nlohmann::json& b = shap["baseline"];
+      if (b.is_array()) {
+        p.baseline_inline = inline_rows(b, "methods.shap.baseline");  // Clarify's inline rows
+      } else {
+        p.baseline = text(shap, "baseline");
+        if (p.baseline != "mean" && p.baseline.rfind("kmeans:", 0) != 0 && !fs::is_regular_file(p.baseline)) {
+          throw Error("config: methods.shap.baseline '" + p.baseline + "' is not a file (nor 'mean' or 'kmeans:K')");
+        }
+      }
+    }
     if (shap.contains("num_samples")) p.num_samples = static_cast<std::size_t>(whole(shap["num_samples"], "methods.shap.num_samples"));
     if (shap.contains("seed")) p.seed = static_cast<std::uint64_t>(whole(shap["seed"], "methods.shap.seed"));
     if (shap.contains("use_logit") && !shap["use_logit"].get<bool>()) p.use_logit = false;
@@ -155,13 +179,15 @@ class Config {
     p.methods.clear();
     if (pre) p.methods.push_back("pre");
     if (post) p.methods.push_back("post");
-    if (c_.contains("label_values_or_threshold")) p.label_values = texts(c_["label_values_or_threshold"]);
-    const nlohmann::json fv = facet.value("value_or_threshold", nlohmann::json());
-    if (fv.is_array() && !fv.empty() && fv[0].is_number()) {
-      p.facet_threshold = fv[0].get<double>();
-    } else if (!fv.is_null()) {
-      p.facet_values = texts(fv);
+    // Clarify's values, read by Clarify's rule once the data is read (a label-encoded facet's
+    // [0] is the category 0, not a threshold).
+    if (c_.contains("label_values_or_threshold")) {
+      p.label_clarify = true;
+      p.label_value_or_threshold = texts(c_["label_values_or_threshold"]);
     }
+    p.facet_clarify = true;
+    const nlohmann::json fv = facet.value("value_or_threshold", nlohmann::json());
+    if (!fv.is_null()) p.facet_value_or_threshold = texts(fv);
     if (c_.contains("group_variable")) p.group = text(c_, "group_variable");
     if (c_.contains("probability_threshold")) p.probability_threshold = number(c_["probability_threshold"], "probability_threshold");
     return p;
