@@ -21,11 +21,12 @@ nlohmann::json model_performance(Task task, const std::vector<double>& scores, c
       metrics.push_back({{"name", m.name}, {"description", m.description}, {"value", m.value}});
     }
     const double rows = n ? static_cast<double>(n) : 1.0;
+    const std::string pos = positive.empty() ? "1" : positive, neg = negative.empty() || negative == pos ? "0" : negative;
     return {{"rows", n}, {"accuracy", bm.accuracy}, {"auc", bm.auc}, {"log_loss", bm.log_loss}, {"threshold", threshold},
             {"label", label},
             {"model_performance_metrics", metrics},
             {"binary_confusion_matrix", {tp / rows, fp / rows, fn / rows, tn / rows}},
-            {"confusion_matrix", {{positive, {{positive, tp}, {negative, fn}}}, {negative, {{positive, fp}, {negative, tn}}}}}};
+            {"confusion_matrix", {{pos, {{pos, tp}, {neg, fn}}}, {neg, {{pos, fp}, {neg, tn}}}}}};
   }
   const RegressionMetrics rm = regression_metrics(scores, labels);
   return {{"rows", n}, {"rmse", rm.rmse}, {"mae", rm.mae}, {"r2", rm.r2}};

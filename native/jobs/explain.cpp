@@ -507,7 +507,8 @@ nlohmann::json shard_json(const ExplainPlan& o, const Schema& schema, Aggregatio
                           {"input_rows", range.input_rows}, {"agg_method", aggregation_name(agg)},
                           {"threshold", o.threshold}, {"task", schema.task == Task::Binary ? "binary" : "regression"},
                           {"features", batch["features"]}, {"review_batch", batch}, {"scores", totals.scores},
-                          {"labels", totals.labels}};
+                          {"labels", totals.labels}, {"target", schema.target},
+                          {"positive_label", schema.positive_label}, {"negative_label", negative_label(schema)}};
   for (std::size_t k = 0; k < methods.size(); ++k) shard["block_sums"][methods[k].name] = totals.shap[k].blocks();
   return shard;
 }
@@ -576,7 +577,7 @@ void explain_file(const ExplainPlan& o, std::ostream& log) {
   const fs::path dir = o.out;
   const nlohmann::json analysis = analysis_json(o, schema, agg, methods, totals);
   out.write(dir / "analysis.json", analysis.dump(2) + "\n");
-  if (reference.count > 0 && range.shard_count == 1) out.write(dir / "explanations_shap" / "baseline.csv", baseline_csv(schema, reference));
+  if (reference.count > 0) out.write(dir / "explanations_shap" / "baseline.csv", baseline_csv(schema, reference));
   if (range.shard_count > 1) out.write(dir / "shard.json", shard_json(o, schema, agg, range, batch, methods, totals).dump() + "\n");
   writer.close();
   out.commit();
