@@ -10,6 +10,7 @@
 
 #include "native/io/model_files.h"
 #include "native/jobs/bias.h"
+#include "native/jobs/clarify.h"
 #include "native/jobs/data.h"
 #include "native/jobs/explain.h"
 #include "native/jobs/report.h"
@@ -209,6 +210,19 @@ class Config {
     return p;
   }
 
+  // "clarify_config": a Clarify analysis_config.json run as it is (verdict clarify) on the test
+  // CSV with the trained model, into OUTPUT/clarify.
+  bool runs_clarify() const { return c_.contains("clarify_config"); }
+  ClarifyPlan clarify() const {
+    ClarifyPlan p;
+    p.config = text(c_, "clarify_config");
+    if (!fs::is_regular_file(p.config)) throw Error("config: clarify_config '" + p.config + "' is not a file");
+    p.dataset = test_, p.model = model_dir().string(), p.out = (out_ / "clarify").string();
+    const nlohmann::json r = methods().value("report", nlohmann::json::object());
+    p.no_pdf = r.is_object() && !r.value("pdf", true);
+    return p;
+  }
+
   bool reviews() const { return c_.contains("review"); }
   std::string review_db() const { return c_["review"].value("db", (out_ / "review.db").string()); }
   FlowPlan flow() const {
@@ -332,6 +346,11 @@ void run_steps(const Config& c, Steps& steps, std::ostream& log) {
     const ReportPlan report = c.report();
     steps.step("report", "report -> " + report.out + (report.no_pdf ? "" : " + " + report.pdf),
                {steps.stamp("explain"), steps.stamp("bias")}, [&] { write_report(report, log); });
+  }
+  if (c.runs_clarify()) {
+    const ClarifyPlan clarify = c.clarify();
+    steps.step("clarify", "clarify " + clarify.config + " on " + clarify.dataset + " -> " + clarify.out,
+               {clarify.config, steps.stamp("train")}, [&] { run_clarify(clarify, log); });
   }
   if (c.reviews()) {
     const FlowPlan flow = c.flow();

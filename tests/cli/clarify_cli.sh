@@ -82,6 +82,30 @@ print(f"ok: abalone Lambda config unchanged: kernel_shap over {len(local) - 1} r
 PY
 [ $? = 0 ] || exit 1
 
+# The same data as application/jsonlines: a list of features and a label per line.
+python3 - <<'PY' || fail "making the JSON lines dataset"
+import csv, json
+c = json.load(open("lambda/analysis_config.json"))
+h = c["headers"]
+c["dataset_type"] = "application/jsonlines"
+c["headers"] = h[1:] + h[:1]  # the features, then the label (Clarify's order for JSON lines)
+c["features"] = "features"
+c["methods"].pop("report")
+json.dump(c, open("lambda/jsonl_config.json", "w"))
+with open("lambda/dataset.jsonl", "w") as f:
+    for r in csv.reader(open("lambda/dataset.csv")):
+        f.write(json.dumps({"features": [int(r[1])] + [float(x) for x in r[2:]], "Rings": int(r[0])}) + "\n")
+PY
+(cd lambda && "$verdict" clarify --config jsonl_config.json --dataset dataset.jsonl --model ../abalone-model \
+  --out result-jsonl > /dev/null 2> ../err) || fail "jsonlines clarify: $(tail -3 err)"
+python3 - <<'PY' || fail "JSON lines and CSV disagree"
+import json
+a = json.load(open("lambda/result/analysis.json"))["explanations"]["kernel_shap"]["label0"]
+b = json.load(open("lambda/result-jsonl/analysis.json"))["explanations"]["kernel_shap"]["label0"]
+assert a["global_shap_values"] == b["global_shap_values"] and a["expected_value"] == b["expected_value"], (a, b)
+PY
+echo "ok: the same data as application/jsonlines gives the same SHAP values"
+
 # A baseline holding a category the model never saw: one line naming the file, line and column.
 cp -r lambda lambda-bad && rm -rf lambda-bad/result
 printf '1,0.52,0.41,0.14,0.83,0.36,0.18,0.24\nX,0.5,0.4,0.1,0.8,0.3,0.1,0.2\n' > lambda-bad/baseline.csv
@@ -226,7 +250,8 @@ config = {
   "model": {"objective": "binary:logistic", "rounds": 20, "seed": 0},
   "methods": {"shap": {"methods": ["tree", "baseline"],
                        "baseline": [[c for i, c in enumerate(rows[1]) if h[i] != "Target"]]},
-              "pre_training_bias": {"methods": "all"}},
+              "pre_training_bias": {"methods": "all"}, "report": {"pdf": False}},
+  "clarify_config": "adult.json",  # Clarify's own config, run on the test CSV with the trained model
   "output": "run-out"
 }
 json.dump(config, open("run.json", "w"))
@@ -244,7 +269,11 @@ assert sex["value_or_threshold"] == "0" and sex["counts"]["n_d"] == women, (sex[
 assert next(m["value"] for m in sex["metrics"] if m["name"] == "DPL") > 0.1
 b = a["explanations"]["baseline_shap"]["baseline"]
 assert len(b) == 14 and all(v is not None for v in b), b
-print(f"ok: verdict run: facet [0] on label-encoded Sex is the {women} women; the inline baseline runs after the dry run")
+c = json.load(open("run-out/clarify/analysis.json"))
+assert c["pre_training_bias_metrics"]["facets"]["Sex"][0]["counts"]["n_d"] == women
+assert "kernel_shap" in c["explanations"]
+print(f"ok: verdict run: facet [0] on label-encoded Sex is the {women} women; the inline baseline runs after the dry run; "
+      "clarify_config ran Clarify's config into run-out/clarify")
 PY
 [ $? = 0 ] || exit 1
 printf '{"dataset": {"train": "adult/train-coded.csv", "test": "adult/test-coded.csv"}, "label": "Target",
