@@ -123,7 +123,12 @@ head -1 abalone/test.csv > /dev/null
 python3 -c "
 import json; b = json.load(open('explain-codes/analysis.json'))['explanations']['baseline_shap']['baseline']
 assert b[0] == 1.0 and abs(b[1] - 0.52) < 1e-6, b" || fail "explain's baseline row"
-echo "ok: verdict explain reads a headerless baseline of label codes"
+{ echo "Sex,Length,Diameter,Height,Whole weight,Shucked weight,Viscera weight,Shell weight"; cat lambda/baseline.csv; } > header-codes.csv
+"$verdict" explain --model abalone-model --data abalone/test.csv --out explain-header-codes --shap baseline \
+  --baseline header-codes.csv > /dev/null 2> err || fail "explain with a baseline of codes under a header: $(cat err)"
+grep -q "baseline column 'Sex' holds label-encoded categories; read as 0=F, 1=I, 2=M" err || fail "no note: $(cat err)"
+cmp -s explain-codes/analysis.json explain-header-codes/analysis.json || fail "a header changes how the baseline is read"
+echo "ok: verdict explain reads a headerless baseline of label codes, and the same under a header (with a note)"
 
 # --- 2. Adult with Sex label-encoded, a one-vs-all facet, metrics by name --------------------
 "$verdict" data adult --out adult > /dev/null 2>&1 || fail "verdict data adult"
