@@ -22,7 +22,7 @@ void add_clarify_command(CLI::App& app) {
   cmd->footer("Read: dataset_type, headers, label, features (jsonlines), label_values_or_threshold, facet, group_variable, "
               "probability_threshold, methods.shap (baseline file or rows, num_samples, agg_method, use_logit, "
               "save_local_shap_values, seed, num_clusters), methods.pre_training_bias / post_training_bias (\"all\" or names), "
-              "methods.report (name, title). Other fields are named once on the output and not used. See README "
+              "methods.pdp (features, grid_resolution, top_k_features), methods.report (name, title). Other fields are named once on the output and not used. See README "
               "'Clarify's own config'.");
   cmd->callback([o] { run_clarify(*o, std::cout); });
 }

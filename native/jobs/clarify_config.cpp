@@ -101,6 +101,25 @@ ClarifyShap shap_section(const nlohmann::json& s, const std::string& dir, Clarif
   return shap;
 }
 
+ClarifyPdp pdp_section(const nlohmann::json& s, ClarifyConfig& c) {
+  if (!s.is_object()) throw Error("config: 'methods.pdp' must be an object");
+  ClarifyPdp pdp;
+  for (const auto& [k, v] : s.items()) {
+    const std::string field = "methods.pdp." + k;
+    if (k == "features") {
+      if (!v.is_array() || v.empty()) throw Error("config: '" + field + "' must be a list of column names or indices");
+      for (const auto& f : v) pdp.features.push_back(f);
+    } else if (k == "grid_resolution") {
+      pdp.grid_resolution = count(v, field, 2);
+    } else if (k == "top_k_features") {
+      pdp.top_k_features = count(v, field, 1);
+    } else {
+      c.ignored.push_back(field);
+    }
+  }
+  return pdp;
+}
+
 }  // namespace
 
 std::string clarify_column(const nlohmann::json& name_or_index, const std::vector<std::string>& header,
@@ -161,7 +180,7 @@ ClarifyConfig parse_clarify_config(const nlohmann::json& j, const std::string& d
         if (m == "shap") c.shap = shap_section(mv, dir, c);
         else if (m == "pre_training_bias") c.pre_training_bias = metric_names(mv, "methods." + m, c);
         else if (m == "post_training_bias") c.post_training_bias = metric_names(mv, "methods." + m, c);
-        else if (m == "pdp") c.pdp = true;
+        else if (m == "pdp") c.pdp = pdp_section(mv, c);
         else if (m == "report") {
           const std::string name = mv.is_object() ? mv.value("name", "report") : "report";
           const std::string title = mv.is_object() ? mv.value("title", "Analysis Report") : "Analysis Report";
@@ -185,6 +204,9 @@ ClarifyConfig parse_clarify_config(const nlohmann::json& j, const std::string& d
     throw Error("config: bias methods need 'facet' (a list of {name_or_index, value_or_threshold})");
   }
   if ((c.pre_training_bias || c.post_training_bias) && c.label.is_null()) throw Error("config: bias methods need 'label'");
+  if (c.pdp && c.pdp->features.empty() && !c.shap) {
+    throw Error("config: 'methods.pdp' needs 'features' when there is no 'methods.shap' to rank them");
+  }
   return c;
 }
 

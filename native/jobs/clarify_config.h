@@ -29,6 +29,12 @@ struct ClarifyShap {
   std::size_t num_clusters = 1;                       // no baseline: a K-prototypes summary of the data
 };
 
+struct ClarifyPdp {
+  std::vector<nlohmann::json> features;  // names or indices; empty = the top SHAP features
+  std::size_t grid_resolution = 15;      // the SDK's PDPConfig defaults
+  std::size_t top_k_features = 10;
+};
+
 struct ClarifyConfig {
   ClarifyDatasetFormat format;
   nlohmann::json label;                       // a column name or index; null = none
@@ -38,7 +44,7 @@ struct ClarifyConfig {
   double probability_threshold = 0.5;
   std::optional<ClarifyShap> shap;
   std::optional<std::vector<std::string>> pre_training_bias, post_training_bias;  // metric names; {"all"}
-  bool pdp = false;
+  std::optional<ClarifyPdp> pdp;
   std::optional<std::pair<std::string, std::string>> report;  // name, title
   std::vector<std::string> ignored;           // "predictor", "methods.shap.text_config", ...
 };

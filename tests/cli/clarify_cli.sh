@@ -165,6 +165,7 @@ config = {
              "agg_method": "mean_abs", "use_logit": True, "save_local_shap_values": True, "seed": 3},
     "pre_training_bias": {"methods": "all"},
     "post_training_bias": {"methods": ["DPPL", "DI", "DCAcc", "SD"]},
+    "pdp": {"features": ["Age", "Sex"], "grid_resolution": 5},
     "report": {"name": "adult", "title": "Adult, label-encoded"}
   },
   "predictor": {"model_name": "placeholder", "instance_type": "ml.m5.xlarge", "initial_instance_count": 1}
@@ -226,6 +227,20 @@ assert abs(sum(mp["binary_confusion_matrix"]) - 1) < 1e-9
 k = a["explanations"]["kernel_shap"]
 assert k["num_samples"] == 64 and k["seed"] == 3 and k["link"] == "logit", k
 assert len(k["label0"]["global_shap_values"]) == 14
+# Partial dependence, in the shape the SageMaker Python SDK reads (explanations.pdp).
+pdp = {p["feature_name"]: p for p in a["explanations"]["pdp"]}
+assert sorted(pdp) == ["Age", "Sex"], list(pdp)
+age, sx = pdp["Age"], pdp["Sex"]
+assert age["data_type"] == "numerical" and len(age["feature_values"]) == 5 and age["label_headers"] == ["label0"]
+ages = [float(r[col["Age"]]) for r in rows]
+assert age["feature_values"][0] == min(ages) and age["feature_values"][-1] == max(ages), age["feature_values"]
+assert abs(sum(age["data_distribution"]) - 1) < 1e-9 and len(age["model_predictions"][0]) == 5
+# Sex is a number (0/1) to this model: its two values, the women's share of the data, and a
+# higher mean probability with every record's Sex set to 1 (men) than to 0.
+assert sx["data_type"] == "numerical" and sx["feature_values"] == [0, 1], sx
+assert abs(sx["data_distribution"][0] - n_d / n) < 1e-9, sx["data_distribution"]
+assert sx["model_predictions"][0][0] < sx["model_predictions"][0][1], sx  # the model favours men
+assert all(0 <= p <= 1 for p in age["model_predictions"][0])  # probabilities
 import os
 assert os.path.exists("adult-out/adult.html") and os.path.exists("adult-out/adult.ipynb")
 assert not os.path.exists("adult-out/adult.pdf")
