@@ -2,12 +2,15 @@
 # verdict clarify: SageMaker Clarify's analysis_config.json as it is.
 #  1. Abalone: the pipeline's Lambda config (configs/clarify/abalone_analysis_config.json)
 #     unchanged, on a headerless dataset (label first) with Sex label-encoded and a headerless
-#     baseline.csv holding Sex's code: Clarify's layout, the report in HTML, PDF and notebook.
+#     baseline.csv holding Sex's code: Clarify's layout, the report in HTML, PDF and notebook;
+#     the same data as JSON lines; save_local_shap_values false and agg_method median.
 #  2. Adult with Sex label-encoded (0/1): facet [0] is the category 0 (women), not a threshold;
-#     Race one-vs-all; metric selection by name (DCAcc read as DCA); the metrics and the model
-#     performance recomputed here by hand from the data and the predictions.
+#     "Ethnic group" (by index) one value against all; the label by index; metric selection by
+#     name (DCAcc read as DCA); partial dependence; the metrics and the model performance
+#     recomputed here by hand from the data and the predictions.
 #  3. The bugs of issue 16 through `verdict explain` and `verdict run`: a baseline of label codes,
-#     an unseen category, a headerless baseline, an inline baseline in a dry run and a real run.
+#     an unseen category, a headerless baseline, an inline baseline in a dry run and a real run;
+#     `verdict run` pointing at a Clarify config.
 # Usage: clarify_cli.sh VERDICT. Exit 77 (skipped) without a data mirror.
 set -uo pipefail
 verdict=$1
@@ -106,6 +109,20 @@ assert a["global_shap_values"] == b["global_shap_values"] and a["expected_value"
 PY
 echo "ok: the same data as application/jsonlines gives the same SHAP values"
 
+# save_local_shap_values false, agg_method median.
+python3 -c "
+import json; c = json.load(open('lambda/analysis_config.json'))
+c['methods']['shap'].update(save_local_shap_values=False, agg_method='median'); c['methods'].pop('report')
+json.dump(c, open('lambda/median_config.json', 'w'))"
+(cd lambda && "$verdict" clarify --config median_config.json --dataset dataset.csv --model ../abalone-model \
+  --out result-median > /dev/null 2> ../err) || fail "median clarify: $(tail -3 err)"
+[ ! -e lambda/result-median/explanations_shap/out.csv ] && [ -s lambda/result-median/explanations_shap/baseline.csv ] ||
+  fail "save_local_shap_values false: $(ls lambda/result-median/explanations_shap)"
+python3 -c "
+import json; k = json.load(open('lambda/result-median/analysis.json'))['explanations']['kernel_shap']
+assert k['agg_method'] == 'median', k['agg_method']" || fail "agg_method median"
+echo "ok: save_local_shap_values false leaves out the local values; agg_method median"
+
 # A baseline holding a category the model never saw: one line naming the file, line and column.
 cp -r lambda lambda-bad && rm -rf lambda-bad/result
 printf '1,0.52,0.41,0.14,0.83,0.36,0.18,0.24\nX,0.5,0.4,0.1,0.8,0.3,0.1,0.2\n' > lambda-bad/baseline.csv
@@ -157,7 +174,7 @@ config = {
   "headers": h,
   "label": label,  # by index
   "label_values_or_threshold": [">50K"],
-  "facet": [{"name_or_index": "Sex", "value_or_threshold": [0]}, {"name_or_index": "Ethnic group"}],
+  "facet": [{"name_or_index": "Sex", "value_or_threshold": [0]}, {"name_or_index": h.index("Ethnic group")}],
   "group_variable": "Education",
   "probability_threshold": 0.6,
   "methods": {
@@ -186,6 +203,7 @@ n = len(rows)
 a = json.load(open("adult-out/analysis.json"))
 pre, post = a["pre_training_bias_metrics"], a["post_training_bias_metrics"]
 assert pre["label"] == "Target" and pre["label_value_or_threshold"] == ">50K", pre["label"]
+assert pre["group_variable"] == "Education"
 
 def metrics(entry):
     return {m["name"]: m["value"] for m in entry["metrics"]}
@@ -202,13 +220,14 @@ m = metrics(sex[0])
 assert abs(m["CI"] - (n_a - n_d) / n) < 1e-9 and abs(m["DPL"] - (q_a - q_d)) < 1e-9, (m["CI"], m["DPL"])
 assert m["DPL"] > 0.1, m["DPL"]  # women have fewer positive labels: positive DPL
 assert sorted(m) == ["CDDL", "CI", "DPL", "JS", "KL", "KS", "LP", "TVD"], sorted(m)
+assert isinstance(m["CDDL"], float), m["CDDL"]  # computed: the config's group_variable is used
 pm = metrics(post["facets"]["Sex"][0])
 assert sorted(pm) == ["DCA", "DI", "DPPL", "SD"], sorted(pm)
 qh_a = sum(p for p, x in zip(pred, d) if not x) / n_a
 qh_d = sum(p for p, x in zip(pred, d) if x) / n_d
 assert abs(pm["DPPL"] - (qh_a - qh_d)) < 1e-9 and abs(pm["DI"] - qh_d / qh_a) < 1e-9, pm
 assert post["probability_threshold"] == 0.6
-# Race: one value against all the others, in order of first appearance.
+# Ethnic group: one value against all the others, in order of first appearance.
 order = []
 for r in rows:
     if r[col["Ethnic group"]] not in order: order.append(r[col["Ethnic group"]])
@@ -245,7 +264,7 @@ import os
 assert os.path.exists("adult-out/adult.html") and os.path.exists("adult-out/adult.ipynb")
 assert not os.path.exists("adult-out/adult.pdf")
 print(f"ok: adult: Sex [0] = women (n_d {n_d} of {n}), DPL {m['DPL']:.3f}, DPPL {pm['DPPL']:.3f}; "
-      f"Race one-vs-all over {len(order)} values; accuracy {acc:.3f}")
+      f""Ethnic group" one-vs-all over {len(order)} values; accuracy {acc:.3f}")
 PY
 [ $? = 0 ] || exit 1
 
