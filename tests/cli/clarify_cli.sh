@@ -264,7 +264,7 @@ import os
 assert os.path.exists("adult-out/adult.html") and os.path.exists("adult-out/adult.ipynb")
 assert not os.path.exists("adult-out/adult.pdf")
 print(f"ok: adult: Sex [0] = women (n_d {n_d} of {n}), DPL {m['DPL']:.3f}, DPPL {pm['DPPL']:.3f}; "
-      f""Ethnic group" one-vs-all over {len(order)} values; accuracy {acc:.3f}")
+      f"Ethnic group one-vs-all over {len(order)} values; accuracy {acc:.3f}")
 PY
 [ $? = 0 ] || exit 1
 
