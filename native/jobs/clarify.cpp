@@ -155,13 +155,24 @@ void run_clarify(const ClarifyPlan& plan, std::ostream& log) {
         << (std::find(c.ignored.begin(), c.ignored.end(), "predictor") != c.ignored.end() ? " (the model comes from --model)" : "")
         << "\n";
   }
-  if (!c.shap && !c.pre_training_bias && !c.post_training_bias && !c.report) {
-    throw Error(plan.config + ": 'methods' asks for nothing verdict computes (shap, pre_training_bias, post_training_bias, report)");
+  if (!c.shap && !c.pre_training_bias && !c.post_training_bias && !c.pdp && !c.report) {
+    throw Error(plan.config + ": 'methods' asks for nothing verdict computes (shap, pre_training_bias, post_training_bias, "
+                "pdp, report)");
   }
 
   // The dataset, its label and facets by name, checked against the model before anything runs.
   Table table = read_clarify_dataset(plan.dataset, c.format);
-  const std::string label = c.label.is_null() ? "" : clarify_column(c.label, table.header, "label");
+  // A config field naming a column the dataset lacks: the message names the config file.
+  auto column = [&](const nlohmann::json& name_or_index, const std::string& field) {
+    try {
+      return clarify_column(name_or_index, table.header, field);
+    } catch (const Error& e) {
+      std::string m = e.what();
+      if (m.rfind("config: ", 0) == 0) m.erase(0, 8);
+      throw Error(plan.config + ": " + m + " '" + plan.dataset + "'");
+    }
+  };
+  const std::string label = c.label.is_null() ? "" : column(c.label, "label");
   const ModelFiles model = load_model_files(plan.model, "");
   const Schema schema = schema_for_data(model, table.header, label, plan.dataset);
   const auto decoded_columns = decode_categories(table, schema, log);
@@ -171,11 +182,16 @@ void run_clarify(const ClarifyPlan& plan, std::ostream& log) {
   }
   std::vector<std::string> facets;
   for (std::size_t i = 0; i < c.facets.size(); ++i) {
-    facets.push_back(clarify_column(c.facets[i].name_or_index, table.header, "facet[" + std::to_string(i) + "].name_or_index"));
+    facets.push_back(column(c.facets[i].name_or_index, "facet[" + std::to_string(i) + "].name_or_index"));
   }
-  if (!c.group_variable.empty()) clarify_column(c.group_variable, table.header, "group_variable");
+  if (!c.group_variable.empty()) column(c.group_variable, "group_variable");
 
-  const fs::path out = plan.out;
+  if (c.shap && c.shap->use_logit && schema.task != Task::Binary) {
+    throw Error(plan.config + ": methods.shap.use_logit is for models that give probabilities; the model is a regression");
+  }
+
+  fs::path out = fs::path(plan.out).lexically_normal();
+  if (out.filename().empty()) out = out.parent_path();  // "result/"
   if (fs::exists(out) && !fs::is_directory(out)) throw Error("--out '" + plan.out + "' is a file, not a folder");
   TempDir scratch("/tmp/verdict-clarify-XXXXXX");
   const fs::path data = scratch.path / (fs::path(plan.dataset).stem().string() + ".csv");
@@ -203,9 +219,6 @@ void run_clarify(const ClarifyPlan& plan, std::ostream& log) {
     e.threshold = c.probability_threshold;
     e.logit_of_mean = c.shap->use_logit;  // Clarify's use_logit is shap's link="logit"
     e.use_logit = c.shap->use_logit;
-    if (schema.task != Task::Binary && c.shap->use_logit) {
-      throw Error(plan.config + ": methods.shap.use_logit is for models that give probabilities; the model is a regression");
-    }
     e.baseline_columns = features;
     if (!c.shap->baseline_file.empty()) e.baseline = c.shap->baseline_file;
     else if (!c.shap->baseline_rows.empty()) e.baseline_inline = c.shap->baseline_rows;
