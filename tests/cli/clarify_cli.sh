@@ -123,6 +123,18 @@ import json; k = json.load(open('lambda/result-median/analysis.json'))['explanat
 assert k['agg_method'] == 'median', k['agg_method']" || fail "agg_method median"
 echo "ok: save_local_shap_values false leaves out the local values; agg_method median"
 
+# Config fields the data or the model cannot honour: one line naming the config, nothing written.
+python3 -c "
+import json; c = json.load(open('lambda/analysis_config.json')); c['label'] = 'Age'; json.dump(c, open('lambda/nolabel.json', 'w'))
+c = json.load(open('lambda/analysis_config.json')); c['methods']['shap']['use_logit'] = True; json.dump(c, open('lambda/logit.json', 'w'))"
+for bad in nolabel logit; do
+  (cd lambda && "$verdict" clarify --config $bad.json --dataset dataset.csv --model ../abalone-model --out result-$bad \
+    > /dev/null 2> ../err) && fail "$bad.json was accepted"
+  [ "$(wc -l < err)" = 1 ] && grep -q "^verdict: error: $bad.json: " err || fail "$bad.json: $(cat err)"
+  [ ! -e lambda/result-$bad ] && ! ls lambda | grep -q partial || fail "$bad.json left output behind"
+done
+echo "ok: a label the dataset lacks and use_logit on a regression stop with one line naming the config"
+
 # A baseline holding a category the model never saw: one line naming the file, line and column.
 cp -r lambda lambda-bad && rm -rf lambda-bad/result
 printf '1,0.52,0.41,0.14,0.83,0.36,0.18,0.24\nX,0.5,0.4,0.1,0.8,0.3,0.1,0.2\n' > lambda-bad/baseline.csv
