@@ -5,6 +5,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "bias.h"
 #include "error.h"
 
 namespace verdict {
@@ -74,6 +75,35 @@ RegressionMetrics regression_metrics(const std::vector<double>& prediction,
   m.mae = ae / n;
   m.r2 = ss_total > 0 ? 1 - se / ss_total : std::nan("");
   return m;
+}
+
+}  // namespace verdict
+
+namespace verdict {
+
+std::vector<NamedMetric> clarify_performance_metrics(double tp, double fp, double fn, double tn) {
+  auto divide = [](double a, double b) { return clarify_divide(a, b); };
+  const double precision = divide(tp, fp + tp), recall = divide(tp, tp + fn);
+  return {
+      {"Accuracy", "Proportion of inputs assigned the correct predicted label by the model.", divide(tn + tp, tn + fp + fn + tp)},
+      {"Proportion of Positive Predictions in Labels", "Proportion of input assigned in positive predicted label.",
+       divide(tp + fp, tn + fp + fn + tp)},
+      {"Proportion of Negative Predictions in Labels", "Proportion of input assigned the negative predicted label.",
+       divide(tn + fn, tn + fp + fn + tp)},
+      {"True Positive Rate / Recall",
+       "Proportion of inputs with positive observed label correctly assigned the positive predicted label.", recall},
+      {"True Negative Rate / Specificity",
+       "Proportion of inputs with negative observed label correctly assigned the negative predicted label.", divide(tn, tn + fp)},
+      {"Acceptance Rate / Precision",
+       "Proportion of inputs with positive predicted label that actually have a positive observed label.", precision},
+      {"Rejection Rate", "Proportion of inputs with negative predicted label that actually have a negative observed label.",
+       divide(tn, tn + fn)},
+      {"Conditional Acceptance", "Ratio between the positive observed labels and positive predicted labels.",
+       divide(fn + tp, fp + tp)},
+      {"Conditional Rejection", "Ratio between the negative observed labels and negative predicted labels.",
+       divide(tn + fp, tn + fn)},
+      {"F1 Score", "Harmonic mean of precision and recall.", 2 * divide(precision * recall, precision + recall)},
+  };
 }
 
 }  // namespace verdict

@@ -1,5 +1,6 @@
 // Model quality figures from predictions and labels.
 #pragma once
+#include <string>
 #include <vector>
 
 namespace verdict {
@@ -14,6 +15,15 @@ struct RegressionMetrics {
 // probabilities in [0,1], labels 0/1; accuracy at `threshold`.
 BinaryMetrics binary_metrics(const std::vector<double>& probability,
                              const std::vector<float>& label, double threshold = 0.5);
+// smclarify's model performance metrics (bias/report.py, _model_performance_metric_call_wrapper;
+// bias/metrics/basic_stats.py), from the confusion counts, with Clarify's divide (0/0 = 0):
+// name as Clarify writes it, its description, the value.
+struct NamedMetric {
+  std::string name, description;
+  double value = 0;
+};
+std::vector<NamedMetric> clarify_performance_metrics(double tp, double fp, double fn, double tn);
+
 RegressionMetrics regression_metrics(const std::vector<double>& prediction,
                                      const std::vector<float>& target);
 

@@ -8,7 +8,13 @@
 
 namespace verdict {
 
+// Binary models also carry smclarify's model performance report (bias/report.py,
+// ModelPerformanceReport): "label", "model_performance_metrics" [{name, description, value}],
+// "binary_confusion_matrix" [TP, FP, FN, TN] as fractions of the rows (basic_stats.py's
+// confusion_matrix: "Fractions of TP, FP, FN, TN"), and "confusion_matrix" by label value.
+// A record is predicted positive when its probability is above `threshold`.
 nlohmann::json model_performance(Task task, const std::vector<double>& scores, const std::vector<float>& labels,
-                                 double threshold);
+                                 double threshold, const std::string& label = "",
+                                 const std::string& positive = "1", const std::string& negative = "0");
 
 }  // namespace verdict

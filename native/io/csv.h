@@ -35,6 +35,8 @@ class CsvReader {
   const std::vector<std::string>& header() const { return header_; }
   // Replaces t's rows with up to `max_rows` more (t.header and t.source set); returns how many.
   std::size_t read(Table& t, std::size_t max_rows);
+  // The next record is on line `line` + 1 (for a header the caller put in front of the text).
+  void set_line(std::size_t line) { line_no_ = line; }
   // Passes over up to `rows` rows (checked like the others); returns how many.
   std::size_t skip(std::size_t rows);
 

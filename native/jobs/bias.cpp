@@ -8,11 +8,13 @@
 #include <iostream>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "native/io/dataset.h"
 #include "native/io/model_files.h"
 #include "shared/bias.h"
+#include "shared/clarify_columns.h"
 #include "shared/error.h"
 #include "shared/predict.h"
 #include "native/io/staged_output.h"
@@ -337,32 +339,129 @@ void add_predictions(BiasInput& in, const Forest& forest, const Schema& schema, 
   }
 }
 
-nlohmann::json bias_section(const BiasResult& r, bool is_post, const Columns& c, const Selected& s,
-                            const Schema& schema, const BiasPlan& o) {
+nlohmann::json facet_entry(const BiasResult& r, bool is_post, const Selected& s) {
   nlohmann::json metrics = nlohmann::json::array();
   for (const BiasMetric& m : r.metrics) metrics.push_back(metric_json(m));
-  nlohmann::json entry = {{"value_or_threshold", s.facet_text}, {"metrics", metrics}, {"counts", counts_json(r.counts, is_post)}};
+  return {{"value_or_threshold", s.facet_text}, {"metrics", metrics}, {"counts", counts_json(r.counts, is_post)}};
+}
+
+nlohmann::json bias_section(const nlohmann::json& entries, bool is_post, const Columns& c, const Selected& s,
+                            const Schema& schema, const BiasPlan& o) {
   nlohmann::json section = {{"label", c.label.column}, {"label_value_or_threshold", s.label_text}};
-  section["facets"][c.facet.column] = nlohmann::json::array({entry});
+  section["facets"][c.facet.column] = entries;
   if (!o.group.empty()) section["group_variable"] = o.group;
   if (is_post && schema.task == Task::Binary) section["probability_threshold"] = o.probability_threshold;
   return section;
 }
 
+// Clarify's metric selection: "all", or names (smclarify's fetch_metrics_to_run refuses an
+// unknown one); DCAcc is the name verdict used before Clarify's DCA.
+void keep_metrics(BiasResult& r, const std::vector<std::string>& names, const char* what) {
+  if (names.empty() || (names.size() == 1 && names[0] == "all")) return;
+  std::vector<std::string> wanted;
+  for (const std::string& n : names) {
+    const std::string name = n == "DCAcc" ? "DCA" : n;
+    bool known = false;
+    for (const BiasMetric& m : r.metrics) known = known || m.name == name;
+    if (!known) {
+      std::vector<std::string> all;
+      for (const BiasMetric& m : r.metrics) all.push_back(m.name);
+      throw Error(std::string(what) + ": '" + n + "' is not a metric; the metrics are " + join(all, ", ") + " (or \"all\")");
+    }
+    wanted.push_back(name);
+  }
+  std::vector<BiasMetric> kept;
+  for (const BiasMetric& m : r.metrics) {
+    if (std::find(wanted.begin(), wanted.end(), m.name) != wanted.end()) kept.push_back(m);
+  }
+  r.metrics = kept;
+}
+
+std::vector<std::string> column_cells(const Table& t, const std::string& name, const char* what) {
+  return t.column_cells(static_cast<std::size_t>(column_or_throw(t, name, what)));
+}
+
+// Clarify's values read by Clarify's rule: one plan per facet entry (several when the facet
+// is measured one value against all the others).
+std::vector<BiasPlan> resolve_clarify(const BiasPlan& o, const Table& table) {
+  BiasPlan p = o;
+  if (o.label_clarify) {
+    const std::string label = o.label;
+    if (label.empty()) throw Error("the label column is required");
+    const auto cells = column_cells(table, label, "label");
+    if (o.label_value_or_threshold.empty()) throw Error("label_values_or_threshold is required for bias metrics");
+    if (clarify_column_type(cells, o.label_value_or_threshold.size()) == ClarifyColumnType::Continuous) {
+      double t;
+      if (!parse_number(o.label_value_or_threshold[0], t)) {
+        throw Error("label_values_or_threshold: '" + o.label_value_or_threshold[0] + "' must be a number: the label '" +
+                    label + "' is continuous (Clarify's rule: a single numeric threshold)");
+      }
+      p.label_threshold = t, p.label_values.clear();
+    } else {
+      p.label_values = o.label_value_or_threshold, p.label_threshold.reset();
+    }
+  }
+  if (!o.facet_clarify) return {p};
+  const auto cells = column_cells(table, o.facet, "facet");
+  const auto& given = o.facet_value_or_threshold;
+  const ClarifyColumnType type = clarify_column_type(cells, given.size());
+  if (type == ClarifyColumnType::Continuous) {
+    double t;
+    if (given.empty()) {
+      throw Error("facet '" + o.facet + "' is continuous (Clarify's rule): value_or_threshold must give a threshold");
+    }
+    if (!parse_number(given[0], t)) {
+      throw Error("facet '" + o.facet + "': value_or_threshold '" + given[0] + "' must be a number: the column is continuous");
+    }
+    p.facet_threshold = t, p.facet_values.clear();
+    return {p};
+  }
+  p.facet_threshold.reset();
+  if (!given.empty()) {
+    p.facet_values = given;
+    return {p};
+  }
+  std::vector<BiasPlan> plans;
+  for (const std::string& v : distinct_cells(cells)) {
+    p.facet_values = {v};
+    plans.push_back(p);
+  }
+  if (plans.size() < 2) throw Error("facet '" + o.facet + "' holds a single value: one-vs-all needs two or more");
+  return plans;
+}
+
 }  // namespace
 
-void measure_bias(const BiasPlan& o, std::ostream& log) {
+void measure_bias(const BiasPlan& plan, std::ostream& log) {
+  const ModelFiles model = load_model_files(plan.model, plan.schema);
+  const Table table = read_csv(plan.data);
+  const std::vector<BiasPlan> entries = resolve_clarify(plan, table);
+  const BiasPlan& o = entries.front();
   const Wanted want = wanted_methods(o);
-  const ModelFiles model = load_model_files(o.model, o.schema);
-  const Table table = read_csv(o.data);
   const Schema schema = bias_schema(model, table, o);
-  const Columns c = bias_columns(table, schema, o);
-  Selected s = selected_rows(table, c);
-  BiasResult pre, post;
-  if (want.pre) pre = pre_training_bias(s.in);
-  if (want.post) {
-    add_predictions(s.in, model.forest, schema, encode_features(table, schema, c, o), c, o.probability_threshold);
-    post = post_training_bias(s.in);
+  std::optional<Dataset> encoded;  // the model's features, encoded once for every entry
+  nlohmann::json pre_entries = nlohmann::json::array(), post_entries = nlohmann::json::array();
+  Columns c;
+  Selected s;
+  std::vector<std::pair<std::string, std::pair<BiasResult, BiasResult>>> results;
+  for (const BiasPlan& e : entries) {
+    wanted_methods(e);
+    c = bias_columns(table, schema, e);
+    s = selected_rows(table, c);
+    BiasResult pre, post;
+    if (want.pre) {
+      pre = pre_training_bias(s.in);
+      keep_metrics(pre, o.pre_metrics, "methods.pre_training_bias.methods");
+      pre_entries.push_back(facet_entry(pre, false, s));
+    }
+    if (want.post) {
+      if (!encoded) encoded = encode_features(table, schema, c, o);
+      add_predictions(s.in, model.forest, schema, *encoded, c, o.probability_threshold);
+      post = post_training_bias(s.in);
+      keep_metrics(post, o.post_metrics, "methods.post_training_bias.methods");
+      post_entries.push_back(facet_entry(post, true, s));
+    }
+    results.push_back({s.facet_text + "\t" + std::to_string(s.positives), {pre, post}});
   }
 
   // Merge into an existing analysis.json (e.g. from `verdict explain`): only the bias keys change.
@@ -372,19 +471,31 @@ void measure_bias(const BiasPlan& o, std::ostream& log) {
     analysis = read_json_file(path.string());
     if (!analysis.is_object()) throw Error("'" + path.string() + "' is not a JSON object; not merging into it");
   }
-  if (want.pre) analysis["pre_training_bias_metrics"] = bias_section(pre, false, c, s, schema, o);
-  if (want.post) analysis["post_training_bias_metrics"] = bias_section(post, true, c, s, schema, o);
+  auto put = [&](const char* key, const nlohmann::json& entries_json, bool post) {
+    nlohmann::json section = bias_section(entries_json, post, c, s, schema, o);
+    if (o.merge_facets && analysis.contains(key) && analysis[key].is_object() && analysis[key].contains("facets")) {
+      nlohmann::json merged = analysis[key];
+      merged["facets"][c.facet.column] = entries_json;
+      section = merged;
+    }
+    analysis[key] = section;
+  };
+  if (want.pre) put("pre_training_bias_metrics", pre_entries, false);
+  if (want.post) put("post_training_bias_metrics", post_entries, true);
   StagedOutputs out;
   out.write(path, analysis.dump(2) + "\n");
   out.commit();
 
-  const FacetCounts& counts = want.pre ? pre.counts : post.counts;
-  log << "facet " << c.facet.column << " in " << s.facet_text << ": n_d " << counts.n_d << " of " << counts.n
-      << " rows; label " << c.label.column << " in " << s.label_text << ": " << s.positives << " positive";
-  if (want.post && schema.task == Task::Binary) log << "; probability threshold " << num(o.probability_threshold);
-  log << "\n";
-  if (want.pre) print_metrics(log, "pre-training (observed labels)", pre);
-  if (want.post) print_metrics(log, "post-training (predicted labels)", post);
+  for (const auto& [key, r] : results) {
+    const std::string facet_text = key.substr(0, key.find('\t'));
+    const FacetCounts& counts = want.pre ? r.first.counts : r.second.counts;
+    log << "facet " << c.facet.column << " in " << facet_text << ": n_d " << counts.n_d << " of " << counts.n
+        << " rows; label " << c.label.column << " in " << s.label_text << ": " << s.positives << " positive";
+    if (want.post && schema.task == Task::Binary) log << "; probability threshold " << num(o.probability_threshold);
+    log << "\n";
+    if (want.pre) print_metrics(log, "pre-training (observed labels)", r.first);
+    if (want.post) print_metrics(log, "post-training (predicted labels)", r.second);
+  }
   log << "analysis -> " << path.string() << "\n";
 }
 

@@ -18,6 +18,17 @@ struct BiasPlan {
   std::optional<double> label_threshold, facet_threshold;  // numeric columns: above this
   double probability_threshold = 0.5;    // binary models: above this predicts the positive label
   std::vector<std::string> methods = {"pre", "post"};
+
+  // Clarify's config as it is (verdict clarify, verdict run): the values of
+  // `facet[].value_or_threshold` / `label_values_or_threshold`, read by Clarify's rule once the
+  // data is read (shared/clarify_columns.h): categories, or a threshold for a continuous column.
+  // A facet with `facet_clarify` and no values is measured one value against all the others.
+  bool facet_clarify = false, label_clarify = false;
+  std::vector<std::string> facet_value_or_threshold, label_value_or_threshold;
+  // Clarify's metric selection by name (empty = all); "DCAcc" is read as "DCA".
+  std::vector<std::string> pre_metrics, post_metrics;
+  // Adds this facet beside the facets already in OUT/analysis.json instead of replacing them.
+  bool merge_facets = false;
 };
 
 // Merges the bias keys into OUT/analysis.json; prints the metrics on `log`.

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <tuple>
 
 #include "native/batch/batch_explain.h"
@@ -16,10 +17,12 @@
 #include "native/batch/progress.h"
 #include "native/batch/shap_totals.h"
 #include "native/batch/threads.h"
+#include "native/io/clarify_dataset.h"
 #include "native/io/dataset.h"
 #include "native/io/json_stream.h"
 #include "native/io/model_files.h"
 #include "native/io/staged_output.h"
+#include "shared/clarify_columns.h"
 #include "shared/error.h"
 #include "shared/kmeans.h"
 #include "shared/metrics.h"
@@ -35,6 +38,7 @@ namespace {
 // The reference rows of baseline and Kernel SHAP, with a weight per row.
 struct Reference {
   std::vector<float> rows;  // n × features
+  std::vector<std::vector<std::string>> given;  // a file's or inline rows as given (for baseline.csv)
   std::vector<double> weights;
   std::size_t count = 0;
 };
@@ -57,6 +61,93 @@ std::string num(double v) {
 }
 
 std::vector<float> mean_row(const Schema& schema, const Dataset& data);
+
+// The baseline's columns when it has no header: --baseline-columns, or the schema's features.
+std::vector<std::string> headerless_columns(const ExplainPlan& o, const Schema& schema) {
+  if (!o.baseline_columns.empty()) return o.baseline_columns;
+  std::vector<std::string> names;
+  for (const Column& c : schema.features) names.push_back(c.name);
+  return names;
+}
+
+// A baseline file's first row is a header when it names the schema's features; otherwise the
+// file is headerless (as Clarify's baseline.csv is) and its first row is a reference row.
+bool has_header(const std::vector<std::string>& first_row, const Schema& schema) {
+  std::size_t named = 0;
+  for (const std::string& h : first_row) named += schema.feature_index(h) >= 0 || h == schema.target;
+  return named == first_row.size();
+}
+
+// The reference rows as a table of named columns: a CSV with or without a header, or inline
+// rows. Label-encoded categories (codes 0..K-1 where the schema has K category names) are
+// read as those categories, with a note; any other category the model never saw is an error
+// naming the file, line and column — a silently missing baseline value changes every SHAP value.
+Table reference_table(const ExplainPlan& o, const Schema& schema, std::vector<std::vector<std::string>>* given) {
+  Table t;
+  const std::string source = o.baseline_inline.empty() ? o.baseline : "the inline baseline";
+  if (o.baseline_inline.empty()) {
+    const std::vector<std::string> first = first_csv_row(o.baseline);
+    if (has_header(first, schema)) {
+      t = read_csv(o.baseline);
+    } else {
+      const std::vector<std::string> columns = headerless_columns(o, schema);
+      if (first.size() != columns.size()) {
+        throw Error(o.baseline + ":1: not a header of the model's feature names, so the baseline is read as "
+                    "headerless (as Clarify's baseline.csv is), but it has " + std::to_string(first.size()) +
+                    " values and the model has " + std::to_string(columns.size()) +
+                    " features (give one value per feature, in the order of the dataset's columns without the label)");
+      }
+      t = read_headerless_csv(o.baseline, columns);
+    }
+  } else {
+    t.source = source;
+    t.header = headerless_columns(o, schema);
+    for (std::size_t r = 0; r < o.baseline_inline.size(); ++r) {
+      if (o.baseline_inline[r].size() != t.header.size()) {
+        throw Error("inline baseline row " + std::to_string(r + 1) + " has " + std::to_string(o.baseline_inline[r].size()) +
+                    " values; the model's features are " + std::to_string(t.header.size()));
+      }
+      t.rows.push_back(o.baseline_inline[r]);
+      t.line.push_back(r + 1);
+    }
+  }
+  if (t.rows.empty()) throw Error("baseline '" + source + "' holds no rows");
+  *given = t.rows;
+  for (std::size_t col = 0; col < t.header.size(); ++col) {
+    const int f = schema.feature_index(t.header[col]);
+    if (f < 0 || schema.features[static_cast<std::size_t>(f)].kind != ColumnKind::Categorical) continue;
+    const Column& feature = schema.features[static_cast<std::size_t>(f)];
+    const std::vector<std::string> cells = t.column_cells(col);
+    if (const auto decoded = decode_label_codes(cells, feature.categories)) {
+      for (std::size_t r = 0; r < t.rows.size(); ++r) t.rows[r][col] = (*decoded)[r];
+      std::string list;
+      for (std::size_t k = 0; k < feature.categories.size(); ++k) list += (k ? ", " : "") + std::to_string(k) + "=" + feature.categories[k];
+      std::cerr << "verdict: note: baseline column '" << feature.name << "' holds label-encoded categories; read as "
+                << list << " (sorted, as LabelEncoder codes them)\n";
+      continue;
+    }
+    // The first cell that is neither a category nor a code; else the first code among names.
+    std::size_t bad = t.rows.size(), code = t.rows.size();
+    for (std::size_t r = 0; r < t.rows.size() && bad == t.rows.size(); ++r) {
+      const std::string& cell = t.rows[r][col];
+      if (is_missing_cell(cell)) continue;
+      if (std::find(feature.categories.begin(), feature.categories.end(), cell) != feature.categories.end()) continue;
+      if (decode_label_codes({cell}, feature.categories)) code = std::min(code, r);
+      else bad = r;
+    }
+    if (bad == t.rows.size()) bad = code;
+    if (bad < t.rows.size()) {
+      std::string list;
+      for (std::size_t k = 0; k < feature.categories.size() && k < 12; ++k) list += (k ? ", " : "") + feature.categories[k];
+      throw Error(source + ":" + std::to_string(t.line[bad]) + ": baseline column '" + feature.name + "' holds \"" +
+                  t.rows[bad][col] + "\", a category the model never saw (its categories: " + list +
+                  (bad == code ? "; label codes 0.." + std::to_string(feature.categories.size() - 1) +
+                                     " are read only when the whole column is codes"
+                               : "") + ")");
+    }
+  }
+  return t;
+}
 
 // --baseline: 'mean', 'kmeans:K' (a K-prototypes summary of --baseline-data or of the data
 // explained, weighted by cluster size), or a CSV of one or more rows (equal weights).
@@ -86,10 +177,10 @@ Reference baseline_rows(const ExplainPlan& o, const Schema& schema, const Datase
     return ref;
   }
   if (!o.baseline_data.empty()) throw Error("--baseline-data is used only with --baseline kmeans:K");
-  if (!o.baseline.empty() && o.baseline != "mean") {
-    Table t = read_csv(o.baseline);
-    if (t.rows.empty()) throw Error("baseline '" + o.baseline + "' holds no rows");
-    const Dataset b = encode_table(t, schema, false);
+  if (!o.baseline_inline.empty() || (!o.baseline.empty() && o.baseline != "mean")) {
+    std::vector<std::vector<std::string>> given;
+    const Dataset b = encode_table(reference_table(o, schema, &given), schema, false);
+    ref.given = given;
     ref.rows = b.x;
     ref.weights.assign(b.rows, 1.0);
     ref.count = b.rows;
@@ -205,7 +296,7 @@ Reference reference_rows(const ExplainPlan& o, const Schema& schema, std::size_t
                                            [](const std::string& me) { return me == "baseline" || me == "kernel"; });
   if (!needs_reference) return {};
   const bool from_data = (o.baseline.rfind("kmeans:", 0) == 0 && o.baseline_data.empty()) ||
-                         ((o.baseline.empty() || o.baseline == "mean") &&
+                         ((o.baseline.empty() || o.baseline == "mean") && o.baseline_inline.empty() &&
                           std::any_of(schema.features.begin(), schema.features.end(), [](const Column& c) { return std::isnan(c.mean); }));
   return baseline_rows(o, schema, from_data ? load_rows(o.data, schema, input_rows) : Dataset{});
 }
@@ -228,8 +319,10 @@ Method make_method(const std::string& name, const ExplainPlan& o, const Forest& 
                                : KernelUnits::Prediction;
     st.kernel.num_samples = o.num_samples;
     st.kernel.seed = o.seed;
+    // With the identity link the prediction is the margin: the same units as tree and baseline SHAP.
     me.units = st.units == KernelUnits::Prediction && forest.link == Link::Logistic ? "probability"
-                                                                                   : kernel_units_name(st.units);
+               : st.units == KernelUnits::Prediction && forest.link == Link::Identity ? "margin"
+                                                                                     : kernel_units_name(st.units);
     me.settings_json = {{"num_samples", o.num_samples ? nlohmann::json(o.num_samples) : nlohmann::json("auto")},
                         {"seed", o.seed},
                         {"use_logit", st.units != KernelUnits::Prediction},
@@ -400,7 +493,8 @@ nlohmann::json analysis_json(const ExplainPlan& o, const Schema& schema, Aggrega
     analysis["explanations"][me.name + "_shap"] = method;
   }
   if (!totals.labels.empty()) {
-    analysis["model_performance"] = model_performance(schema.task, totals.scores, totals.labels, o.threshold);
+    analysis["model_performance"] = model_performance(schema.task, totals.scores, totals.labels, o.threshold, schema.target,
+                                                   schema.positive_label, negative_label(schema));
   }
   return analysis;
 }
@@ -413,9 +507,31 @@ nlohmann::json shard_json(const ExplainPlan& o, const Schema& schema, Aggregatio
                           {"input_rows", range.input_rows}, {"agg_method", aggregation_name(agg)},
                           {"threshold", o.threshold}, {"task", schema.task == Task::Binary ? "binary" : "regression"},
                           {"features", batch["features"]}, {"review_batch", batch}, {"scores", totals.scores},
-                          {"labels", totals.labels}};
+                          {"labels", totals.labels}, {"target", schema.target},
+                          {"positive_label", schema.positive_label}, {"negative_label", negative_label(schema)}};
   for (std::size_t k = 0; k < methods.size(); ++k) shard["block_sums"][methods[k].name] = totals.shap[k].blocks();
   return shard;
+}
+
+// explanations_shap/baseline.csv: the reference rows as Clarify writes them, without a header:
+// a file's or inline rows as given; else (mean, kmeans:K) one value per feature in the
+// schema's order, categories by name.
+std::string baseline_csv(const Schema& schema, const Reference& ref) {
+  std::ostringstream text;
+  if (!ref.given.empty()) {
+    for (const auto& row : ref.given) write_csv_row(text, row);
+    return text.str();
+  }
+  const std::size_t m = schema.features.size();
+  std::vector<std::string> cells(m);
+  for (std::size_t b = 0; b < ref.count; ++b) {
+    for (std::size_t f = 0; f < m; ++f) {
+      const float v = ref.rows[b * m + f];
+      cells[f] = std::isnan(v) ? std::string() : decode_value(schema, f, v);
+    }
+    write_csv_row(text, cells);
+  }
+  return text.str();
 }
 
 void print_summary(std::ostream& log, const ExplainPlan& o, const RowRange& range, std::size_t methods,
@@ -461,6 +577,7 @@ void explain_file(const ExplainPlan& o, std::ostream& log) {
   const fs::path dir = o.out;
   const nlohmann::json analysis = analysis_json(o, schema, agg, methods, totals);
   out.write(dir / "analysis.json", analysis.dump(2) + "\n");
+  if (reference.count > 0) out.write(dir / "explanations_shap" / "baseline.csv", baseline_csv(schema, reference));
   if (range.shard_count > 1) out.write(dir / "shard.json", shard_json(o, schema, agg, range, batch, methods, totals).dump() + "\n");
   writer.close();
   out.commit();

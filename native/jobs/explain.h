@@ -18,6 +18,12 @@ struct ExplainPlan {
   std::string target;         // label column, left out of the features
   std::string baseline;       // 'mean' | 'kmeans:K' | a CSV of reference rows
   std::string baseline_data;  // the CSV summarised by kmeans:K (default: the data explained)
+  // Reference rows given inline (Clarify's `baseline: [[...], ...]`), used instead of `baseline`.
+  std::vector<std::vector<std::string>> baseline_inline;
+  // The columns of a headerless baseline (a file or inline rows), in order; empty = the
+  // schema's features in order. Clarify's baseline.csv has no header: its columns are the
+  // dataset's features (every column but the label) in the dataset's order.
+  std::vector<std::string> baseline_columns;
   std::vector<std::string> methods = {"tree", "baseline"};  // the first goes to out.csv
   std::string agg = "mean_abs";
   double threshold = 0.5;

@@ -109,12 +109,14 @@ std::vector<ShardDir> load_shards(const std::vector<std::string>& dirs, std::siz
   return shards;
 }
 
-// Local SHAP files, predictions: concatenated, one header.
+// Local SHAP files, predictions: concatenated, one header (baseline.csv: the first shard's).
 void concatenate_row_files(StagedOutputs& out, const fs::path& dir, const std::vector<ShardDir>& shards) {
   for (const auto& entry : fs::directory_iterator(shards.front().dir / "explanations_shap")) {
     const fs::path name = entry.path().filename();
     std::ofstream f(out.stage(dir / "explanations_shap" / name), std::ios::binary);
-    for (std::size_t i = 0; i < shards.size(); ++i) append_file(f, shards[i].dir / "explanations_shap" / name, i > 0);
+    // baseline.csv: the reference rows, the same in every shard (taken from the whole input).
+    const std::size_t count = name == "baseline.csv" ? 1 : shards.size();
+    for (std::size_t i = 0; i < count; ++i) append_file(f, shards[i].dir / "explanations_shap" / name, i > 0);
     if (!f) throw Error("cannot write '" + (dir / "explanations_shap" / name).string() + "'");
   }
   for (const auto& entry : fs::directory_iterator(shards.front().dir / "predictions")) {
@@ -174,7 +176,9 @@ nlohmann::json merged_analysis(const std::vector<ShardDir>& shards) {
   }
   if (!labels.empty()) {  // (a shard without rows has no model_performance of its own)
     const Task task = first["task"] == "binary" ? Task::Binary : Task::Regression;
-    analysis["model_performance"] = model_performance(task, scores, labels, first["threshold"].get<double>());
+    analysis["model_performance"] = model_performance(task, scores, labels, first["threshold"].get<double>(),
+                                                      first.value("target", ""), first.value("positive_label", "1"),
+                                                      first.value("negative_label", "0"));
   }
   return analysis;
 }

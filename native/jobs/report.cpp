@@ -59,6 +59,7 @@ void write_report(ReportPlan c, std::ostream& log) {
 
   StagedOutputs out;
   out.write(c.out, html);
+  if (!c.notebook.empty()) out.write(c.notebook, report::build_report_notebook(html, c.report.title));
   bool pdf_written = false;
   if (!c.no_pdf) {
     if (::access(c.chromium.c_str(), X_OK) != 0) {
@@ -86,6 +87,7 @@ void write_report(ReportPlan c, std::ostream& log) {
   out.commit();
 
   log << "report -> " << c.out << " (" << (html.size() + 1023) / 1024 << " KB, self-contained)\n";
+  if (!c.notebook.empty()) log << "notebook -> " << c.notebook << "\n";
   if (pdf_written) log << "pdf    -> " << c.pdf << " (" << (fs::file_size(c.pdf) + 1023) / 1024 << " KB)\n";
   for (const std::string& note : in.notes) log << "note: " << note << "\n";
 }

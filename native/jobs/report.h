@@ -14,6 +14,7 @@ struct ReportPlan {
   std::string pdf;               // the PDF (default: OUT with .pdf)
   std::string chromium = "/usr/bin/chromium";
   bool no_pdf = false;
+  std::string notebook;          // also the report as a Jupyter notebook (.ipynb) here; "" = none
 };
 
 // Writes the HTML (and the PDF when Chromium is there: else a warning on stderr); reports on `log`.

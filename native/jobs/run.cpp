@@ -10,6 +10,7 @@
 
 #include "native/io/model_files.h"
 #include "native/jobs/bias.h"
+#include "native/jobs/clarify.h"
 #include "native/jobs/data.h"
 #include "native/jobs/explain.h"
 #include "native/jobs/report.h"
@@ -62,6 +63,20 @@ long long whole(const nlohmann::json& v, const std::string& key) {
     throw Error("config: '" + key + "' must be a whole number, not " + v.dump());
   }
   return static_cast<long long>(d);
+}
+
+// Clarify's inline baseline: a list of rows (each a list of cells), or one row.
+std::vector<std::vector<std::string>> inline_rows(const nlohmann::json& rows, const std::string& key) {
+  if (rows.empty()) throw Error("config: '" + key + "' holds no rows");
+  std::vector<std::vector<std::string>> out;
+  const bool one_row = !rows[0].is_array();
+  for (const nlohmann::json& row : one_row ? nlohmann::json::array({rows}) : rows) {
+    if (!row.is_array()) throw Error("config: '" + key + "' must be a list of rows (lists of values)");
+    std::vector<std::string> cells;
+    for (const nlohmann::json& v : row) cells.push_back(v.is_null() ? "" : text(v));
+    out.push_back(cells);
+  }
+  return out;
 }
 
 // The config's sections as the plans of the jobs they run.
@@ -135,7 +150,17 @@ class Config {
     p.model = model_dir().string(), p.data = test_, p.out = explain_dir().string();
     p.methods = texts(shap.value("methods", nlohmann::json("tree,baseline")));
     p.agg = shap.value("agg_method", "mean_abs");
-    if (shap.contains("baseline")) p.baseline = text(shap, "baseline");
+    if (shap.contains("baseline")) {
+      const nlohmann::json& b = shap["baseline"];
+      if (b.is_array()) {
+        p.baseline_inline = inline_rows(b, "methods.shap.baseline");  // Clarify's inline rows
+      } else {
+        p.baseline = text(shap, "baseline");
+        if (p.baseline != "mean" && p.baseline.rfind("kmeans:", 0) != 0 && !fs::is_regular_file(p.baseline)) {
+          throw Error("config: methods.shap.baseline '" + p.baseline + "' is not a file (nor 'mean' or 'kmeans:K')");
+        }
+      }
+    }
     if (shap.contains("num_samples")) p.num_samples = static_cast<std::size_t>(whole(shap["num_samples"], "methods.shap.num_samples"));
     if (shap.contains("seed")) p.seed = static_cast<std::uint64_t>(whole(shap["seed"], "methods.shap.seed"));
     if (shap.contains("use_logit") && !shap["use_logit"].get<bool>()) p.use_logit = false;
@@ -155,13 +180,15 @@ class Config {
     p.methods.clear();
     if (pre) p.methods.push_back("pre");
     if (post) p.methods.push_back("post");
-    if (c_.contains("label_values_or_threshold")) p.label_values = texts(c_["label_values_or_threshold"]);
-    const nlohmann::json fv = facet.value("value_or_threshold", nlohmann::json());
-    if (fv.is_array() && !fv.empty() && fv[0].is_number()) {
-      p.facet_threshold = fv[0].get<double>();
-    } else if (!fv.is_null()) {
-      p.facet_values = texts(fv);
+    // Clarify's values, read by Clarify's rule once the data is read (a label-encoded facet's
+    // [0] is the category 0, not a threshold).
+    if (c_.contains("label_values_or_threshold")) {
+      p.label_clarify = true;
+      p.label_value_or_threshold = texts(c_["label_values_or_threshold"]);
     }
+    p.facet_clarify = true;
+    const nlohmann::json fv = facet.value("value_or_threshold", nlohmann::json());
+    if (!fv.is_null()) p.facet_value_or_threshold = texts(fv);
     if (c_.contains("group_variable")) p.group = text(c_, "group_variable");
     if (c_.contains("probability_threshold")) p.probability_threshold = number(c_["probability_threshold"], "probability_threshold");
     return p;
@@ -180,6 +207,19 @@ class Config {
     } else {
       p.no_pdf = true;
     }
+    return p;
+  }
+
+  // "clarify_config": a Clarify analysis_config.json run as it is (verdict clarify) on the test
+  // CSV with the trained model, into OUTPUT/clarify.
+  bool runs_clarify() const { return c_.contains("clarify_config"); }
+  ClarifyPlan clarify() const {
+    ClarifyPlan p;
+    p.config = text(c_, "clarify_config");
+    if (!fs::is_regular_file(p.config)) throw Error("config: clarify_config '" + p.config + "' is not a file");
+    p.dataset = test_, p.model = model_dir().string(), p.out = (out_ / "clarify").string();
+    const nlohmann::json r = methods().value("report", nlohmann::json::object());
+    p.no_pdf = r.is_object() && !r.value("pdf", true);
     return p;
   }
 
@@ -306,6 +346,11 @@ void run_steps(const Config& c, Steps& steps, std::ostream& log) {
     const ReportPlan report = c.report();
     steps.step("report", "report -> " + report.out + (report.no_pdf ? "" : " + " + report.pdf),
                {steps.stamp("explain"), steps.stamp("bias")}, [&] { write_report(report, log); });
+  }
+  if (c.runs_clarify()) {
+    const ClarifyPlan clarify = c.clarify();
+    steps.step("clarify", "clarify " + clarify.config + " on " + clarify.dataset + " -> " + clarify.out,
+               {clarify.config, steps.stamp("train")}, [&] { run_clarify(clarify, log); });
   }
   if (c.reviews()) {
     const FlowPlan flow = c.flow();

@@ -95,6 +95,10 @@ ReportInputs load_report_inputs(const ReportOptions& options);
 // The whole report as one HTML document.
 std::string build_report_html(const ReportInputs& in);
 
+// The report as a Jupyter notebook (nbformat 4.5 JSON) from its HTML: a markdown cell per
+// section heading, the section (figures, tables) as the HTML output of a code cell.
+std::string build_report_notebook(const std::string& html, const std::string& title);
+
 // One line per metric: what Clarify's bias metric measures and how to read its sign.
 std::string bias_metric_explanation(const std::string& name);
 

@@ -38,3 +38,30 @@ TEST_CASE("a probability equal to the threshold is a negative decision (Clarify'
   CHECK(binary_metrics({0.5}, {0}, 0.5).accuracy == Approx(1.0));
   CHECK(binary_metrics({0.7}, {0}, 0.7).accuracy == Approx(1.0));
 }
+
+TEST_CASE("smclarify's model performance metrics on hand-counted confusion", "[metrics][clarify]") {
+  // TP 3, FP 1, FN 2, TN 4 (10 rows).
+  const std::vector<NamedMetric> m = clarify_performance_metrics(3, 1, 2, 4);
+  REQUIRE(m.size() == 10);
+  auto value = [&](const std::string& name) {
+    for (const NamedMetric& x : m) {
+      if (x.name == name) return x.value;
+    }
+    FAIL("no metric " << name);
+    return 0.0;
+  };
+  CHECK(value("Accuracy") == Approx(0.7));
+  CHECK(value("Proportion of Positive Predictions in Labels") == Approx(0.4));
+  CHECK(value("Proportion of Negative Predictions in Labels") == Approx(0.6));
+  CHECK(value("True Positive Rate / Recall") == Approx(0.6));
+  CHECK(value("True Negative Rate / Specificity") == Approx(0.8));
+  CHECK(value("Acceptance Rate / Precision") == Approx(0.75));
+  CHECK(value("Rejection Rate") == Approx(4.0 / 6));
+  CHECK(value("Conditional Acceptance") == Approx(5.0 / 4));
+  CHECK(value("Conditional Rejection") == Approx(5.0 / 6));
+  CHECK(value("F1 Score") == Approx(2 * 0.75 * 0.6 / 1.35));
+  // No positive predictions: precision 0/0 = 0 (Clarify's divide), F1 0.
+  const std::vector<NamedMetric> none = clarify_performance_metrics(0, 0, 5, 5);
+  CHECK(none[5].value == 0.0);
+  CHECK(none[9].value == 0.0);
+}

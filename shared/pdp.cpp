@@ -1,0 +1,63 @@
+#include "shared/pdp.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "shared/error.h"
+#include "shared/predict.h"
+
+namespace verdict {
+
+PdpGrid pdp_grid(const float* x, std::size_t rows, std::size_t cols, std::size_t feature, bool categorical,
+                 std::size_t resolution) {
+  if (feature >= cols) throw Error("pdp: feature index out of range");
+  if (resolution < 2) throw Error("pdp: grid_resolution must be at least 2");
+  std::set<float> distinct;
+  for (std::size_t r = 0; r < rows; ++r) {
+    const float v = x[r * cols + feature];
+    if (!std::isnan(v)) distinct.insert(v);
+  }
+  PdpGrid g;
+  if (distinct.empty()) return g;
+  if (categorical || distinct.size() <= resolution) {
+    g.values.assign(distinct.begin(), distinct.end());
+  } else {
+    const double lo = *distinct.begin(), hi = *distinct.rbegin();
+    for (std::size_t i = 0; i < resolution; ++i) {
+      g.values.push_back(static_cast<float>(lo + (hi - lo) * static_cast<double>(i) / static_cast<double>(resolution - 1)));
+    }
+  }
+  // Each value counts for the grid value nearest it (ties to the lower one).
+  g.distribution.assign(g.values.size(), 0.0);
+  std::size_t n = 0;
+  for (std::size_t r = 0; r < rows; ++r) {
+    const float v = x[r * cols + feature];
+    if (std::isnan(v)) continue;
+    const auto up = std::lower_bound(g.values.begin(), g.values.end(), v);
+    std::size_t k = static_cast<std::size_t>(up - g.values.begin());
+    if (k == g.values.size() || (k > 0 && v - g.values[k - 1] <= g.values[k] - v)) k = k == 0 ? 0 : k - 1;
+    g.distribution[k] += 1, ++n;
+  }
+  for (double& d : g.distribution) d /= static_cast<double>(n);
+  return g;
+}
+
+std::vector<double> partial_dependence(const Forest& forest, const float* x, std::size_t rows, std::size_t cols,
+                                       std::size_t feature, const std::vector<float>& grid) {
+  if (feature >= cols) throw Error("pdp: feature index out of range");
+  std::vector<double> out;
+  std::vector<float> row(cols);
+  for (const float value : grid) {
+    double sum = 0;
+    for (std::size_t r = 0; r < rows; ++r) {
+      std::copy(x + r * cols, x + (r + 1) * cols, row.begin());
+      row[feature] = value;
+      sum += apply_link(forest.link, predict_margin(forest, row.data()));
+    }
+    out.push_back(rows ? sum / static_cast<double>(rows) : 0.0);
+  }
+  return out;
+}
+
+}  // namespace verdict

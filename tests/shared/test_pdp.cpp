@@ -1,0 +1,55 @@
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <vector>
+
+#include "shared/pdp.h"
+
+using namespace verdict;
+
+namespace {
+
+// One tree: x0 < 0.5 -> 1, else 3 (identity link, no base margin).
+Forest stump() {
+  Forest f;
+  f.tree_root = {0};
+  f.left = {1, -1, -1};
+  f.right = {2, -1, -1};
+  f.feature = {0, 0, 0};
+  f.threshold = {0.5f, 0, 0};
+  f.default_left = {1, 0, 0};
+  f.value = {0, 1, 3};
+  f.cover = {3, 1, 2};
+  f.depth_of_tree = {1};
+  f.num_features = 2;
+  return f;
+}
+
+}  // namespace
+
+TEST_CASE("partial dependence: the mean prediction with one feature set to each grid value", "[clarify][pdp]") {
+  const Forest f = stump();
+  // Three rows (x0, x1): predictions 1, 3, 3.
+  const std::vector<float> x = {0.0f, 5.0f, 1.0f, 7.0f, 2.0f, 9.0f};
+  // x0 forced to 0 -> every row predicts 1; forced to 1 -> 3.
+  CHECK(partial_dependence(f, x.data(), 3, 2, 0, {0.0f, 1.0f}) == std::vector<double>{1.0, 3.0});
+  // x1 is not used: the mean prediction (1 + 3 + 3) / 3 at every value.
+  const auto flat = partial_dependence(f, x.data(), 3, 2, 1, {5.0f, 9.0f});
+  CHECK(flat[0] == Approx(7.0 / 3));
+  CHECK(flat[1] == Approx(7.0 / 3));
+}
+
+TEST_CASE("pdp grid: evenly spaced over the range, or the distinct values; shares of the data", "[clarify][pdp]") {
+  // Column 0 holds 0, 1, 2, 10 and a missing value.
+  const std::vector<float> x = {0.0f, 1.0f, 2.0f, 10.0f, NAN};
+  const PdpGrid g = pdp_grid(x.data(), 5, 1, 0, false, 3);
+  CHECK(g.values == std::vector<float>{0.0f, 5.0f, 10.0f});
+  // 0, 1, 2 are nearest 0; 10 nearest 10; the missing value is left out.
+  CHECK(g.distribution == std::vector<double>{0.75, 0.0, 0.25});
+  const PdpGrid few = pdp_grid(x.data(), 5, 1, 0, false, 10);  // fewer distinct values than the resolution
+  CHECK(few.values == std::vector<float>{0.0f, 1.0f, 2.0f, 10.0f});
+  const std::vector<float> codes = {2.0f, 0.0f, 2.0f, 2.0f};
+  const PdpGrid cat = pdp_grid(codes.data(), 4, 1, 0, true, 2);  // categories: the codes that occur
+  CHECK(cat.values == std::vector<float>{0.0f, 2.0f});
+  CHECK(cat.distribution == std::vector<double>{0.25, 0.75});
+}
