@@ -9,7 +9,10 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <thread>
 
+#include "native/batch/flip_test_threads.h"
+#include "native/batch/threads.h"
 #include "native/io/dataset.h"
 #include "native/io/model_files.h"
 #include "shared/bias.h"
@@ -303,7 +306,7 @@ Dataset encode_features(const Table& table, const Schema& schema, const Columns&
 // observed labels — and the Flip Test's features: every model feature except the facet and
 // the label (Clarify drops both).
 void add_predictions(BiasInput& in, const Forest& forest, const Schema& schema, const Dataset& data, const Columns& c,
-                     double probability_threshold) {
+                     double probability_threshold, unsigned threads) {
   std::string pos_label = "1", neg_label = "0";
   if (schema.task == Task::Binary && !schema.positive_label.empty()) {
     pos_label = schema.positive_label;
@@ -313,9 +316,19 @@ void add_predictions(BiasInput& in, const Forest& forest, const Schema& schema, 
     }
   }
   const std::size_t n = data.rows, m = data.cols;
+  std::vector<double> margin(n);
+  const unsigned workers = resolve_threads(threads);
+  const std::size_t per = (n + workers - 1) / workers;
+  auto work = [&](std::size_t begin, std::size_t end) {
+    if (begin < end) predict_margins(forest, &data.x[begin * m], end - begin, m, &margin[begin]);
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < workers; ++t) pool.emplace_back(work, std::min(n, t * per), std::min(n, (t + 1) * per));
+  work(0, std::min(n, per));
+  for (auto& t : pool) t.join();
   in.predicted.resize(n);
   for (std::size_t r = 0; r < n; ++r) {
-    const double score = apply_link(forest.link, predict_margin(forest, &data.x[r * m]));
+    const double score = apply_link(forest.link, margin[r]);
     if (schema.task == Task::Binary) {
       const std::string& predicted = above_threshold(score, probability_threshold) ? pos_label : neg_label;
       double v;
@@ -361,8 +374,9 @@ void measure_bias(const BiasPlan& o, std::ostream& log) {
   BiasResult pre, post;
   if (want.pre) pre = pre_training_bias(s.in);
   if (want.post) {
-    add_predictions(s.in, model.forest, schema, encode_features(table, schema, c, o), c, o.probability_threshold);
-    post = post_training_bias(s.in);
+    add_predictions(s.in, model.forest, schema, encode_features(table, schema, c, o), c, o.probability_threshold,
+                    o.threads);
+    post = post_training_bias(s.in, flip_test_runner(o.threads));
   }
 
   // Merge into an existing analysis.json (e.g. from `verdict explain`): only the bias keys change.

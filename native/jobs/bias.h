@@ -18,6 +18,7 @@ struct BiasPlan {
   std::optional<double> label_threshold, facet_threshold;  // numeric columns: above this
   double probability_threshold = 0.5;    // binary models: above this predicts the positive label
   std::vector<std::string> methods = {"pre", "post"};
+  unsigned threads = 0;                  // predictions and the Flip Test's neighbours (0 = every core)
 };
 
 // Merges the bias keys into OUT/analysis.json; prints the metrics on `log`.
