@@ -278,25 +278,9 @@ Selected selected_rows(const Table& table, const Columns& c) {
 
 // The model's features only: the label, facet and group may be extra columns.
 Dataset encode_features(const Table& table, const Schema& schema, const Columns& c, const BiasPlan& o) {
-  Table features = table;
-  features.header.clear();
-  std::vector<std::size_t> keep;
-  for (std::size_t col = 0; col < table.header.size(); ++col) {
-    const std::string& name = table.header[col];
-    if (schema.feature_index(name) >= 0) {
-      keep.push_back(col);
-      features.header.push_back(name);
-    } else if (name != schema.target && name != c.label.column && name != c.facet.column && name != o.group) {
-      throw Error("column '" + name + "' of '" + table.source + "' is not in the model's schema");
-    }
-  }
-  for (std::size_t r = 0; r < table.rows.size(); ++r) {
-    features.rows[r].clear();
-    for (std::size_t col : keep) features.rows[r].push_back(table.rows[r][col]);
-  }
   Schema feature_schema = schema;
   feature_schema.target.clear();
-  Dataset data = encode_table(features, feature_schema, false);
+  Dataset data = encode_table(table, feature_schema, false, {schema.target, c.label.column, c.facet.column, o.group});
   std::cerr << unseen_warning(data, schema);
   return data;
 }
