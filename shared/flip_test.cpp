@@ -51,6 +51,8 @@ FlipTest::FlipTest(const std::vector<bool>& facet, const std::vector<bool>& pred
       if (std::isinf(v)) {
         error_ = "feature " + std::to_string(f + 1) + " of row " + std::to_string(r + 1) +
                  " is infinite (the k-NN needs finite values)";
+        d_features_.clear();
+        d_predicted_.clear();  // rows() = 0: nothing to count
         return;
       }
       to.push_back(v);

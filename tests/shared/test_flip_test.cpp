@@ -121,6 +121,7 @@ TEST_CASE("Flip Test: an infinite feature value leaves FT undefined, as scikit-l
   in.features = {0, std::numeric_limits<double>::infinity(), 1};
   in.feature_count = 1;
   const BiasResult r = post_training_bias(in);
+  CHECK(FlipTest(in.facet, in.predicted, in.features, 1).rows() == 0);
   CHECK(std::isnan(r.get("FT").value));
   CHECK_THAT(r.get("FT").error, Catch::Contains("infinite"));
   CHECK(r.get("DPPL").error.empty());
