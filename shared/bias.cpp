@@ -24,8 +24,6 @@ const BiasMetric& BiasResult::get(std::string_view name) const {
   throw Error("no bias metric named '" + std::string(name) + "'");
 }
 
-int flip_test_neighbours(std::size_t n_a) { return n_a > 9 ? 5 : 1; }
-
 namespace {
 
 std::string fmt(double v) {
@@ -190,59 +188,15 @@ BiasMetric cdd(const char* name, const char* description, const BiasInput& in,
 // ---- post-training ------------------------------------------------------------------------
 
 // The Flip Test: a k-nearest-neighbour classifier fitted on facet a's rows and their
-// predicted labels (Euclidean distance over the features, uniform majority vote, k from
-// flip_test_neighbours) labels every row of facet d; then
+// predicted labels (shared/flip_test) labels every row of facet d; then
 //   FT = (#{d: ŷ = 1, kNN = 0} − #{d: ŷ = 0, kNN = 1}) / n_d.
-// Missing feature values take the column's mean over all rows (sklearn refuses NaN);
-// among equally distant neighbours the earlier row wins.
-BiasMetric flip_test(const BiasInput& in, FacetCounts& c) {
+BiasMetric flip_test(const BiasInput& in, FacetCounts& c, const FlipTestRunner& run) {
   Metric m("FT", "Flip Test (FT)");
-  const std::size_t n = c.n, cols = in.feature_count;
   c.flip.k = flip_test_neighbours(c.n_a);
-  if (cols == 0) return m.fail("needs at least one feature besides the facet and the label");
-  std::vector<double> x = in.features;
-  std::size_t filled = 0;
-  for (std::size_t f = 0; f < cols; ++f) {
-    double sum = 0;
-    std::size_t seen = 0;
-    for (std::size_t r = 0; r < n; ++r) {
-      const double v = x[r * cols + f];
-      if (!std::isnan(v)) sum += v, ++seen;
-    }
-    const double mean = seen ? sum / as_double(seen) : 0.0;
-    for (std::size_t r = 0; r < n; ++r) {
-      double& v = x[r * cols + f];
-      if (std::isnan(v)) v = mean, ++filled;
-    }
-  }
-  if (filled) m.note(std::to_string(filled) + " missing feature value(s) filled with the column mean");
-
-  std::vector<std::size_t> a_rows;
-  for (std::size_t r = 0; r < n; ++r) {
-    if (!in.facet[r]) a_rows.push_back(r);
-  }
-  const std::size_t k = static_cast<std::size_t>(c.flip.k);
-  std::vector<std::pair<double, std::size_t>> best;  // (squared distance, row), ascending
-  best.reserve(k + 1);
-  for (std::size_t r = 0; r < n; ++r) {
-    if (!in.facet[r]) continue;
-    best.clear();
-    const double* xr = &x[r * cols];
-    for (std::size_t s : a_rows) {
-      const double* xs = &x[s * cols];
-      double dist = 0;
-      for (std::size_t f = 0; f < cols; ++f) dist += (xr[f] - xs[f]) * (xr[f] - xs[f]);
-      if (best.size() == k && !(dist < best.back().first)) continue;  // ties: earlier row kept
-      auto at = std::upper_bound(best.begin(), best.end(), std::make_pair(dist, s));
-      best.insert(at, {dist, s});
-      if (best.size() > k) best.pop_back();
-    }
-    std::size_t votes = 0;
-    for (const auto& [dist, s] : best) votes += in.predicted[s];
-    const bool knn = 2 * votes > best.size();  // majority; a tie would go to negative, like sklearn
-    if (in.predicted[r] && !knn) c.flip.model_pos_knn_neg += 1;
-    if (!in.predicted[r] && knn) c.flip.model_neg_knn_pos += 1;
-  }
+  const FlipTest test(in.facet, in.predicted, in.features, in.feature_count);
+  if (!test.error().empty()) return m.fail(test.error());
+  if (test.filled()) m.note(std::to_string(test.filled()) + " missing feature value(s) filled with the column mean");
+  c.flip = run ? run(test) : test.count(0, test.rows());
   const double flips = as_double(c.flip.model_pos_knn_neg) - as_double(c.flip.model_neg_knn_pos);
   return m.done(m.div("FT", flips, as_double(c.n_d)));
 }
@@ -326,7 +280,7 @@ BiasResult pre_training_bias(const BiasInput& in) {
   return r;
 }
 
-BiasResult post_training_bias(const BiasInput& in) {
+BiasResult post_training_bias(const BiasInput& in, const FlipTestRunner& run_flip_test) {
   BiasResult r;
   r.counts = count(in, true);
   FacetCounts& c = r.counts;
@@ -393,7 +347,7 @@ BiasResult post_training_bias(const BiasInput& in) {
   }
   out.push_back(cdd("CDDPL", "Conditional Demographic Disparity in Predicted Labels (CDDPL)", in, in.predicted,
                     "predicted label"));
-  out.push_back(flip_test(in, c));
+  out.push_back(flip_test(in, c, run_flip_test));
   out.push_back(generalized_entropy(in));
   sort_by_name(out);
   return r;

@@ -17,6 +17,8 @@
 #include <string_view>
 #include <vector>
 
+#include "flip_test.h"
+
 namespace verdict {
 
 // Clarify's divide(): a/b, with 0/0 = 0 and x/0 = ±infinity by the sign of x.
@@ -32,13 +34,6 @@ struct BiasMetric {
 
 struct Confusion {
   std::size_t tp = 0, fp = 0, fn = 0, tn = 0;  // label × predicted label, within one facet
-};
-
-// The Flip Test's k-nearest-neighbour step, for the report.
-struct FlipTestCounts {
-  int k = 0;                           // neighbours: 5, or 1 when n_a <= 9
-  std::size_t model_pos_knn_neg = 0;   // in d: predicted positive, its a-neighbours say negative
-  std::size_t model_neg_knn_pos = 0;   // in d: predicted negative, its a-neighbours say positive
 };
 
 // The counts behind the metrics.
@@ -75,11 +70,8 @@ struct BiasInput {
 BiasResult pre_training_bias(const BiasInput& in);
 
 // DPPL, DI, DCA, DCR, RD, SD, DAR, DRR, AD, CDDPL, TE, FT, GE (Clarify's 13). Uses every field.
-// Throws like pre_training_bias.
-BiasResult post_training_bias(const BiasInput& in);
-
-// Neighbours the Flip Test uses: 5, or 1 when facet a has at most 9 rows (smclarify's
-// FT_DEFAULT_NEIGHBOR, FT_MIN_NEIGHBOR, FT_SAMPLES_COUNT_THRESHOLD).
-int flip_test_neighbours(std::size_t n_a);
+// `run_flip_test` counts the Flip Test's flips (native splits them over threads); empty = here,
+// in one pass. Throws like pre_training_bias.
+BiasResult post_training_bias(const BiasInput& in, const FlipTestRunner& run_flip_test = {});
 
 }  // namespace verdict

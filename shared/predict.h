@@ -1,6 +1,7 @@
 // Scoring one encoded row (float32, NaN = missing) with a Forest.
 #pragma once
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 
 #include "forest.h"
@@ -26,6 +27,10 @@ inline std::int32_t child_of(const Forest& f, std::int32_t node, const float* ro
 
 // Raw score: base margin plus every tree's leaf value.
 double predict_margin(const Forest& f, const float* row);
+
+// predict_margin of `n` rows of `cols` values each into out[0, n), bit-identical to it; walks
+// a few rows through each tree side by side, so their memory loads overlap.
+void predict_margins(const Forest& f, const float* rows, std::size_t n, std::size_t cols, double* out);
 
 // The one rule for a binary decision, as Clarify's probability_threshold: positive when the
 // probability is above the threshold (a probability equal to it is negative).

@@ -41,6 +41,8 @@ void add_bias_command(CLI::App& app) {
   cmd->add_option("--methods", o->methods, "Which metrics: pre (on the labels), post (on the predicted labels)")
       ->delimiter(',')
       ->capture_default_str();
+  cmd->add_option("--threads", o->threads, "Threads for the predictions and the Flip Test's neighbour search (0 = all cores)")
+      ->capture_default_str();
   cmd->callback([o] { measure_bias(*o, std::cout); });
 }
 

@@ -10,7 +10,10 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <thread>
 
+#include "native/batch/flip_test_threads.h"
+#include "native/batch/threads.h"
 #include "native/io/dataset.h"
 #include "native/io/model_files.h"
 #include "shared/bias.h"
@@ -277,25 +280,9 @@ Selected selected_rows(const Table& table, const Columns& c) {
 
 // The model's features only: the label, facet and group may be extra columns.
 Dataset encode_features(const Table& table, const Schema& schema, const Columns& c, const BiasPlan& o) {
-  Table features = table;
-  features.header.clear();
-  std::vector<std::size_t> keep;
-  for (std::size_t col = 0; col < table.header.size(); ++col) {
-    const std::string& name = table.header[col];
-    if (schema.feature_index(name) >= 0) {
-      keep.push_back(col);
-      features.header.push_back(name);
-    } else if (name != schema.target && name != c.label.column && name != c.facet.column && name != o.group) {
-      throw Error("column '" + name + "' of '" + table.source + "' is not in the model's schema");
-    }
-  }
-  for (std::size_t r = 0; r < table.rows.size(); ++r) {
-    features.rows[r].clear();
-    for (std::size_t col : keep) features.rows[r].push_back(table.rows[r][col]);
-  }
   Schema feature_schema = schema;
   feature_schema.target.clear();
-  Dataset data = encode_table(features, feature_schema, false);
+  Dataset data = encode_table(table, feature_schema, false, {schema.target, c.label.column, c.facet.column, o.group});
   std::cerr << unseen_warning(data, schema);
   return data;
 }
@@ -305,7 +292,7 @@ Dataset encode_features(const Table& table, const Schema& schema, const Columns&
 // observed labels — and the Flip Test's features: every model feature except the facet and
 // the label (Clarify drops both).
 void add_predictions(BiasInput& in, const Forest& forest, const Schema& schema, const Dataset& data, const Columns& c,
-                     double probability_threshold) {
+                     double probability_threshold, unsigned threads) {
   std::string pos_label = "1", neg_label = "0";
   if (schema.task == Task::Binary && !schema.positive_label.empty()) {
     pos_label = schema.positive_label;
@@ -315,9 +302,19 @@ void add_predictions(BiasInput& in, const Forest& forest, const Schema& schema, 
     }
   }
   const std::size_t n = data.rows, m = data.cols;
+  std::vector<double> margin(n);
+  const unsigned workers = resolve_threads(threads);
+  const std::size_t per = (n + workers - 1) / workers;
+  auto work = [&](std::size_t begin, std::size_t end) {
+    if (begin < end) predict_margins(forest, &data.x[begin * m], end - begin, m, &margin[begin]);
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < workers; ++t) pool.emplace_back(work, std::min(n, t * per), std::min(n, (t + 1) * per));
+  work(0, std::min(n, per));
+  for (auto& t : pool) t.join();
   in.predicted.resize(n);
   for (std::size_t r = 0; r < n; ++r) {
-    const double score = apply_link(forest.link, predict_margin(forest, &data.x[r * m]));
+    const double score = apply_link(forest.link, margin[r]);
     if (schema.task == Task::Binary) {
       const std::string& predicted = above_threshold(score, probability_threshold) ? pos_label : neg_label;
       double v;
@@ -456,8 +453,8 @@ void measure_bias(const BiasPlan& plan, std::ostream& log) {
     }
     if (want.post) {
       if (!encoded) encoded = encode_features(table, schema, c, o);
-      add_predictions(s.in, model.forest, schema, *encoded, c, o.probability_threshold);
-      post = post_training_bias(s.in);
+      add_predictions(s.in, model.forest, schema, *encoded, c, o.probability_threshold, o.threads);
+      post = post_training_bias(s.in, flip_test_runner(o.threads));
       keep_metrics(post, o.post_metrics, "methods.post_training_bias.methods");
       post_entries.push_back(facet_entry(post, true, s));
     }

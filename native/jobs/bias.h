@@ -18,6 +18,7 @@ struct BiasPlan {
   std::optional<double> label_threshold, facet_threshold;  // numeric columns: above this
   double probability_threshold = 0.5;    // binary models: above this predicts the positive label
   std::vector<std::string> methods = {"pre", "post"};
+  unsigned threads = 0;                  // predictions and the Flip Test's neighbours (0 = every core)
 
   // Clarify's config as it is (verdict clarify, verdict run): the values of
   // `facet[].value_or_threshold` / `label_values_or_threshold`, read by Clarify's rule once the

@@ -84,6 +84,23 @@ TEST_CASE("random models load with every tree reachable from its root", "[forest
   }
 }
 
+TEST_CASE("predict_margins equals predict_margin row by row, bit for bit", "[forest]") {
+  std::mt19937 rng(11);
+  for (int trial = 0; trial < 20; ++trial) {
+    const int features = 1 + static_cast<int>(rng() % 8);
+    const Forest f = load_xgboost_json(testing::random_xgboost_model({1 + trial * 3, features, 1 + trial % 7}, rng));
+    const std::size_t n = rng() % 40;  // blocks of 8 and a rest
+    std::vector<float> rows;
+    for (std::size_t r = 0; r < n; ++r) {
+      const auto row = testing::random_row(features, rng);  // with missing values
+      rows.insert(rows.end(), row.begin(), row.end());
+    }
+    std::vector<double> out(n, -1);
+    predict_margins(f, rows.data(), n, static_cast<std::size_t>(features), out.data());
+    for (std::size_t r = 0; r < n; ++r) REQUIRE(out[r] == predict_margin(f, &rows[r * features]));
+  }
+}
+
 namespace {
 
 nlohmann::json& tree0(nlohmann::json& m) { return m["learner"]["gradient_booster"]["model"]["trees"][0]; }
