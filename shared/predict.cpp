@@ -16,18 +16,11 @@ double predict_margin(const Forest& f, const float* row) {
 
 namespace {
 
-// One node in one place; a leaf points to itself both ways, so a row that reached it stays.
-struct PackedNode {
-  std::int32_t left, right, feature;
-  float threshold;
-  std::uint8_t default_left;
-};
-
 constexpr std::size_t kBlock = 8;
 
 // B rows through every tree side by side: B independent chains of loads for the CPU to overlap.
 template <std::size_t B>
-void margins_of_block(const Forest& f, const std::vector<PackedNode>& node, const std::vector<int>& depth,
+void margins_of_block(const Forest& f, const std::vector<MarginPredictor::Node>& node, const std::vector<int>& depth,
                       const float* x, std::size_t cols, double* out) {
   double sum[B];
   for (std::size_t i = 0; i < B; ++i) sum[i] = f.base_margin;
@@ -36,7 +29,7 @@ void margins_of_block(const Forest& f, const std::vector<PackedNode>& node, cons
     for (std::size_t i = 0; i < B; ++i) at[i] = f.tree_root[t];
     for (int d = 0; d < depth[t]; ++d) {
       for (std::size_t i = 0; i < B; ++i) {
-        const PackedNode& p = node[at[i]];
+        const MarginPredictor::Node& p = node[at[i]];
         const float v = x[i * cols + p.feature];
         const bool go_left = std::isnan(v) ? p.default_left != 0 : v < p.threshold;
         at[i] = go_left ? p.left : p.right;
@@ -49,33 +42,38 @@ void margins_of_block(const Forest& f, const std::vector<PackedNode>& node, cons
 
 }  // namespace
 
-void predict_margins(const Forest& f, const float* rows, std::size_t n, std::size_t cols, double* out) {
-  std::vector<PackedNode> node(f.left.size());
-  for (std::size_t i = 0; i < node.size(); ++i) {
+MarginPredictor::MarginPredictor(const Forest& f) : forest_(&f), node_(f.left.size()), depth_(f.tree_root.size(), 0) {
+  for (std::size_t i = 0; i < node_.size(); ++i) {
     const auto self = static_cast<std::int32_t>(i);
-    node[i] = f.left[i] >= 0 ? PackedNode{f.left[i], f.right[i], f.feature[i], f.threshold[i], f.default_left[i]}
-                             : PackedNode{self, self, 0, 0.0f, 1};
+    node_[i] = f.left[i] >= 0 ? Node{f.left[i], f.right[i], f.feature[i], f.threshold[i], f.default_left[i]}
+                              : Node{self, self, 0, 0.0f, 1};
   }
-  std::vector<int> depth(f.tree_root.size(), 0);  // steps from the root to the deepest leaf
   std::vector<std::pair<std::int32_t, int>> stack;
-  for (std::size_t t = 0; t < depth.size(); ++t) {
+  for (std::size_t t = 0; t < depth_.size(); ++t) {  // steps from the root to the deepest leaf
     stack.assign(1, {f.tree_root[t], 0});
     while (!stack.empty()) {
       const auto [id, d] = stack.back();
       stack.pop_back();
       if (f.left[id] < 0) {
-        depth[t] = std::max(depth[t], d);
+        depth_[t] = std::max(depth_[t], d);
       } else {
         stack.push_back({f.left[id], d + 1});
         stack.push_back({f.right[id], d + 1});
       }
     }
   }
+}
+
+void MarginPredictor::predict(const float* rows, std::size_t n, std::size_t cols, double* out) const {
   std::size_t first = 0;
   for (; first + kBlock <= n; first += kBlock) {
-    margins_of_block<kBlock>(f, node, depth, rows + first * cols, cols, out + first);
+    margins_of_block<kBlock>(*forest_, node_, depth_, rows + first * cols, cols, out + first);
   }
-  for (; first < n; ++first) margins_of_block<1>(f, node, depth, rows + first * cols, cols, out + first);
+  for (; first < n; ++first) margins_of_block<1>(*forest_, node_, depth_, rows + first * cols, cols, out + first);
+}
+
+void predict_margins(const Forest& f, const float* rows, std::size_t n, std::size_t cols, double* out) {
+  MarginPredictor(f).predict(rows, n, cols, out);
 }
 
 const char* link_name(Link link) {

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "forest.h"
 
@@ -31,6 +32,25 @@ double predict_margin(const Forest& f, const float* row);
 // predict_margin of `n` rows of `cols` values each into out[0, n), bit-identical to it; walks
 // a few rows through each tree side by side, so their memory loads overlap.
 void predict_margins(const Forest& f, const float* rows, std::size_t n, std::size_t cols, double* out);
+
+// predict_margins with the forest's nodes packed once, for many calls (read-only: threads may share it).
+class MarginPredictor {
+ public:
+  explicit MarginPredictor(const Forest& f);
+  void predict(const float* rows, std::size_t n, std::size_t cols, double* out) const;
+
+  // One node in one place; a leaf points to itself both ways, so a row that reached it stays.
+  struct Node {
+    std::int32_t left, right, feature;
+    float threshold;
+    std::uint8_t default_left;
+  };
+
+ private:
+  const Forest* forest_;
+  std::vector<Node> node_;
+  std::vector<int> depth_;  // per tree: steps from the root to the deepest leaf
+};
 
 // The one rule for a binary decision, as Clarify's probability_threshold: positive when the
 // probability is above the threshold (a probability equal to it is negative).

@@ -62,6 +62,7 @@ struct TreeAdapter {
 struct FastTreeAdapter {
   const FastTreeShap& shap;
   FastTreeShap::Workspace workspace;
+  const MarginPredictor& margins;
   void explain(const float* row, double* phi, std::size_t) { shap.explain(row, phi, workspace); }
 };
 
@@ -69,6 +70,7 @@ struct FastTreeAdapter {
 struct BaselineTablesAdapter {
   const BaselineShapTables& shap;
   BaselineShapTables::Workspace workspace;
+  const MarginPredictor& margins;
   void explain(const float* row, double* phi, std::size_t) { shap.explain(row, phi, workspace); }
 };
 
@@ -89,7 +91,7 @@ void work(const Forest& forest, const float* x, std::size_t rows, Explainer& exp
     if (begin >= rows) return;
     const std::size_t end = std::min(rows, begin + chunk);
     if constexpr (std::is_same_v<Explainer, FastTreeAdapter> || std::is_same_v<Explainer, BaselineTablesAdapter>) {
-      for (std::size_t r = begin; r < end; ++r) out.margin[r] = predict_margin(forest, x + r * m);
+      explainer.margins.predict(x + begin * m, end - begin, m, out.margin.data() + begin);
       explainer.shap.explain_rows(x + begin * m, end - begin, out.phi.data() + begin * m, explainer.workspace);
     } else {
       for (std::size_t r = begin; r < end; ++r) {
@@ -148,19 +150,20 @@ BatchExplanation explain_batch(const Forest& forest, const float* x, std::size_t
       out.expected_value = make_kernel().shap.expected_value();
       break;
   }
+  const MarginPredictor margins(forest);
   std::atomic<std::size_t> next{0}, done{0};
   std::exception_ptr failure;
   std::atomic<bool> failed{false};
   auto worker = [&] {
     try {
       if (kind == ShapKind::Tree) {
-        FastTreeAdapter explainer{*fast, FastTreeShap::Workspace(*fast)};
+        FastTreeAdapter explainer{*fast, FastTreeShap::Workspace(*fast), margins};
         work(forest, x, rows, explainer, out, next, done);
       } else if (kind == ShapKind::TreeClassic) {
         TreeAdapter explainer{TreeShap(forest)};
         work(forest, x, rows, explainer, out, next, done);
       } else if (kind == ShapKind::Baseline) {
-        BaselineTablesAdapter explainer{*tables, BaselineShapTables::Workspace(*tables)};
+        BaselineTablesAdapter explainer{*tables, BaselineShapTables::Workspace(*tables), margins};
         work(forest, x, rows, explainer, out, next, done);
       } else if (kind == ShapKind::BaselineWalk) {
         MultiBaselineShap explainer(forest, settings.reference, settings.reference_weights);

@@ -94,7 +94,7 @@ struct Invocations::Scored {
 };
 
 Invocations::Invocations(const InvocationOptions& o, Store* store)
-    : options_(o), model_(load_model_files(o.model, "")), shap_(model_.forest), store_(store) {
+    : options_(o), model_(load_model_files(o.model, "")), shap_(model_.forest), margins_(model_.forest), store_(store) {
   if (!model_.schema) throw Error("--model '" + o.model + "' has no schema.json beside its model.json (train it with verdict train)");
   schema_ = *model_.schema;
   if (static_cast<int>(schema_.features.size()) != model_.forest.num_features) {
@@ -220,7 +220,7 @@ InvocationReply Invocations::invoke(std::string_view content_type, std::string_v
     if (compiled_) {
       compiled_->predict_margin(s.rows.data(), count, s.margin.data());
     } else {
-      for (std::size_t i = 0; i < count; ++i) s.margin[i] = predict_margin(model_.forest, &s.rows[i * n]);
+      margins_.predict(s.rows.data(), count, n, s.margin.data());
     }
     s.prediction.resize(count);
     for (std::size_t i = 0; i < count; ++i) s.prediction[i] = apply_link(model_.forest.link, s.margin[i]);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "native/io/model_files.h"
+#include "shared/predict.h"
 #include "shared/shap_fast.h"
 
 namespace httplib {
@@ -69,6 +70,7 @@ class Invocations {
   std::vector<std::string> header_json_;  // each feature's name as a JSON string
   std::unique_ptr<CompiledModel> compiled_;
   FastTreeShap shap_;
+  MarginPredictor margins_;
   Store* store_;
   std::atomic<std::uint64_t> sequence_{0};  // a row number for each record that starts a loop
 };

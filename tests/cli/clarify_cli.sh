@@ -50,7 +50,7 @@ PY
 grep -q "dataset column 'Sex' holds label-encoded categories; read as 0=F, 1=I, 2=M" lambda.log || fail "no note on Sex codes"
 grep -q "baseline column 'Sex' holds label-encoded categories" lambda.err || fail "no note on the baseline's codes"
 grep -q "partial" lambda.log && fail "the log names the staging folder: $(cat lambda.log)"
-python3 - <<'PY' || exit 1
+/usr/bin/python3 - <<'PY' || exit 1  # Debian's python3: nbformat
 import csv, json
 r = "lambda/result"
 a = json.load(open(f"{r}/analysis.json"))
@@ -75,12 +75,9 @@ kinds = [c["cell_type"] for c in nb["cells"]]
 assert kinds[0] == "markdown" and "code" in kinds, kinds
 html = "".join("".join(o["data"]["text/html"]) for c in nb["cells"] if c["cell_type"] == "code" for o in c["outputs"])
 assert "<svg" in html and "Explanations (SHAP)" in html, "notebook lacks the figures"
-try:
-    import nbformat
-    nbformat.validate(nbformat.read(f"{r}/report.ipynb", as_version=4))
-    print("report.ipynb: nbformat.validate passed")
-except ImportError:
-    print("report.ipynb: parsed as JSON (nbformat not installed)")
+import nbformat  # Debian's python3-nbformat (scripts/setup)
+nbformat.validate(nbformat.read(f"{r}/report.ipynb", as_version=4))
+print("report.ipynb: nbformat.validate passed")
 print(f"ok: abalone Lambda config unchanged: kernel_shap over {len(local) - 1} records, Sex {g['Sex']:.3f}")
 PY
 [ $? = 0 ] || exit 1
