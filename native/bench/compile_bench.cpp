@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
     const CompiledModel compiled(compiled_dir, f.num_features, print);
     std::unique_ptr<CompiledModel> quantized;
     if (!quantized_dir.empty()) quantized = std::make_unique<CompiledModel>(quantized_dir, f.num_features, print);
+    const MarginPredictor margins(f);
     xgb::Booster booster;
     booster.load_json(read_json_file(model.model_path).dump());
     std::printf("model: %zu trees, %zu nodes; %zu rows x %zu features; median of %d runs\n\n", f.num_trees(), f.num_nodes(), n, m, runs);
@@ -72,6 +73,9 @@ int main(int argc, char** argv) {
          }},
         {"loaded forest (shared/predict)", [&](unsigned t) {
            parallel(n, t, [&](std::size_t b, std::size_t e) { for (std::size_t r = b; r < e; ++r) out[r] = predict_margin(f, d.x.data() + r * m); });
+         }},
+        {"loaded forest, 8 rows abreast", [&](unsigned t) {
+           parallel(n, t, [&](std::size_t b, std::size_t e) { margins.predict(d.x.data() + b * m, e - b, m, out.data() + b); });
          }},
         {"compiled (float compares)", [&](unsigned t) {
            parallel(n, t, [&](std::size_t b, std::size_t e) { compiled.predict_margin(d.x.data() + b * m, e - b, out.data() + b); });
