@@ -31,8 +31,12 @@ class LeafTables {
   // additions (zero-initialised; path feature i of the leaf at position i, d ≤ i < dmax unused).
   template <typename Fill>
   void add_tree(const Forest& forest, const TreeScan& scan, Fill&& fill) {
-    if (scan.dmax == 0) return;  // a lone leaf: nothing to attribute
     Tree tree{};
+    if (scan.dmax == 0) {  // a lone leaf: nothing to attribute, its value for the margin
+      tree.lone_value = forest.value[scan.leaves.front().node];
+      trees_.push_back(tree);
+      return;
+    }
     tree.dmax = static_cast<std::uint8_t>(scan.dmax);
     tree.inner_begin = static_cast<std::uint32_t>(inner_.size());
     tree.inner_end = append_splits(forest, scan, inner_);
@@ -49,6 +53,7 @@ class LeafTables {
       values_.resize(values_.size() + (std::size_t{1} << d) * static_cast<std::size_t>(scan.dmax), 0.0);
       fill(li, values_.data() + leaf.values);
       leaves_.push_back(leaf);
+      leaf_value_.push_back(forest.value[l.node]);
     }
     tree.leaf_end = static_cast<std::uint32_t>(leaves_.size());
     max_slots_ = std::max<std::size_t>(max_slots_, static_cast<std::size_t>(scan.slots));
@@ -64,22 +69,28 @@ class LeafTables {
   struct Workspace {
     std::vector<std::uint32_t> mask;
     std::vector<double> acc;  // kBlockRows × (num_features + 1): the last is padding's sink
+    std::vector<double> reached;  // per row: the value of the leaf it reached in the current tree
   };
   Workspace workspace() const;
 
   // Zeroes the block's sums in ws.acc, then adds every tree's additions for rows
   // [0, count), count ≤ kBlockRows; row r's sums are at ws.acc[r * (num_features + 1)].
-  void add(const float* rows, std::size_t count, Workspace& ws) const;
+  // With `margins`: margins[r] = base + the value of the leaf row r reaches in each tree (the one
+  // with no failed split), in the trees' order — predict_margin's sum, bit for bit, when these
+  // are all the forest's trees.
+  void add(const float* rows, std::size_t count, Workspace& ws, double* margins = nullptr, double base = 0) const;
 
  private:
   struct Tree {
     std::uint32_t inner_begin, inner_end, leaf_begin, leaf_end;
-    std::uint8_t dmax;  // leaves padded to this many path features (feature num_features)
+    std::uint8_t dmax;  // leaves padded to this many path features (feature num_features); 0: a lone leaf
+    double lone_value;  // a lone leaf's value
   };
   template <int D>
   static void leaf_pass(const PathLeaf* first, const PathLeaf* last, const std::uint32_t* mask,
                         std::size_t mask_stride, const double* values, const std::int32_t* features,
-                        double* acc, std::size_t acc_stride, std::size_t rows, int dmax = D);
+                        const double* leaf_values, double* acc, std::size_t acc_stride, double* reached,
+                        std::size_t rows, int dmax = D);
 
   int num_features_;
   std::vector<Tree> trees_;
@@ -87,6 +98,7 @@ class LeafTables {
   std::vector<PathLeaf> leaves_;
   std::vector<std::int32_t> features_;
   std::vector<double> values_;
+  std::vector<double> leaf_value_;  // per leaf, its value (for margins)
   std::size_t max_slots_ = 1;
 };
 

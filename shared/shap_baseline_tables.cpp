@@ -60,6 +60,7 @@ BaselineShapTables::BaselineShapTables(const Forest& forest, const std::vector<f
     ++table_trees_;
     if (s.dmax == 0) {  // a lone leaf: nothing to attribute
       expected_value_ += forest.value[root];
+      tables_.add_tree(forest, s, [](std::size_t, double*) {});
       continue;
     }
     // One pass over the references, every leaf at once: R = P minus the reference's failed features.

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "path_splits.h"
+#include "predict.h"
 #include "shap_tree.h"
 
 namespace verdict {
@@ -103,20 +104,30 @@ FastTreeShap::FastTreeShap(const Forest& forest, FastTreeShapOptions options)
   own_ = std::make_unique<Workspace>(*this);
 }
 
-void FastTreeShap::explain(const float* row, double* phi) { explain(row, phi, *own_); }
+void FastTreeShap::explain(const float* row, double* phi, double* margin) { explain(row, phi, *own_, margin); }
 
-void FastTreeShap::explain(const float* row, double* phi, Workspace& ws) const { explain_block(row, 1, phi, ws); }
+void FastTreeShap::explain(const float* row, double* phi, Workspace& ws, double* margin) const {
+  explain_block(row, 1, phi, ws, margin);
+}
 
-void FastTreeShap::explain_rows(const float* rows, std::size_t count, double* phi, Workspace& ws) const {
+void FastTreeShap::explain_rows(const float* rows, std::size_t count, double* phi, Workspace& ws,
+                                double* margins) const {
   const std::size_t m = static_cast<std::size_t>(num_features_);
   for (std::size_t begin = 0; begin < count; begin += kBlockRows) {
-    explain_block(rows + begin * m, std::min(kBlockRows, count - begin), phi + begin * m, ws);
+    explain_block(rows + begin * m, std::min(kBlockRows, count - begin), phi + begin * m, ws,
+                  margins ? margins + begin : nullptr);
   }
 }
 
-void FastTreeShap::explain_block(const float* rows, std::size_t count, double* phi, Workspace& ws) const {
+void FastTreeShap::explain_block(const float* rows, std::size_t count, double* phi, Workspace& ws,
+                                 double* margins) const {
   const std::size_t m = static_cast<std::size_t>(num_features_), stride = m + 1;
-  tables_.add(rows, count, ws.block_);
+  // The tables give the margin in the forest's order only when they hold every tree.
+  const bool tables_margin = margins && classic_roots_.empty();
+  tables_.add(rows, count, ws.block_, tables_margin ? margins : nullptr, forest_->base_margin);
+  if (margins && !tables_margin) {
+    for (std::size_t r = 0; r < count; ++r) margins[r] = predict_margin(*forest_, rows + r * m);
+  }
   double* acc = ws.block_.acc.data();
   for (std::size_t r = 0; r < count; ++r) {
     for (std::int32_t root : classic_roots_) ws.classic_->explain_tree(root, rows + r * m, acc + r * stride);

@@ -65,13 +65,16 @@ class FastTreeShap {
   // E[f(X)] under the trees' cover distribution: φ0 (computed as TreeShap does).
   double expected_value() const { return expected_value_; }
 
-  // Writes one SHAP value per feature into phi[0 .. num_features); Σφ + φ0 = margin.
-  void explain(const float* row, double* phi, Workspace& workspace) const;
-  void explain(const float* row, double* phi);  // with the object's own workspace
+  // Writes one SHAP value per feature into phi[0 .. num_features); Σφ + φ0 = margin. With
+  // `margin`, also the row's margin: predict_margin's bits, from the same pass over the splits.
+  void explain(const float* row, double* phi, Workspace& workspace, double* margin = nullptr) const;
+  void explain(const float* row, double* phi, double* margin = nullptr);  // with the object's own workspace
 
   // Rows held one after another (num_features floats each), their SHAP values likewise: the
-  // same bits as explain() row by row, in blocks of LeafTables::kBlockRows rows.
-  void explain_rows(const float* rows, std::size_t count, double* phi, Workspace& workspace) const;
+  // same bits as explain() row by row, in blocks of LeafTables::kBlockRows rows; `margins`
+  // (optional) one per row.
+  void explain_rows(const float* rows, std::size_t count, double* phi, Workspace& workspace,
+                    double* margins = nullptr) const;
   static constexpr std::size_t kBlockRows = LeafTables::kBlockRows;
 
   std::size_t table_trees() const { return table_trees_; }
@@ -79,7 +82,7 @@ class FastTreeShap {
   std::size_t table_bytes() const { return tables_.bytes(); }
 
  private:
-  void explain_block(const float* rows, std::size_t count, double* phi, Workspace& workspace) const;
+  void explain_block(const float* rows, std::size_t count, double* phi, Workspace& workspace, double* margins) const;
 
   const Forest* forest_;
   int num_features_;

@@ -135,18 +135,20 @@ EMSCRIPTEN_KEEPALIVE int vd_explain(const float* row, double* out) {
   return guarded([&] {
     if (!session) throw verdict::Error("no model loaded");
     double margin;
+    if (session->use_classic) {
+      session->classic->explain(row, out + 2);
+    } else if constexpr (!kCompiled) {
+      session->shap->explain(row, out + 2, &margin);  // the margin from the same pass over the splits
+    } else {
+      session->shap->explain(row, out + 2);
+    }
     if constexpr (kCompiled) {
       vd_compiled_predict_margin(row, 1, &margin);
-    } else {
+    } else if (session->use_classic) {
       margin = verdict::predict_margin(session->forest, row);
     }
     out[0] = margin;
     out[1] = verdict::apply_link(session->forest.link, margin);
-    if (session->use_classic) {
-      session->classic->explain(row, out + 2);
-    } else {
-      session->shap->explain(row, out + 2);
-    }
   });
 }
 

@@ -62,7 +62,6 @@ struct TreeAdapter {
 struct FastTreeAdapter {
   const FastTreeShap& shap;
   FastTreeShap::Workspace workspace;
-  const MarginPredictor& margins;
   void explain(const float* row, double* phi, std::size_t) { shap.explain(row, phi, workspace); }
 };
 
@@ -90,7 +89,10 @@ void work(const Forest& forest, const float* x, std::size_t rows, Explainer& exp
     const std::size_t begin = next.fetch_add(chunk);
     if (begin >= rows) return;
     const std::size_t end = std::min(rows, begin + chunk);
-    if constexpr (std::is_same_v<Explainer, FastTreeAdapter> || std::is_same_v<Explainer, BaselineTablesAdapter>) {
+    if constexpr (std::is_same_v<Explainer, FastTreeAdapter>) {  // margins from the same pass
+      explainer.shap.explain_rows(x + begin * m, end - begin, out.phi.data() + begin * m, explainer.workspace,
+                                  out.margin.data() + begin);
+    } else if constexpr (std::is_same_v<Explainer, BaselineTablesAdapter>) {
       explainer.margins.predict(x + begin * m, end - begin, m, out.margin.data() + begin);
       explainer.shap.explain_rows(x + begin * m, end - begin, out.phi.data() + begin * m, explainer.workspace);
     } else {
@@ -157,7 +159,7 @@ BatchExplanation explain_batch(const Forest& forest, const float* x, std::size_t
   auto worker = [&] {
     try {
       if (kind == ShapKind::Tree) {
-        FastTreeAdapter explainer{*fast, FastTreeShap::Workspace(*fast), margins};
+        FastTreeAdapter explainer{*fast, FastTreeShap::Workspace(*fast)};
         work(forest, x, rows, explainer, out, next, done);
       } else if (kind == ShapKind::TreeClassic) {
         TreeAdapter explainer{TreeShap(forest)};

@@ -209,3 +209,28 @@ TEST_CASE("one FastTreeShap shared by threads, each with its own workspace", "[s
   for (std::thread& t : pool) t.join();
   CHECK(serial == parallel);
 }
+
+TEST_CASE("explain's margins are predict_margin's bits, with or without classic trees", "[shap][fast]") {
+  FastTreeShapOptions narrow;
+  narrow.max_path_features = 3;  // some trees classic: the margin then comes from predict_margin
+  for (std::uint32_t seed = 300; seed < 306; ++seed) {
+    // Depth 0 trees are lone leaves: their values count too.
+    ForestCase c = random_forest_case(seed, 8, 60, static_cast<int>(seed % 6), 0.2, 45);
+    const int m = c.forest.num_features;
+    for (const FastTreeShapOptions& options : {FastTreeShapOptions{}, narrow}) {
+      FastTreeShap fast(c.forest, options);
+      FastTreeShap::Workspace ws(fast);
+      std::vector<float> rows;
+      for (const auto& row : c.rows) rows.insert(rows.end(), row.begin(), row.end());
+      std::vector<double> phi(c.rows.size() * m), margins(c.rows.size(), -1.0);
+      fast.explain_rows(rows.data(), c.rows.size(), phi.data(), ws, margins.data());
+      for (std::size_t r = 0; r < c.rows.size(); ++r) {
+        const double expected = predict_margin(c.forest, c.rows[r].data());
+        REQUIRE(std::memcmp(&margins[r], &expected, sizeof(double)) == 0);
+        double one = -1.0;
+        fast.explain(c.rows[r].data(), phi.data(), ws, &one);
+        REQUIRE(std::memcmp(&one, &expected, sizeof(double)) == 0);
+      }
+    }
+  }
+}
