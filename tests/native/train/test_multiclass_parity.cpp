@@ -8,6 +8,7 @@
 #include <random>
 #include <set>
 
+#include "native/batch/batch_explain_classes.h"
 #include "native/train/xgb.h"
 #include "shared/forest.h"
 #include "shared/forest_classes.h"
@@ -141,4 +142,54 @@ TEST_CASE("multi:softmax: the predicted class equals XGBoost's", "[xgboost][mult
     predicted.insert(mine);
   }
   CHECK(predicted.size() >= 3);
+}
+
+TEST_CASE("explain_batch_per_class: tree, baseline and Kernel SHAP per class on threads", "[xgboost][multiclass][batch]") {
+  const int k = 3;
+  const Trained t = train("multi:softprob", k, 15);
+  const Forest f = load_xgboost_json(nlohmann::json::parse(t.json), {true});
+  const std::size_t n = 120, m = t.d.cols;  // the first 120 rows
+  std::vector<double> margin(n * k);
+  for (std::size_t r = 0; r < n; ++r) predict_class_margins(f, t.d.x.data() + r * m, margin.data() + r * k);
+
+  ShapSettings tree;
+  const auto by_tree = explain_batch_per_class(f, t.d.x.data(), n, tree, 2);
+  REQUIRE(by_tree.size() == static_cast<std::size_t>(k));
+  std::size_t last_progress = 0;
+  const auto one_thread = explain_batch_per_class(f, t.d.x.data(), n, tree, 1, [&](std::size_t done) { last_progress = done; });
+  CHECK(last_progress == n * k);
+  for (int c = 0; c < k; ++c) {
+    CHECK(one_thread[c].phi == by_tree[c].phi);  // the same bits on 1 or 2 threads
+    for (std::size_t r = 0; r < n; ++r) {
+      const float* theirs = t.contribs.data() + (r * k + c) * (m + 1);
+      for (std::size_t j = 0; j < m; ++j) REQUIRE(by_tree[c].phi[r * m + j] == Approx(theirs[j]).margin(1e-5).epsilon(0));
+      REQUIRE(by_tree[c].expected_value == Approx(theirs[m]).margin(1e-5).epsilon(0));
+      REQUIRE(by_tree[c].margin[r] == margin[r * k + c]);
+    }
+  }
+
+  ShapSettings base;
+  base.kind = ShapKind::Baseline;
+  base.reference.assign(t.d.x.begin() + 200 * m, t.d.x.begin() + 201 * m);  // one reference row
+  ShapSettings kernel = base;
+  kernel.kind = ShapKind::Kernel;
+  kernel.kernel.num_samples = (std::size_t{1} << m) - 2;  // every coalition: exact
+  const auto by_base = explain_batch_per_class(f, t.d.x.data(), n, base, 2);
+  const auto by_kernel = explain_batch_per_class(f, t.d.x.data(), n, kernel, 2);
+  std::vector<double> ref_margin(k);
+  predict_class_margins(f, base.reference.data(), ref_margin.data());
+  for (int c = 0; c < k; ++c) {
+    CHECK(by_base[c].expected_value == Approx(ref_margin[c]).margin(1e-12));
+    for (std::size_t r = 0; r < n; ++r) {
+      double sum = by_base[c].expected_value;
+      for (std::size_t j = 0; j < m; ++j) {
+        sum += by_base[c].phi[r * m + j];
+        REQUIRE(by_kernel[c].phi[r * m + j] == Approx(by_base[c].phi[r * m + j]).margin(1e-8).epsilon(0));
+      }
+      REQUIRE(sum == Approx(margin[r * k + c]).margin(1e-9).epsilon(0));
+    }
+  }
+
+  kernel.units = KernelUnits::Prediction;
+  CHECK_THROWS_WITH(explain_batch_per_class(f, t.d.x.data(), n, kernel, 1), Catch::Contains("margin units only"));
 }
