@@ -98,8 +98,9 @@ Link link_of_objective(const std::string& objective) {
   if (objective == "count:poisson" || objective == "reg:gamma" || objective == "reg:tweedie") {
     return Link::Exp;
   }
+  if (objective == "multi:softprob" || objective == "multi:softmax") return Link::Softmax;
   throw Error("model: objective '" + objective +
-              "' is not supported (binary and regression objectives are)");
+              "' is not supported (binary, regression and multi-class objectives are)");
 }
 
 namespace {
@@ -164,19 +165,30 @@ int Forest::max_depth() const {
   return d;
 }
 
-Forest load_xgboost_json(const nlohmann::json& model) {
+Forest load_xgboost_json(const nlohmann::json& model, ForestLoadOptions options) {
   const nlohmann::json& learner = field(model, "learner", "");
   Forest f;
   const nlohmann::json& objective = field(learner, "objective", "learner");
   f.objective = string_field(objective, "name", "learner.objective");
   f.link = link_of_objective(f.objective);
+  if (f.link == Link::Softmax && !options.multiclass) {
+    throw Error("model: objective '" + f.objective +
+                "' is not supported here: this path reads binary and regression models only, not multi-class");
+  }
   const nlohmann::json& mparam = field(learner, "learner_model_param", "learner");
   const std::string mpath = "learner.learner_model_param";
   f.base_margin = base_margin_of(
       f.objective, number_field(field(mparam, "base_score", mpath), mpath + ".base_score"));
   f.num_features = count_field(field(mparam, "num_feature", mpath), mpath + ".num_feature");
-  if (mparam.contains("num_class") && count_field(mparam["num_class"], mpath + ".num_class") > 1) {
-    throw Error("model: field '" + mpath + ".num_class' > 1: multi-class models are not supported");
+  const int num_class = mparam.contains("num_class") ? count_field(mparam["num_class"], mpath + ".num_class") : 0;
+  if (f.link == Link::Softmax) {
+    if (num_class < 2) {
+      throw Error("model: field '" + mpath + ".num_class' must be at least 2 for '" + f.objective + "'");
+    }
+    f.num_class = num_class;
+  } else if (num_class > 1) {
+    throw Error("model: field '" + mpath + ".num_class' > 1 with objective '" + f.objective +
+                "', which is not multi-class");
   }
   if (learner.contains("feature_names") && learner["feature_names"].is_array()) {
     for (const nlohmann::json& name : learner["feature_names"]) {
@@ -248,7 +260,21 @@ Forest load_xgboost_json(const nlohmann::json& model) {
     f.depth_of_tree.push_back(static_cast<std::uint8_t>(check_tree_shape(lc, rc, path)));
   }
   const nlohmann::json& gparam = field(booster, "model", "learner.gradient_booster");
-  if (gparam.contains("tree_info")) {
+  if (f.num_class > 1) {
+    // Each tree adds to one class's margin: tree_info names it.
+    const std::string ipath = "learner.gradient_booster.model.tree_info";
+    f.tree_class = int_array_field(gparam, "tree_info", "learner.gradient_booster.model");
+    if (f.tree_class.size() != f.num_trees()) {
+      throw Error("model: field '" + ipath + "' has " + std::to_string(f.tree_class.size()) +
+                  " entries for " + std::to_string(f.num_trees()) + " trees");
+    }
+    for (std::size_t t = 0; t < f.tree_class.size(); ++t) {
+      if (f.tree_class[t] < 0 || f.tree_class[t] >= f.num_class) {
+        throw Error("model: field '" + ipath + "' tree " + std::to_string(t) + " names class " +
+                    std::to_string(f.tree_class[t]) + " of " + std::to_string(f.num_class));
+      }
+    }
+  } else if (gparam.contains("tree_info")) {
     for (int g : int_array_field(gparam, "tree_info", "learner.gradient_booster.model")) {
       if (g != 0) throw Error("model: 'tree_info' has more than one output group (multi-class)");
     }

@@ -8,8 +8,8 @@
 
 namespace verdict {
 
-// How a margin becomes a prediction.
-enum class Link { Identity, Logistic, Exp };
+// How a margin becomes a prediction. Softmax: K margins become K probabilities (multi-class).
+enum class Link { Identity, Logistic, Exp, Softmax };
 
 struct Forest {
   std::vector<std::int32_t> tree_root;  // first node of each tree
@@ -24,6 +24,11 @@ struct Forest {
   Link link = Link::Identity;
   std::string objective;
   std::vector<std::string> feature_names;  // may be empty
+  // Multi-class (multi:softprob / multi:softmax): num_class margins, each base_margin plus the
+  // leaves of its own trees; tree_class[t] is tree t's class (XGBoost's tree_info). A
+  // single-output forest has num_class 1 and tree_class empty.
+  int num_class = 1;
+  std::vector<std::int32_t> tree_class;
 
   std::size_t num_trees() const { return tree_root.size(); }
   std::size_t num_nodes() const { return left.size(); }
@@ -40,8 +45,14 @@ Link link_of_objective(const std::string& objective);
 int check_tree_shape(const std::vector<std::int32_t>& left, const std::vector<std::int32_t>& right,
                      const std::string& path);
 
+struct ForestLoadOptions {
+  // Accept multi:softprob / multi:softmax. Off by default: a caller that reads one margin per
+  // row gets the loader's refusal rather than a sum over every class's trees.
+  bool multiclass = false;
+};
+
 // Loads a model saved by XGBoost (1.x to 2.x JSON, booster gbtree). Throws verdict::Error
 // naming the offending field for anything it cannot represent.
-Forest load_xgboost_json(const nlohmann::json& model);
+Forest load_xgboost_json(const nlohmann::json& model, ForestLoadOptions options = {});
 
 }  // namespace verdict

@@ -88,6 +88,7 @@ float as_float32(double v, const char* what, std::size_t node) {
 }  // namespace
 
 std::vector<std::uint8_t> pack_forest(const Forest& f) {
+  if (f.num_class > 1) throw Error("pack: multi-class forests cannot be packed yet (no class per tree in the format)");
   Writer w;
   w.raw(kMagic, sizeof kMagic);
   w.put(kVersion);
@@ -156,6 +157,7 @@ Forest unpack_forest(const std::uint8_t* data, std::size_t size) {
   if (!std::isfinite(f.base_margin)) throw Error("packed model: the base margin is not finite");
   f.objective = r.str("the objective");
   f.link = link_of_objective(f.objective);
+  if (f.link == Link::Softmax) throw Error("packed forest: objective '" + f.objective + "' is multi-class, which the format cannot hold");
   const auto names = r.get<std::uint32_t>("the feature names");
   r.need_items(names, 4, "the feature names");
   for (std::uint32_t i = 0; i < names; ++i) f.feature_names.push_back(r.str("the feature names"));

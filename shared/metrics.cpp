@@ -54,6 +54,31 @@ BinaryMetrics binary_metrics(const std::vector<double>& probability,
   return m;
 }
 
+MulticlassMetrics multiclass_metrics(const std::vector<double>& probability, int k,
+                                     const std::vector<float>& label) {
+  if (k < 2 || label.empty() || probability.size() != label.size() * static_cast<std::size_t>(k)) {
+    throw Error("metrics need k >= 2 probabilities per label, and at least one label");
+  }
+  MulticlassMetrics m;
+  double correct = 0, loss = 0;
+  constexpr double eps = 1e-15;
+  for (std::size_t i = 0; i < label.size(); ++i) {
+    const double* p = probability.data() + i * static_cast<std::size_t>(k);
+    const float y = label[i];
+    if (!(y >= 0 && y < static_cast<float>(k)) || y != std::floor(y)) {
+      throw Error("label " + std::to_string(y) + " of row " + std::to_string(i) + " is not a class index below " +
+                  std::to_string(k));
+    }
+    const int c = static_cast<int>(y);
+    if (predicted_class(p, k) == c) correct += 1;
+    loss -= std::log(std::clamp(p[c], eps, 1 - eps));
+  }
+  const auto n = static_cast<double>(label.size());
+  m.accuracy = correct / n;
+  m.log_loss = loss / n;
+  return m;
+}
+
 RegressionMetrics regression_metrics(const std::vector<double>& prediction,
                                      const std::vector<float>& target) {
   if (prediction.size() != target.size() || prediction.empty()) {

@@ -4,14 +4,52 @@
 #include <utility>
 #include <vector>
 
+#include "error.h"
 #include "portable_exp.h"
 
 namespace verdict {
 
+namespace {
+
+[[noreturn]] void refuse_multiclass(const Forest& f, const char* what) {
+  throw Error(std::string(what) + ": a multi-class forest (" + std::to_string(f.num_class) +
+              " classes) has one margin per class");
+}
+
+}  // namespace
+
 double predict_margin(const Forest& f, const float* row) {
+  if (f.num_class > 1) refuse_multiclass(f, "predict_margin");
   double sum = f.base_margin;
   for (std::int32_t root : f.tree_root) sum += f.value[leaf_of(f, root, row)];
   return sum;
+}
+
+void predict_class_margins(const Forest& f, const float* row, double* margins) {
+  if (f.num_class <= 1) {
+    margins[0] = predict_margin(f, row);
+    return;
+  }
+  for (int k = 0; k < f.num_class; ++k) margins[k] = f.base_margin;
+  for (std::size_t t = 0; t < f.tree_root.size(); ++t) {
+    margins[f.tree_class[t]] += f.value[leaf_of(f, f.tree_root[t], row)];
+  }
+}
+
+void softmax(const double* margins, int k, double* prob) {
+  double top = margins[0];
+  for (int i = 1; i < k; ++i) top = std::max(top, margins[i]);
+  double sum = 0;
+  for (int i = 0; i < k; ++i) sum += prob[i] = portable_exp(margins[i] - top);
+  for (int i = 0; i < k; ++i) prob[i] /= sum;
+}
+
+int predicted_class(const double* margins, int k) {
+  int best = 0;
+  for (int i = 1; i < k; ++i) {
+    if (margins[i] > margins[best]) best = i;
+  }
+  return best;
 }
 
 namespace {
@@ -43,6 +81,7 @@ void margins_of_block(const Forest& f, const std::vector<MarginPredictor::Node>&
 }  // namespace
 
 MarginPredictor::MarginPredictor(const Forest& f) : forest_(&f), node_(f.left.size()), depth_(f.tree_root.size(), 0) {
+  if (f.num_class > 1) refuse_multiclass(f, "MarginPredictor");
   for (std::size_t i = 0; i < node_.size(); ++i) {
     const auto self = static_cast<std::int32_t>(i);
     node_[i] = f.left[i] >= 0 ? Node{f.left[i], f.right[i], f.feature[i], f.threshold[i], f.default_left[i]}
@@ -80,6 +119,7 @@ const char* link_name(Link link) {
   switch (link) {
     case Link::Logistic: return "logistic";
     case Link::Exp: return "exp";
+    case Link::Softmax: return "softmax";
     case Link::Identity: break;
   }
   return "identity";
@@ -91,6 +131,8 @@ double apply_link(Link link, double margin) {
       return 1.0 / (1.0 + portable_exp(-margin));
     case Link::Exp:
       return portable_exp(margin);
+    case Link::Softmax:
+      throw Error("apply_link: softmax needs every class's margin, not one");
     case Link::Identity:
       break;
   }

@@ -26,8 +26,20 @@ inline std::int32_t child_of(const Forest& f, std::int32_t node, const float* ro
   return go_left ? f.left[node] : f.right[node];
 }
 
-// Raw score: base margin plus every tree's leaf value.
+// Raw score: base margin plus every tree's leaf value. Throws for a multi-class forest (one
+// margin per class: predict_class_margins).
 double predict_margin(const Forest& f, const float* row);
+
+// One margin per class into margins[0, f.num_class): base margin plus the leaves of that
+// class's trees (XGBoost's output_margin). A single-output forest writes predict_margin.
+void predict_class_margins(const Forest& f, const float* row, double* margins);
+
+// Softmax of k margins into prob[0, k), through portable_exp (the same bits natively and in
+// WebAssembly): XGBoost's multi:softprob prediction.
+void softmax(const double* margins, int k, double* prob);
+
+// The class with the largest margin, the first of equal ones: XGBoost's multi:softmax prediction.
+int predicted_class(const double* margins, int k);
 
 // predict_margin of `n` rows of `cols` values each into out[0, n), bit-identical to it; walks
 // a few rows through each tree side by side, so their memory loads overlap.
@@ -56,10 +68,11 @@ class MarginPredictor {
 // probability is above the threshold (a probability equal to it is negative).
 inline bool above_threshold(double probability, double threshold) { return probability > threshold; }
 
-// "identity", "logistic" or "exp": the link's name in files and on the page.
+// "identity", "logistic", "exp" or "softmax": the link's name in files and on the page.
 const char* link_name(Link link);
 
-// The objective's link applied to a margin (probability for logistic objectives).
+// The objective's link applied to a margin (probability for logistic objectives). Throws for
+// Link::Softmax, which needs every class's margin (softmax()).
 double apply_link(Link link, double margin);
 
 }  // namespace verdict

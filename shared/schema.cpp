@@ -69,12 +69,12 @@ nlohmann::json Schema::to_json() const {
   nlohmann::json j;
   j["format"] = "verdict-schema";
   j["version"] = kSchemaVersion;
-  j["task"] = task == Task::Binary ? "binary" : "regression";
+  j["task"] = task == Task::Binary ? "binary" : task == Task::Multiclass ? "multiclass" : "regression";
   nlohmann::json t;
   t["name"] = target;
-  if (task == Task::Binary) {
+  if (task != Task::Regression) {
     t["labels"] = labels;
-    t["positive_label"] = positive_label;
+    if (task == Task::Binary) t["positive_label"] = positive_label;
     nlohmann::json names = nlohmann::json::object();
     for (const std::string& l : labels) names[l] = class_name(l);
     t["class_names"] = names;
@@ -114,7 +114,7 @@ std::string person_text(const nlohmann::json& v, const std::string& field, std::
 
 // Class names must name the target's labels; a regression has none.
 void read_class_names(const nlohmann::json& names, const std::string& field, const char* who, Schema& s) {
-  if (s.task != Task::Binary) throw Error(std::string(who) + ": field '" + field + "': a regression target has no classes");
+  if (s.task == Task::Regression) throw Error(std::string(who) + ": field '" + field + "': a regression target has no classes");
   if (!names.is_object()) throw Error(std::string(who) + ": field '" + field + "' must be an object {label: name}");
   for (const auto& [label, name] : names.items()) {
     if (std::find(s.labels.begin(), s.labels.end(), label) == s.labels.end()) {
@@ -183,8 +183,10 @@ Schema Schema::from_json(const nlohmann::json& j) {
     s.task = Task::Binary;
   } else if (task == "regression") {
     s.task = Task::Regression;
+  } else if (task == "multiclass") {
+    s.task = Task::Multiclass;
   } else {
-    throw Error("schema: field 'task' must be \"binary\" or \"regression\", not \"" + task + "\"");
+    throw Error("schema: field 'task' must be \"binary\", \"multiclass\" or \"regression\", not \"" + task + "\"");
   }
   const json& t = need(j, "target", "");
   if (!t.is_object()) throw Error("schema: field 'target' must be an object");
@@ -192,6 +194,12 @@ Schema Schema::from_json(const nlohmann::json& j) {
   if (s.task == Task::Binary) {
     s.labels = texts(t, "labels", "target.");
     s.positive_label = text(t, "positive_label", "target.");
+  } else if (s.task == Task::Multiclass) {
+    s.labels = texts(t, "labels", "target.");
+    if (s.labels.size() < 2 || !std::is_sorted(s.labels.begin(), s.labels.end()) ||
+        std::adjacent_find(s.labels.begin(), s.labels.end()) != s.labels.end()) {
+      throw Error("schema: field 'target.labels' of a multiclass target must hold at least 2 labels, sorted and distinct");
+    }
   }
   if (since(t, "class_names", "target.", 2)) read_class_names(t["class_names"], "target.class_names", "schema", s);
   const json& feats = need(j, "features", "");
@@ -326,13 +334,22 @@ Schema infer_schema(const std::vector<std::string>& header,
         s.labels.assign(seen.begin(), seen.end());
         if (s.labels.size() != 2) {
           throw Error("target '" + target + "' has " + std::to_string(s.labels.size()) +
-                      " distinct values; a binary model needs exactly 2");
+                      " distinct values; a binary model needs exactly 2 (for more classes, train with --param "
+                      "objective=multi:softprob --param num_class=K)");
         }
         s.positive_label = positive_label.empty() ? s.labels.back() : positive_label;
         if (!seen.count(s.positive_label)) {
           throw Error("positive label '" + s.positive_label + "' does not occur in target '" +
                       target + "'");
         }
+      } else if (task == Task::Multiclass) {
+        std::set<std::string> seen(cells.begin(), cells.end());
+        s.labels.assign(seen.begin(), seen.end());
+        if (s.labels.size() < 2) {
+          throw Error("target '" + target + "' has " + std::to_string(s.labels.size()) +
+                      " distinct value; a multi-class model needs at least 2");
+        }
+        if (!positive_label.empty()) throw Error("a multi-class target has no positive label (drop --positive)");
       }
       continue;
     }
@@ -466,6 +483,12 @@ float encode_target(const Schema& schema, std::string_view cell) {
         break;
     }
     throw Error("target '" + schema.target + "' must be numeric, not \"" + std::string(cell) + "\"");
+  }
+  if (schema.task == Task::Multiclass) {
+    const auto it = std::lower_bound(schema.labels.begin(), schema.labels.end(), cell);
+    if (it != schema.labels.end() && *it == cell) return static_cast<float>(it - schema.labels.begin());
+    throw Error("target '" + schema.target + "' holds \"" + std::string(cell) +
+                "\", which is not one of its training labels");
   }
   if (cell == schema.positive_label) return 1.0f;
   for (const std::string& l : schema.labels) {

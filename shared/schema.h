@@ -12,7 +12,8 @@
 namespace verdict {
 
 enum class ColumnKind { Numeric, Categorical };
-enum class Task { Binary, Regression };
+// Multiclass: K labels, class k is labels[k] (sorted), the model's k-th margin.
+enum class Task { Binary, Regression, Multiclass };
 
 struct Column {
   std::string name;
@@ -34,8 +35,8 @@ struct Schema {
   std::vector<Column> features;  // in model feature order
   std::string target;            // may be empty when no target is known
   Task task = Task::Binary;
-  std::vector<std::string> labels;  // binary: the target's values seen in training, sorted
-  std::string positive_label;       // binary: the value encoded as 1
+  std::vector<std::string> labels;  // binary, multiclass: the target's values seen in training, sorted
+  std::string positive_label;       // binary: the value encoded as 1 (multiclass: none)
   // binary: how a person reads a label, e.g. ">50K" -> ">50K: income over $50K a year"
   // (version 2). A label with no entry reads as itself.
   std::map<std::string, std::string> class_names;
@@ -81,6 +82,7 @@ bool fits_float32(double v);
 // Infers a schema from training cells (rows of strings, one vector per column, in header
 // order). A column is numeric when every non-missing cell is a number, else categorical.
 // `positive_label` may be empty: then the last of the sorted labels (or "1") is positive.
+// Multiclass: at least 2 labels, sorted; no positive label.
 Schema infer_schema(const std::vector<std::string>& header,
                     const std::vector<std::vector<std::string>>& columns, const std::string& target,
                     Task task, const std::string& positive_label);
@@ -105,8 +107,8 @@ float encode_cell(const Schema& schema, std::size_t feature, std::string_view ce
 // Turns an encoded value back into the text a person reads (category name or number).
 std::string decode_value(const Schema& schema, std::size_t feature, float value);
 
-// Encodes a target cell: binary → 0/1, regression → the number (the same float32 rule as a
-// numeric feature). Throws on a bad label.
+// Encodes a target cell: binary → 0/1, multiclass → the label's index in `labels`, regression
+// → the number (the same float32 rule as a numeric feature). Throws on a bad label.
 float encode_target(const Schema& schema, std::string_view cell);
 
 }  // namespace verdict

@@ -15,6 +15,7 @@ struct RandomForestSpec {
   int features = 6;
   int max_depth = 4;
   std::string objective = "binary:logistic";
+  int num_class = 1;  // > 1: tree t belongs to class t % num_class, as XGBoost stores rounds
 };
 
 inline nlohmann::json random_xgboost_model(const RandomForestSpec& spec, std::mt19937& rng) {
@@ -60,11 +61,22 @@ inline nlohmann::json random_xgboost_model(const RandomForestSpec& spec, std::mt
   m["learner"]["objective"]["name"] = spec.objective;
   m["learner"]["learner_model_param"]["base_score"] = std::to_string(0.2 + 0.6 * unit(rng));
   m["learner"]["learner_model_param"]["num_feature"] = std::to_string(spec.features);
-  m["learner"]["learner_model_param"]["num_class"] = "0";
+  m["learner"]["learner_model_param"]["num_class"] = spec.num_class > 1 ? std::to_string(spec.num_class) : "0";
   m["learner"]["gradient_booster"]["name"] = "gbtree";
   m["learner"]["gradient_booster"]["model"]["trees"] = trees;
-  m["learner"]["gradient_booster"]["model"]["tree_info"] = std::vector<int>(trees.size(), 0);
+  std::vector<int> tree_info(trees.size(), 0);
+  if (spec.num_class > 1) {
+    for (std::size_t t = 0; t < tree_info.size(); ++t) tree_info[t] = static_cast<int>(t) % spec.num_class;
+  }
+  m["learner"]["gradient_booster"]["model"]["tree_info"] = tree_info;
   return m;
+}
+
+// A random multi:softprob forest of `num_class` classes, `rounds` trees per class.
+inline Forest random_multiclass_forest(std::mt19937& rng, int features, int num_class, int rounds, int depth) {
+  return load_xgboost_json(
+      random_xgboost_model({rounds * num_class, features, depth, "multi:softprob", num_class}, rng),
+      ForestLoadOptions{true});
 }
 
 // A row of values in [0,1) with about one in six missing (NaN).

@@ -19,8 +19,20 @@ namespace verdict {
 namespace {
 
 Task task_of(const std::string& objective) {
+  if (objective.rfind("multi:", 0) == 0) return Task::Multiclass;
   return objective.rfind("binary:", 0) == 0 || objective == "reg:logistic" ? Task::Binary
                                                                             : Task::Regression;
+}
+
+// --param key=value pairs, in order (a later one wins).
+std::map<std::string, std::string> extra_params(const std::vector<std::string>& extra) {
+  std::map<std::string, std::string> out;
+  for (const std::string& kv : extra) {
+    const auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) throw Error("--param wants key=value, not '" + kv + "'");
+    out[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  return out;
 }
 
 std::string format(double v) {
@@ -32,7 +44,9 @@ std::string format(double v) {
 }  // namespace
 
 void train_from_csv(const TrainPlan& o, std::ostream& log) {
-  const Task task = task_of(o.objective);
+  const std::map<std::string, std::string> extra = extra_params(o.extra);
+  const std::string objective = extra.count("objective") ? extra.at("objective") : o.objective;
+  const Task task = task_of(objective);
   const Table train_table = read_csv(o.data);
   Schema schema;
   if (!o.schema.empty()) {
@@ -45,7 +59,16 @@ void train_from_csv(const TrainPlan& o, std::ostream& log) {
     }
     schema = infer_schema(train_table.header, columns, o.target, task, o.positive);
   }
-  if (schema.task != task) throw Error("objective '" + o.objective + "' does not fit the schema's task");
+  if (schema.task != task) throw Error("objective '" + objective + "' does not fit the schema's task");
+  std::map<std::string, std::string> params_extra = extra;
+  if (task == Task::Multiclass) {  // num_class: the target's label count, or checked against it
+    const std::string labels = std::to_string(schema.labels.size());
+    if (!params_extra.count("num_class")) params_extra["num_class"] = labels;
+    if (params_extra["num_class"] != labels) {
+      throw Error("--param num_class=" + params_extra["num_class"] + " but target '" + schema.target + "' has " + labels +
+                  " distinct values");
+    }
+  }
   const Dataset train = encode_table(train_table, schema, true);
   std::cerr << unseen_warning(train, schema);
 
@@ -65,14 +88,10 @@ void train_from_csv(const TrainPlan& o, std::ostream& log) {
       {"tree_method", o.tree_method},
       {"seed", std::to_string(o.seed)},
       {"nthread", std::to_string(resolve_threads(o.threads))},
-      {"eval_metric", task == Task::Binary ? "logloss" : "rmse"},
+      {"eval_metric", task == Task::Binary ? "logloss" : task == Task::Multiclass ? "mlogloss" : "rmse"},
       {"verbosity", "1"},
   };
-  for (const std::string& kv : o.extra) {
-    const auto eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0) throw Error("--param wants key=value, not '" + kv + "'");
-    params[kv.substr(0, eq)] = kv.substr(eq + 1);
-  }
+  for (const auto& [k, v] : params_extra) params[k] = v;
   const TrainedModel trained = train_model(schema, train, test ? &*test : nullptr, params, o.rounds);
   const nlohmann::json& metrics = trained.metrics;
 

@@ -5,6 +5,7 @@
 
 #include "native/batch/progress.h"
 #include "shared/metrics.h"
+#include "shared/predict.h"
 #include "native/train/xgb.h"
 
 namespace verdict {
@@ -22,7 +23,11 @@ std::string metric_note(const std::string& eval_line) {
 nlohmann::json quality(const Schema& schema, const std::vector<double>& p, const std::vector<float>& label) {
   nlohmann::json j;
   j["rows"] = label.size();
-  if (schema.task == Task::Binary) {
+  if (schema.task == Task::Multiclass) {
+    const MulticlassMetrics m = multiclass_metrics(p, static_cast<int>(schema.labels.size()), label);
+    j["accuracy"] = m.accuracy;
+    j["log_loss"] = m.log_loss;
+  } else if (schema.task == Task::Binary) {
     const BinaryMetrics m = binary_metrics(p, label);
     j["accuracy"] = m.accuracy;
     j["auc"] = m.auc;
@@ -59,6 +64,13 @@ TrainedModel train_model(const Schema& schema, const Dataset& train, const Datas
   bar.finish(note);
 
   auto predict = [&](const xgb::Matrix& m) {
+    if (schema.task == Task::Multiclass) {  // margins → softmax: one probability per class, for softmax and softprob
+      const auto margin = booster.predict(m, xgb::Booster::Output::Margin);
+      const int k = static_cast<int>(schema.labels.size());
+      std::vector<double> in(margin.begin(), margin.end()), out(in.size());
+      for (std::size_t r = 0; r + k <= in.size(); r += k) softmax(in.data() + r, k, out.data() + r);
+      return out;
+    }
     const auto v = booster.predict(m, xgb::Booster::Output::Value);
     return std::vector<double>(v.begin(), v.end());
   };

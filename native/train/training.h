@@ -18,7 +18,8 @@ struct TrainedModel {
 TrainedModel train_model(const Schema& schema, const Dataset& train, const Dataset* test,
                          const std::map<std::string, std::string>& params, int rounds);
 
-// accuracy/AUC/log-loss (binary) or RMSE/MAE/R² (regression) of predictions against labels.
+// accuracy/AUC/log-loss (binary), accuracy/log-loss (multiclass: rows × classes probabilities)
+// or RMSE/MAE/R² (regression) of predictions against labels.
 nlohmann::json quality(const Schema& schema, const std::vector<double>& prediction,
                        const std::vector<float>& label);
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regression through the CLI on UCI Abalone: data (from the mirror, sha256-checked, seeded
 # split) -> train (boosted trees, and an XGBoost random forest) -> explain; checks the files.
+# Also trains Sex (three classes) with multi:softprob.
 # The Catch2 checks on these models (XGBoost parity, additivity) are abalone_parity.
 # Usage: abalone_pipeline.sh VERDICT WORKDIR. Exit 77 (skipped) without a data mirror.
 set -euo pipefail
@@ -20,6 +21,18 @@ rm -rf "$work"
 for m in model model-rf; do
   "$verdict" explain --model "$work/$m" --data "$work/data/test.csv" --out "$work/explain-$m"
 done
+# Three classes: Sex (F, I, M) from the measurements and the rings (abalone_parity checks it).
+"$verdict" train --data "$work/data/train.csv" --test "$work/data/test.csv" --target Sex \
+  --param objective=multi:softprob --param num_class=3 --rounds 100 --out "$work/model-sex"
+/usr/bin/python3 - "$work/model-sex" <<'PY'
+import json, sys
+d = sys.argv[1]
+schema, metrics = json.load(open(d + "/schema.json")), json.load(open(d + "/metrics.json"))
+assert schema["task"] == "multiclass" and schema["target"]["labels"] == ["F", "I", "M"], schema["target"]
+test = metrics["test"]
+assert test["rows"] == 835 and 0.45 < test["accuracy"] < 0.7 and test["log_loss"] < 1.0, test
+print(f"model-sex: test accuracy {test['accuracy']:.4f}, log loss {test['log_loss']:.4f}")
+PY
 python3 - "$work" <<'PY'
 import csv, json, sys
 w = sys.argv[1]

@@ -16,6 +16,18 @@ TEST_CASE("AUC counts ties as half and matches a hand count", "[metrics]") {
   CHECK(m.log_loss == Approx(-(std::log(0.9) + std::log(0.8) + std::log(0.4) + std::log(0.4)) / 4));
 }
 
+TEST_CASE("multiclass metrics: accuracy of the most probable class, mean log loss", "[metrics][multiclass]") {
+  const std::vector<double> p = {0.7, 0.2, 0.1,   // row 0: class 0 predicted, label 0
+                                 0.1, 0.3, 0.6,   // row 1: class 2 predicted, label 1
+                                 0.2, 0.4, 0.4};  // row 2: a tie, the first (class 1) predicted, label 1
+  const MulticlassMetrics m = multiclass_metrics(p, 3, {0, 1, 1});
+  CHECK(m.accuracy == Approx(2.0 / 3));
+  CHECK(m.log_loss == Approx(-(std::log(0.7) + std::log(0.3) + std::log(0.4)) / 3).epsilon(1e-14));
+  CHECK(multiclass_metrics({1.0, 0.0}, 2, {1}).log_loss == Approx(-std::log(1e-15)));  // clamped
+  CHECK_THROWS_WITH(multiclass_metrics(p, 3, {0, 1, 3}), Catch::Contains("not a class index below 3"));
+  CHECK_THROWS_WITH(multiclass_metrics(p, 3, {0, 1}), Catch::Contains("k >= 2 probabilities per label"));
+}
+
 TEST_CASE("regression metrics", "[metrics]") {
   const RegressionMetrics m = regression_metrics({1, 2, 3}, {1, 2, 5});
   CHECK(m.rmse == Approx(std::sqrt(4.0 / 3)));

@@ -70,6 +70,33 @@ TEST_CASE("a binary target needs exactly two labels", "[schema]") {
                     Catch::Contains("target column 'y' is not in the header"));
 }
 
+TEST_CASE("a multiclass target: sorted labels, a class index per label, a round trip", "[schema][multiclass]") {
+  const Schema s = infer_schema({"x", "y"}, {{"1", "2", "3", "4"}, {"mid", "low", "high", "low"}}, "y",
+                                Task::Multiclass, "");
+  CHECK(s.task == Task::Multiclass);
+  CHECK(s.labels == std::vector<std::string>{"high", "low", "mid"});
+  CHECK(s.positive_label.empty());
+  CHECK(encode_target(s, "high") == 0.0f);
+  CHECK(encode_target(s, "low") == 1.0f);
+  CHECK(encode_target(s, "mid") == 2.0f);
+  CHECK_THROWS_WITH(encode_target(s, "none"), Catch::Contains("\"none\", which is not one of its training labels"));
+  const nlohmann::json j = s.to_json();
+  CHECK(j["task"] == "multiclass");
+  CHECK(!j["target"].contains("positive_label"));
+  const Schema back = Schema::from_json(j);
+  CHECK(back.task == Task::Multiclass);
+  CHECK(back.labels == s.labels);
+  CHECK(back.to_json() == j);
+
+  auto unsorted = j;
+  unsorted["target"]["labels"] = {"mid", "high"};
+  CHECK_THROWS_WITH(Schema::from_json(unsorted), Catch::Contains("sorted and distinct"));
+  CHECK_THROWS_WITH(infer_schema({"x", "y"}, {{"1", "2"}, {"a", "a"}}, "y", Task::Multiclass, ""),
+                    Catch::Contains("needs at least 2"));
+  CHECK_THROWS_WITH(infer_schema({"x", "y"}, {{"1", "2"}, {"a", "b"}}, "y", Task::Multiclass, "a"),
+                    Catch::Contains("no positive label"));
+}
+
 TEST_CASE("from_json names a missing or wrong field", "[schema]") {
   auto j = small_schema().to_json();
   j["features"][1].erase("categories");

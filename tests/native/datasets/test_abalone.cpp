@@ -11,6 +11,7 @@
 #include "native/datasets/abalone.h"
 #include "native/io/model_files.h"
 #include "native/train/xgb.h"
+#include "shared/forest_classes.h"
 #include "shared/predict.h"
 
 using namespace verdict;
@@ -87,4 +88,68 @@ TEST_CASE("Abalone, boosted trees (300 rounds): XGBoost parity and additivity", 
 
 TEST_CASE("Abalone, random forest (100 parallel trees): XGBoost parity and additivity", "[abalone]") {
   check_model("model-rf", 100);
+}
+
+TEST_CASE("Abalone Sex, 3 classes (multi:softprob): predictions and SHAP per class equal XGBoost's", "[abalone][multiclass]") {
+  const std::string dir = kDir + "/model-sex";
+  const nlohmann::json doc = read_json_file(dir + "/model.json");
+  const Forest f = load_xgboost_json(doc, {true});
+  const Schema schema = Schema::from_json(read_json_file(dir + "/schema.json"));
+  REQUIRE(schema.task == Task::Multiclass);
+  const int k = 3;
+  REQUIRE(f.num_class == k);
+  CHECK(f.num_trees() == 300);
+  const Dataset test = encode_table(read_csv(kDir + "/data/test.csv"), schema, true);
+  const std::size_t n = test.rows, m = test.cols;
+  REQUIRE(n == 835);
+
+  xgb::Matrix dm(test.x.data(), n, m);
+  xgb::Booster b;
+  b.load_json(doc.dump());
+  const auto value = b.predict(dm, xgb::Booster::Output::Value);
+  const auto margin = b.predict(dm, xgb::Booster::Output::Margin);
+  const auto contribs = b.predict(dm, xgb::Booster::Output::Contributions);
+  REQUIRE(contribs.size() == n * k * (m + 1));
+
+  std::vector<float> mean;
+  for (const Column& c : schema.features) mean.push_back(static_cast<float>(c.mean));
+  double worst_margin = 0, worst_prob = 0, worst_xgb = 0, worst_add_tree = 0, worst_add_base = 0;
+  std::size_t class_differs = 0;
+  std::vector<double> mine(n * k);
+  for (std::size_t r = 0; r < n; ++r) predict_class_margins(f, test.x.data() + r * m, mine.data() + r * k);
+  for (int c = 0; c < k; ++c) {
+    const Forest fc = forest_of_class(f, c);
+    const BatchExplanation tree = explain_batch(fc, test.x.data(), n, ShapKind::Tree, {}, 2);
+    const BatchExplanation base = explain_batch(fc, test.x.data(), n, ShapKind::Baseline, mean, 2);
+    for (std::size_t r = 0; r < n; ++r) {
+      const float* theirs = contribs.data() + (r * k + c) * (m + 1);
+      double sum_tree = tree.expected_value, sum_base = base.expected_value;
+      for (std::size_t j = 0; j < m; ++j) {
+        worst_xgb = std::max(worst_xgb, std::fabs(tree.phi[r * m + j] - theirs[j]));
+        sum_tree += tree.phi[r * m + j];
+        sum_base += base.phi[r * m + j];
+      }
+      worst_xgb = std::max(worst_xgb, std::fabs(tree.expected_value - theirs[m]));
+      worst_add_tree = std::max(worst_add_tree, std::fabs(sum_tree - mine[r * k + c]));
+      worst_add_base = std::max(worst_add_base, std::fabs(sum_base - mine[r * k + c]));
+      worst_margin = std::max(worst_margin, std::fabs(mine[r * k + c] - margin[r * k + c]));
+    }
+  }
+  std::vector<double> prob(k);
+  for (std::size_t r = 0; r < n; ++r) {
+    softmax(mine.data() + r * k, k, prob.data());
+    for (int c = 0; c < k; ++c) worst_prob = std::max(worst_prob, std::fabs(prob[c] - value[r * k + c]));
+    std::vector<double> theirs(margin.begin() + static_cast<std::ptrdiff_t>(r * k),
+                               margin.begin() + static_cast<std::ptrdiff_t>(r * k + k));
+    class_differs += predicted_class(mine.data() + r * k, k) != predicted_class(theirs.data(), k);
+  }
+  INFO("max |margin - XGBoost| " << worst_margin << ", |probability - XGBoost| " << worst_prob
+                                 << ", |phi - pred_contribs| " << worst_xgb << ", additivity tree " << worst_add_tree
+                                 << ", baseline " << worst_add_base);
+  CHECK(worst_margin <= 1e-5);  // XGBoost sums 100 leaves per class in float32
+  CHECK(worst_prob <= 1e-6);
+  CHECK(class_differs == 0);
+  CHECK(worst_xgb <= 1e-5);
+  CHECK(worst_add_tree <= 1e-9);
+  CHECK(worst_add_base <= 1e-9);
 }
