@@ -244,6 +244,7 @@ void run_clarify(const ClarifyPlan& plan, std::ostream& log) {
   if (c.report) {
     ReportPlan r;
     r.report.analysis = dir.string(), r.report.data = data.string(), r.report.model = plan.model;
+    r.report.analysis_shown = out.string(), r.report.data_shown = plan.dataset;  // not the staging and scratch copies
     r.report.target = label;
     r.report.title = c.report->second;
     r.out = (dir / (c.report->first + ".html")).string();

@@ -29,7 +29,14 @@ struct ReportOptions {
   std::size_t max_categories = 10;          // default count plots: columns with at most this many values
   std::string command;                      // the command line, for the appendix
   std::string generated;                    // time stamp text; empty = now (UTC)
+  // What the report names as its analysis folder and data set when those are a job's scratch
+  // copies (verdict clarify): empty = analysis / data as they are.
+  std::string analysis_shown, data_shown;
 };
+
+// `text` with the analysis folder and data set a job worked in replaced by what it shows
+// (ReportOptions::analysis_shown / data_shown).
+std::string shown_paths(const ReportOptions& options, std::string text);
 
 struct InputFile {
   std::string role, path;

@@ -174,6 +174,11 @@ std::string metric_value(const nlohmann::json& m, int decimals = 4) {
   return "not computed";
 }
 
+// The analysis folder as the reader knows it (a job's staging folder is not what it published).
+std::string analysis_shown(const ReportInputs& in) {
+  return in.options.analysis_shown.empty() ? in.options.analysis : in.options.analysis_shown;
+}
+
 std::vector<BarItem> global_values(const ReportInputs& in, std::string* agg) {
   std::vector<BarItem> items;
   if (in.method.empty()) return items;
@@ -255,7 +260,7 @@ std::string data_section(const ReportInputs& in, int* fig) {
   }
   const ::verdict::Table& t = *in.data;
   const int target = in.target.empty() ? -1 : t.column(in.target);
-  html += "<p><code>" + h(in.options.data) + "</code>: <b>" + count(t.rows.size()) + "</b> records, " +
+  html += "<p><code>" + h(in.options.data_shown.empty() ? in.options.data : in.options.data_shown) + "</code>: <b>" + count(t.rows.size()) + "</b> records, " +
           count(t.header.size()) + " columns" +
           (target >= 0 ? " (label column <code>" + h(in.target) + "</code>" +
                              (in.positive.empty() ? std::string(")") : ", positive outcome <code>" + h(in.positive) + "</code>)")
@@ -458,7 +463,7 @@ std::string explanations_section(const ReportInputs& in, int* figure_no) {
   std::string html = "<section class=\"major newpage\" id=\"explanations\"><h2>3. Explanations (SHAP)</h2>\n";
   if (in.method.empty()) {
     return html + absent("Not in this report: <code>analysis.json</code> has no explanations; run <code>verdict explain --out " +
-                         h(in.options.analysis) + "</code>.") + "</section>\n";
+                         h(analysis_shown(in)) + "</code>.") + "</section>\n";
   }
   const nlohmann::json& m = in.analysis["explanations"][in.method + "_shap"];
   const std::string units = str_or(m, "units", "margin");
@@ -628,7 +633,7 @@ std::string bias_section(const ReportInputs& in) {
   const bool pre = in.analysis.contains("pre_training_bias_metrics"), post = in.analysis.contains("post_training_bias_metrics");
   if (!pre && !post) {
     return html + absent("Not in this report: <code>analysis.json</code> has no bias metrics; run <code>verdict bias --out " +
-                         h(in.options.analysis) + "</code>.") + "</section>\n";
+                         h(analysis_shown(in)) + "</code>.") + "</section>\n";
   }
   html += "<p>SageMaker Clarify's metrics, with the definitions of its open-source library (smclarify). <b>Facet d</b> is the group under "
           "examination, <b>facet a</b> everyone else; q = share of positive labels, q\u0302 = share of positive predictions. "
@@ -645,7 +650,7 @@ std::string appendix(const ReportInputs& in) {
   Table t({{"Input", false}, {"File", false}, {"Bytes", true}, {"SHA-256", false}}, "long");
   for (const InputFile& f : in.files) t.row({{"", h(f.role)}, {"path", "<code>" + h(f.path) + "</code>"}, {"num", count(f.bytes)}, {"hash", h(f.sha256)}});
   html += "<p>Generated " + h(in.generated) + " by verdict 0.1.0 from the files below.</p>\n" + t.done();
-  if (!in.options.command.empty()) html += "<p class=\"small\">Command: <code>" + h(in.options.command) + "</code></p>\n";
+  if (!in.options.command.empty()) html += "<p class=\"small\">Command: <code>" + h(shown_paths(in.options, in.options.command)) + "</code></p>\n";
   if (!in.notes.empty()) {
     html += "<h3>Left out</h3>\n<ul class=\"notes\">";
     for (const std::string& n : in.notes) html += "<li>" + h(n) + "</li>";
@@ -703,7 +708,8 @@ std::string build_report_html(const ReportInputs& in) {
           "</style>\n</head>\n<body>\n";
   html += "<header class=\"cover\"><div class=\"kicker\">Model report \u00b7 explanations, performance and bias</div><h1>" + h(title) +
           "</h1><p class=\"meta\"><span>Generated " + h(in.generated) + "</span><span>verdict 0.1.0</span><span>Analysis: <code>" +
-          h(in.options.analysis) + "</code></span></p></header>\n";
+          h(analysis_shown(in)) +
+          "</code></span></p></header>\n";
   html += summary_cards(in);
   html += "<nav class=\"toc\"><b>Contents</b>&nbsp;&nbsp; <a href=\"#data\">1. Data set</a><a href=\"#model\">2. Model performance</a>"
           "<a href=\"#explanations\">3. Explanations</a><a href=\"#bias\">4. Bias metrics</a><a href=\"#appendix\">A. Inputs</a></nav>\n";

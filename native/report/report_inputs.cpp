@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <utility>
 
 #include "native/io/fetch.h"
 #include "native/io/model_files.h"
@@ -16,12 +17,24 @@ namespace fs = std::filesystem;
 
 namespace verdict::report {
 
+std::string shown_paths(const ReportOptions& options, std::string text) {
+  const std::pair<std::string, std::string> swaps[] = {{options.analysis, options.analysis_shown},
+                                                       {options.data, options.data_shown}};
+  for (const auto& [from, to] : swaps) {
+    if (from.empty() || to.empty()) continue;
+    for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+      text.replace(at, from.size(), to);
+    }
+  }
+  return text;
+}
+
 namespace {
 
 void add_file(ReportInputs& in, const std::string& role, const fs::path& path) {
   InputFile f;
   f.role = role;
-  f.path = path.string();
+  f.path = shown_paths(in.options, path.string());
   std::error_code ec;
   f.bytes = fs::file_size(path, ec);
   f.sha256 = sha256_file(path.string());

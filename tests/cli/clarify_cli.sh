@@ -67,7 +67,11 @@ assert "baseline_shap" in a["explanations"]  # the exact values against the same
 local = list(csv.reader(open(f"{r}/explanations_shap/out.csv")))
 assert local[0] == features and len(local) == 1 + 835, (local[0], len(local))
 assert open(f"{r}/explanations_shap/baseline.csv").read() == "1,0.52,0.41,0.14,0.83,0.36,0.18,0.24\n"
-assert "Analysis Report" in open(f"{r}/report.html").read()
+report_html = open(f"{r}/report.html").read()
+assert "Analysis Report" in report_html
+# The report names the folder and data set the user gave, not the staging and scratch copies.
+assert ".partial-" not in report_html and "verdict-clarify-" not in report_html, "the report names a scratch path"
+assert "dataset.csv</code>" in report_html
 assert open(f"{r}/report.pdf", "rb").read(5) == b"%PDF-"
 nb = json.load(open(f"{r}/report.ipynb"))
 assert nb["nbformat"] == 4 and nb["metadata"]["title"] == "Analysis Report", nb["metadata"]
