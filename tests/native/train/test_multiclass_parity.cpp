@@ -9,6 +9,7 @@
 #include <set>
 
 #include "native/batch/batch_explain_classes.h"
+#include "native/train/synthetic_data.h"
 #include "native/train/xgb.h"
 #include "shared/forest.h"
 #include "shared/forest_classes.h"
@@ -20,30 +21,15 @@ using namespace verdict;
 
 namespace {
 
-struct Data {
-  std::vector<float> x, y;
-  std::size_t rows, cols;
-};
+using Data = testing::SyntheticData;
 
-// Class = which of `classes` bands a noisy linear signal falls in; about 10% of cells missing.
+// Class = which of `classes` bands a noisy linear signal falls in.
 Data generated(std::size_t rows, std::size_t cols, int classes, std::uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> normal;
-  std::uniform_real_distribution<float> unit;
-  Data d{{}, {}, rows, cols};
-  for (std::size_t r = 0; r < rows; ++r) {
-    float signal = 0;
-    for (std::size_t c = 0; c < cols; ++c) {
-      float v = normal(rng);
-      if (c % 3 == 2) v = std::floor(v * 2);
-      signal += (c % 2 ? 1.f : -0.5f) * v;
-      d.x.push_back(unit(rng) < 0.1f ? std::nanf("") : v);
-    }
-    const float s = signal + 0.5f * normal(rng);
+  return testing::synthetic_data(rows, cols, seed, [classes](float signal, float noise) {
+    const float s = signal + 0.5f * noise;
     const int band = static_cast<int>(std::floor((s + 2.f) / 4.f * static_cast<float>(classes)));
-    d.y.push_back(static_cast<float>(std::clamp(band, 0, classes - 1)));
-  }
-  return d;
+    return static_cast<float>(std::clamp(band, 0, classes - 1));
+  });
 }
 
 struct Trained {

@@ -3,6 +3,7 @@
 #include <random>
 
 #include "native/batch/batch_explain.h"
+#include "native/train/synthetic_data.h"
 #include "native/train/xgb.h"
 #include "shared/forest.h"
 #include "shared/predict.h"
@@ -12,27 +13,12 @@ using namespace verdict;
 
 namespace {
 
-struct Data {
-  std::vector<float> x, y;
-  std::size_t rows, cols;
-};
+using Data = testing::SyntheticData;
 
 Data synthetic(std::size_t rows, std::size_t cols, bool binary, std::uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> normal;
-  std::uniform_real_distribution<float> unit;
-  Data d{{}, {}, rows, cols};
-  for (std::size_t r = 0; r < rows; ++r) {
-    float signal = 0;
-    for (std::size_t c = 0; c < cols; ++c) {
-      float v = normal(rng);
-      if (c % 3 == 2) v = std::floor(v * 2);  // some low-cardinality columns
-      signal += (c % 2 ? 1.f : -0.5f) * v;
-      d.x.push_back(unit(rng) < 0.1f ? std::nanf("") : v);
-    }
-    d.y.push_back(binary ? (signal + normal(rng) > 0 ? 1.f : 0.f) : signal + 0.3f * normal(rng));
-  }
-  return d;
+  return testing::synthetic_data(rows, cols, seed, [binary](float signal, float noise) {
+    return binary ? (signal + noise > 0 ? 1.f : 0.f) : signal + 0.3f * noise;
+  });
 }
 
 void check_parity(const std::string& objective, bool binary) {
