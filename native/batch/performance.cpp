@@ -32,4 +32,21 @@ nlohmann::json model_performance(Task task, const std::vector<double>& scores, c
   return {{"rows", n}, {"rmse", rm.rmse}, {"mae", rm.mae}, {"r2", rm.r2}};
 }
 
+nlohmann::json multiclass_performance(const std::vector<double>& probability, const std::vector<float>& labels,
+                                      const std::vector<std::string>& classes, const std::string& label) {
+  const int k = static_cast<int>(classes.size());
+  const MulticlassMetrics mm = multiclass_metrics(probability, k, labels);
+  std::vector<std::vector<double>> counts(classes.size(), std::vector<double>(classes.size(), 0.0));
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    const int predicted = predicted_class(probability.data() + i * classes.size(), k);
+    counts[static_cast<std::size_t>(labels[i])][static_cast<std::size_t>(predicted)] += 1;
+  }
+  nlohmann::json confusion = nlohmann::json::object();
+  for (std::size_t o = 0; o < classes.size(); ++o) {
+    for (std::size_t p = 0; p < classes.size(); ++p) confusion[classes[o]][classes[p]] = counts[o][p];
+  }
+  return {{"rows", labels.size()}, {"accuracy", mm.accuracy}, {"log_loss", mm.log_loss}, {"label", label},
+          {"classes", classes}, {"confusion_matrix", confusion}};
+}
+
 }  // namespace verdict

@@ -17,4 +17,10 @@ nlohmann::json model_performance(Task task, const std::vector<double>& scores, c
                                  double threshold, const std::string& label = "",
                                  const std::string& positive = "1", const std::string& negative = "0");
 
+// A multi-class model's: accuracy and log loss of `probability` (rows × K, class order) against
+// the class index of each row, and the confusion matrix by class name
+// ({observed: {predicted: count}}), a row predicted as its most probable class.
+nlohmann::json multiclass_performance(const std::vector<double>& probability, const std::vector<float>& labels,
+                                      const std::vector<std::string>& classes, const std::string& label = "");
+
 }  // namespace verdict

@@ -25,14 +25,14 @@ nlohmann::json read_json_file(const std::string& path) {
   }
 }
 
-ModelFiles load_model_files(const std::string& model, const std::string& schema_path) {
+ModelFiles load_model_files(const std::string& model, const std::string& schema_path, ForestLoadOptions options) {
   ModelFiles m;
   fs::path model_json = model;
   if (fs::is_directory(model_json)) model_json /= "model.json";
   m.model_path = model_json.string();
   const nlohmann::json model_doc = read_json_file(m.model_path);  // names the file itself
   try {
-    m.forest = load_xgboost_json(model_doc);
+    m.forest = load_xgboost_json(model_doc, options);
   } catch (const Error& e) {
     throw Error("'" + m.model_path + "': " + e.what());
   }
@@ -71,8 +71,13 @@ Schema schema_for_data(const ModelFiles& model, const std::vector<std::string>& 
     if (!target.empty()) schema.target = target;
     return schema;
   }
-  const Task task = model.forest.link == Link::Logistic ? Task::Binary : Task::Regression;
+  const Task task = model.forest.link == Link::Logistic  ? Task::Binary
+                    : model.forest.link == Link::Softmax ? Task::Multiclass
+                                                         : Task::Regression;
   Schema schema = numeric_schema(header, target, task);
+  if (task == Task::Multiclass) {  // a bare model's classes are its class indices, in class order
+    for (int k = 0; k < model.forest.num_class; ++k) schema.labels.push_back(std::to_string(k));
+  }
   if (static_cast<int>(schema.features.size()) != model.forest.num_features) {
     throw Error("'" + data_path + "' has " + std::to_string(schema.features.size()) + " feature columns; the model has " +
                 std::to_string(model.forest.num_features) + (target.empty() ? " (name the label column with --target)" : ""));

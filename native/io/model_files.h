@@ -19,8 +19,10 @@ struct ModelFiles {
 };
 
 // `model` is a folder (model.json + schema.json) or a model.json file; `schema_path`,
-// when given, overrides the schema beside the model.
-ModelFiles load_model_files(const std::string& model, const std::string& schema_path);
+// when given, overrides the schema beside the model. A multi-class model loads only with
+// `options.multiclass` (for the jobs that read one margin per class); others get the refusal.
+ModelFiles load_model_files(const std::string& model, const std::string& schema_path,
+                            ForestLoadOptions options = {});
 
 // Writes DIR/model.json, schema.json and metrics.json, all three or none.
 void write_model_folder(const std::string& dir, const std::string& model_json, const Schema& schema,

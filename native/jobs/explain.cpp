@@ -13,6 +13,7 @@
 #include <tuple>
 
 #include "native/batch/batch_explain.h"
+#include "native/batch/batch_explain_classes.h"
 #include "native/batch/performance.h"
 #include "native/batch/progress.h"
 #include "native/batch/shap_totals.h"
@@ -47,7 +48,7 @@ struct Reference {
 struct Method {
   std::string name;  // "tree" | "tree-classic" | "baseline" | "kernel"
   ShapSettings settings;
-  double expected_value = 0;
+  std::vector<double> expected_value;  // one per class (one for a single-output model)
   const Reference* reference = nullptr;  // baseline and kernel
   std::string units = "margin";
   nlohmann::json settings_json = nlohmann::json::object();  // kernel: num_samples, seed, ...
@@ -61,6 +62,25 @@ std::string num(double v) {
 }
 
 std::vector<float> mean_row(const Schema& schema, const Dataset& data);
+
+const char* task_name(Task task) {
+  return task == Task::Binary ? "binary" : task == Task::Multiclass ? "multiclass" : "regression";
+}
+
+// A single-output model's one value as a number; a multi-class model's as a list in class order.
+nlohmann::json per_class_value(const std::vector<double>& v) {
+  return v.size() == 1 ? nlohmann::json(v.front()) : nlohmann::json(v);
+}
+
+// The local SHAP files' header: the features; for K classes one block of the features per
+// class in class order, "<feature>_label<k>" (class k is the schema's labels[k]).
+std::vector<std::string> shap_header(const Schema& schema, std::size_t classes) {
+  std::vector<std::string> header;
+  for (std::size_t k = 0; k < classes; ++k) {
+    for (const Column& c : schema.features) header.push_back(classes == 1 ? c.name : c.name + "_label" + std::to_string(k));
+  }
+  return header;
+}
 
 // The baseline's columns when it has no header: --baseline-columns, or the schema's features.
 std::vector<std::string> headerless_columns(const ExplainPlan& o, const Schema& schema) {
@@ -328,7 +348,7 @@ Method make_method(const std::string& name, const ExplainPlan& o, const Forest& 
                         {"use_logit", st.units != KernelUnits::Prediction},
                         {"link", st.units == KernelUnits::LogitOfMean ? "logit" : "identity"}};
   }
-  me.expected_value = explain_batch(forest, nullptr, 0, st, 1).expected_value;
+  for (const BatchExplanation& e : explain_batch_per_class(forest, nullptr, 0, st, 1)) me.expected_value.push_back(e.expected_value);
   return me;
 }
 
@@ -339,8 +359,12 @@ nlohmann::json review_batch_header(const ExplainPlan& o, const Schema& schema, c
   batch["format"] = "verdict-review-batch";
   batch["version"] = 1;
   batch["source"] = fs::path(o.data).filename().string();
-  batch["task"] = schema.task == Task::Binary ? "binary" : "regression";
-  batch["threshold"] = o.threshold;
+  batch["task"] = task_name(schema.task);
+  if (schema.task == Task::Multiclass) {
+    batch["classes"] = schema.labels;  // class k is classes[k]; every per-class list follows this order
+  } else {
+    batch["threshold"] = o.threshold;
+  }
   // How a margin becomes the prediction: the page draws the batch's own SHAP values before its
   // engine has loaded, and needs the link for the axis.
   batch["link"] = link_name(forest.link);
@@ -348,7 +372,7 @@ nlohmann::json review_batch_header(const ExplainPlan& o, const Schema& schema, c
   for (const Column& c : schema.features) names.push_back(c.name);
   batch["features"] = names;
   for (const Method& me : methods) {
-    batch["methods"][me.name] = {{"expected_value", me.expected_value}, {"units", me.units}};
+    batch["methods"][me.name] = {{"expected_value", per_class_value(me.expected_value)}, {"units", me.units}};
     if (me.reference) add_reference(batch["methods"][me.name], *me.reference, names.size());
   }
   return batch;
@@ -361,8 +385,7 @@ class ExplainWriter {
   ExplainWriter(StagedOutputs& out, const ExplainPlan& o, const Schema& schema, const std::vector<Method>& methods,
                 const nlohmann::json& batch)
       : dir_(o.out), m_(schema.features.size()) {
-    std::vector<std::string> header;
-    for (const Column& c : schema.features) header.push_back(c.name);
+    const std::vector<std::string> header = shap_header(schema, methods.front().expected_value.size());
     for (std::size_t k = 0; k < methods.size(); ++k) {
       const std::string file = k == 0 ? "out.csv" : "out_" + methods[k].name + ".csv";
       shap_files_.emplace_back(out.stage(dir_ / "explanations_shap" / file), std::ios::binary);
@@ -373,14 +396,21 @@ class ExplainWriter {
     records_.emplace(batch_file_, batch, "records");
   }
 
-  void shap_rows(std::size_t method, const std::vector<double>& phi, std::size_t rows) {
-    std::vector<std::string> cells(m_);
+  // One row per record: the features' values of class 0, then of class 1, ...
+  void shap_rows(std::size_t method, const std::vector<BatchExplanation>& classes, std::size_t rows) {
+    std::vector<std::string> cells(m_ * classes.size());
     for (std::size_t i = 0; i < rows; ++i) {
-      for (std::size_t f = 0; f < m_; ++f) cells[f] = num(phi[i * m_ + f]);
+      for (std::size_t k = 0; k < classes.size(); ++k) {
+        for (std::size_t f = 0; f < m_; ++f) cells[k * m_ + f] = num(classes[k].phi[i * m_ + f]);
+      }
       write_csv_row(shap_files_[method], cells);
     }
   }
-  void prediction(double score) { pred_ << num(score) << "\n"; }
+  // The score (a multi-class model: one probability per class, in class order, comma-separated).
+  void prediction(const std::vector<double>& scores) {
+    for (std::size_t k = 0; k < scores.size(); ++k) pred_ << (k ? "," : "") << num(scores[k]);
+    pred_ << "\n";
+  }
   void record(const nlohmann::json& rec) { records_->add(rec); }
   void finish_records() { records_->finish(); }
 
@@ -402,10 +432,10 @@ class ExplainWriter {
   std::optional<JsonObjectStream> records_;
 };
 
-// What the rows add up to over the run: global SHAP per method, scores and labels for the
-// model's performance (16 bytes a row), categories never seen in training.
+// What the rows add up to over the run: global SHAP per method and class, scores (K per row
+// for K classes) and labels for the model's performance, categories never seen in training.
 struct RunTotals {
-  std::vector<ShapTotals> shap;
+  std::vector<std::vector<ShapTotals>> shap;  // [method][class]
   std::vector<double> scores;
   std::vector<float> labels;
   EncodeStats unseen;
@@ -420,7 +450,7 @@ std::string negative_label(const Schema& schema) {
 // One chunk's review-batch record for row i (row `row` of the input).
 nlohmann::json batch_record(const ExplainPlan& o, const Schema& schema, const Table& chunk, const Dataset& data,
                             std::size_t row, std::size_t i, const std::vector<Method>& methods,
-                            const std::vector<BatchExplanation>& explained, double score) {
+                            const std::vector<std::vector<BatchExplanation>>& explained, const std::vector<double>& scores) {
   const std::size_t m = schema.features.size();
   const int target_col = schema.target.empty() ? -1 : chunk.column(schema.target);
   nlohmann::json rec;
@@ -430,11 +460,31 @@ nlohmann::json batch_record(const ExplainPlan& o, const Schema& schema, const Ta
   for (std::size_t f = 0; f < m; ++f) values.push_back(chunk.rows[i][data.source_column[f]]);
   rec["values"] = values;
   rec["encoded"] = std::vector<float>(data.x.begin() + static_cast<long>(i * m), data.x.begin() + static_cast<long>((i + 1) * m));
-  rec["margin"] = explained.front().margin[i];
-  rec["prediction"] = score;
-  if (schema.task == Task::Binary) rec["predicted_label"] = above_threshold(score, o.threshold) ? schema.positive_label : negative_label(schema);
+  if (schema.task == Task::Multiclass) {  // margins, probabilities and SHAP per class, in class order
+    std::vector<double> margins;
+    for (const BatchExplanation& c : explained.front()) margins.push_back(c.margin[i]);
+    const int top = predicted_class(margins.data(), static_cast<int>(margins.size()));
+    rec["margins"] = margins;
+    rec["probabilities"] = scores;
+    rec["prediction"] = scores[static_cast<std::size_t>(top)];
+    rec["predicted_class"] = top;
+    rec["predicted_label"] = schema.labels.at(static_cast<std::size_t>(top));
+  } else {
+    rec["margin"] = explained.front().front().margin[i];
+    rec["prediction"] = scores.front();
+    if (schema.task == Task::Binary) rec["predicted_label"] = above_threshold(scores.front(), o.threshold) ? schema.positive_label : negative_label(schema);
+  }
   if (target_col >= 0) rec["label"] = chunk.rows[i][static_cast<std::size_t>(target_col)];
-  for (std::size_t k = 0; k < methods.size(); ++k) rec["shap"][methods[k].name] = row_of(explained[k].phi, i, m);
+  for (std::size_t k = 0; k < methods.size(); ++k) {
+    const std::vector<BatchExplanation>& classes = explained[k];
+    if (classes.size() == 1) {
+      rec["shap"][methods[k].name] = row_of(classes.front().phi, i, m);
+    } else {
+      nlohmann::json per_class = nlohmann::json::array();
+      for (const BatchExplanation& c : classes) per_class.push_back(row_of(c.phi, i, m));
+      rec["shap"][methods[k].name] = per_class;
+    }
+  }
   return rec;
 }
 
@@ -445,9 +495,11 @@ void explain_rows(const ExplainPlan& o, const Forest& forest, const Schema& sche
   const std::size_t m = schema.features.size();
   reader.skip(range.begin);
   std::vector<Progress> bars;
-  for (const Method& me : methods) bars.emplace_back("shap:" + me.name, range.size());
+  for (const Method& me : methods) bars.emplace_back("shap:" + me.name, range.size() * me.expected_value.size());
   Table chunk;
-  std::vector<BatchExplanation> explained(methods.size());
+  std::vector<std::vector<BatchExplanation>> explained(methods.size());  // [method][class]
+  const std::size_t classes = methods.front().expected_value.size();
+  std::vector<double> margins(classes), scores(classes);
   for (std::size_t first = range.begin; first < range.end;) {
     const std::size_t rows = reader.read(chunk, std::min(kChunkRows, range.end - first));
     if (rows == 0) throw Error("'" + o.data + "' ended early (it changed while being read?)");
@@ -456,17 +508,25 @@ void explain_rows(const ExplainPlan& o, const Forest& forest, const Schema& sche
     for (std::size_t k = 0; k < methods.size(); ++k) {
       ShapSettings st = methods[k].settings;
       st.first_row = first;
-      const std::size_t done_before = first - range.begin;
-      explained[k] = explain_batch(forest, data.x.data(), rows, st, threads,
-                                   [&](std::size_t done) { bars[k].update(done_before + done); });
-      totals.shap[k].add(explained[k].phi.data(), rows);
-      writer.shap_rows(k, explained[k].phi, rows);
+      const std::size_t done_before = (first - range.begin) * classes;
+      explained[k] = explain_batch_per_class(forest, data.x.data(), rows, st, threads,
+                                             [&](std::size_t done) { bars[k].update(done_before + done); });
+      for (std::size_t c = 0; c < classes; ++c) totals.shap[k][c].add(explained[k][c].phi.data(), rows);
+      writer.shap_rows(k, explained[k], rows);
     }
     for (std::size_t i = 0; i < rows; ++i) {
-      const double score = apply_link(forest.link, explained.front().margin[i]);
-      writer.prediction(score);
-      if (!data.label.empty()) totals.scores.push_back(score), totals.labels.push_back(data.label[i]);
-      writer.record(batch_record(o, schema, chunk, data, first + i, i, methods, explained, score));
+      for (std::size_t c = 0; c < classes; ++c) margins[c] = explained.front()[c].margin[i];
+      if (classes > 1) {
+        softmax(margins.data(), static_cast<int>(classes), scores.data());
+      } else {
+        scores[0] = apply_link(forest.link, margins[0]);
+      }
+      writer.prediction(scores);
+      if (!data.label.empty()) {
+        totals.scores.insert(totals.scores.end(), scores.begin(), scores.end());
+        totals.labels.push_back(data.label[i]);
+      }
+      writer.record(batch_record(o, schema, chunk, data, first + i, i, methods, explained, scores));
     }
     first += rows;
   }
@@ -483,16 +543,22 @@ nlohmann::json analysis_json(const ExplainPlan& o, const Schema& schema, Aggrega
   analysis["version"] = "1.0";
   for (std::size_t k = 0; k < methods.size(); ++k) {
     const Method& me = methods[k];
-    const std::vector<double> global = totals.shap[k].global();
-    nlohmann::json g = nlohmann::json::object();
-    for (std::size_t f = 0; f < m; ++f) g[schema.features[f].name] = global[f];
-    nlohmann::json label0 = {{"expected_value", me.expected_value}, {"global_shap_values", g}};
-    nlohmann::json method = {{"label0", label0}, {"agg_method", aggregation_name(agg)}, {"units", me.units}};
+    // Clarify's layout: label0 … labelK-1, one per class in class order (label_headers).
+    nlohmann::json method = {{"agg_method", aggregation_name(agg)}, {"units", me.units}};
+    for (std::size_t c = 0; c < me.expected_value.size(); ++c) {
+      const std::vector<double> global = totals.shap[k][c].global();
+      nlohmann::json g = nlohmann::json::object();
+      for (std::size_t f = 0; f < m; ++f) g[schema.features[f].name] = global[f];
+      method["label" + std::to_string(c)] = {{"expected_value", me.expected_value[c]}, {"global_shap_values", g}};
+    }
+    if (me.expected_value.size() > 1) method["label_headers"] = schema.labels;
     if (me.reference) add_reference(method, *me.reference, m);
     method.update(me.settings_json);
     analysis["explanations"][me.name + "_shap"] = method;
   }
-  if (!totals.labels.empty()) {
+  if (!totals.labels.empty() && schema.task == Task::Multiclass) {
+    analysis["model_performance"] = multiclass_performance(totals.scores, totals.labels, schema.labels, schema.target);
+  } else if (!totals.labels.empty()) {
     analysis["model_performance"] = model_performance(schema.task, totals.scores, totals.labels, o.threshold, schema.target,
                                                    schema.positive_label, negative_label(schema));
   }
@@ -505,11 +571,18 @@ nlohmann::json shard_json(const ExplainPlan& o, const Schema& schema, Aggregatio
   nlohmann::json shard = {{"format", "verdict-explain-shard"}, {"version", 1}, {"shard", range.shard_index},
                           {"shards", range.shard_count}, {"first_row", range.begin}, {"rows", range.size()},
                           {"input_rows", range.input_rows}, {"agg_method", aggregation_name(agg)},
-                          {"threshold", o.threshold}, {"task", schema.task == Task::Binary ? "binary" : "regression"},
+                          {"threshold", o.threshold}, {"task", task_name(schema.task)}, {"classes", schema.labels},
                           {"features", batch["features"]}, {"review_batch", batch}, {"scores", totals.scores},
                           {"labels", totals.labels}, {"target", schema.target},
                           {"positive_label", schema.positive_label}, {"negative_label", negative_label(schema)}};
-  for (std::size_t k = 0; k < methods.size(); ++k) shard["block_sums"][methods[k].name] = totals.shap[k].blocks();
+  // Block sums per method: a list of blocks; for K classes a list of K such lists, in class order.
+  for (std::size_t k = 0; k < methods.size(); ++k) {
+    if (totals.shap[k].size() == 1) {
+      shard["block_sums"][methods[k].name] = totals.shap[k].front().blocks();
+    } else {
+      for (const ShapTotals& c : totals.shap[k]) shard["block_sums"][methods[k].name].push_back(c.blocks());
+    }
+  }
   return shard;
 }
 
@@ -554,7 +627,9 @@ void print_summary(std::ostream& log, const ExplainPlan& o, const RowRange& rang
 }  // namespace
 
 void explain_file(const ExplainPlan& o, std::ostream& log) {
-  const ModelFiles model = load_model_files(o.model, o.schema);
+  ForestLoadOptions multiclass;
+  multiclass.multiclass = true;
+  const ModelFiles model = load_model_files(o.model, o.schema, multiclass);
   CsvReader reader(o.data);
   const Schema schema = schema_for_data(model, reader.header(), o.target, o.data);
   const Aggregation agg = parse_aggregation(o.agg);
@@ -569,7 +644,7 @@ void explain_file(const ExplainPlan& o, std::ostream& log) {
   const nlohmann::json batch = review_batch_header(o, schema, model.forest, methods);
   ExplainWriter writer(out, o, schema, methods, batch);
   RunTotals totals;
-  totals.shap.assign(methods.size(), ShapTotals(schema.features.size(), agg));
+  for (const Method& me : methods) totals.shap.emplace_back(me.expected_value.size(), ShapTotals(schema.features.size(), agg));
   totals.unseen.unseen_category.assign(schema.features.size(), 0);
   explain_rows(o, model.forest, schema, reader, range, threads, methods, writer, totals);
   writer.finish_records();

@@ -157,14 +157,20 @@ nlohmann::json merged_analysis(const std::vector<ShardDir>& shards) {
   const Aggregation agg = parse_aggregation(first["agg_method"]);
   for (auto& [key, method] : analysis["explanations"].items()) {
     const std::string name = key.substr(0, key.size() - 5);  // "<name>_shap"
-    nlohmann::json& g = method["label0"]["global_shap_values"];
     const nlohmann::json& batch_features = first["features"];  // the blocks' order
-    ShapTotals totals(batch_features.size(), agg);
-    for (const ShardDir& s : shards) {
-      totals.add_blocks(s.meta["block_sums"][name].get<std::vector<std::vector<double>>>(), s.meta["rows"].get<std::size_t>());
+    // A multi-class model's block sums are one list per class, in class order (label<k>).
+    const bool per_class = method.contains("label_headers");
+    const std::size_t classes = per_class ? method["label_headers"].size() : 1;
+    for (std::size_t c = 0; c < classes; ++c) {
+      nlohmann::json& g = method["label" + std::to_string(c)]["global_shap_values"];
+      ShapTotals totals(batch_features.size(), agg);
+      for (const ShardDir& s : shards) {
+        const nlohmann::json& sums = per_class ? s.meta["block_sums"][name].at(c) : s.meta["block_sums"][name];
+        totals.add_blocks(sums.get<std::vector<std::vector<double>>>(), s.meta["rows"].get<std::size_t>());
+      }
+      const std::vector<double> global = totals.global();
+      for (std::size_t f = 0; f < batch_features.size(); ++f) g[batch_features[f].get<std::string>()] = global[f];
     }
-    const std::vector<double> global = totals.global();
-    for (std::size_t f = 0; f < batch_features.size(); ++f) g[batch_features[f].get<std::string>()] = global[f];
   }
   std::vector<double> scores;
   std::vector<float> labels;
@@ -174,7 +180,10 @@ nlohmann::json merged_analysis(const std::vector<ShardDir>& shards) {
     scores.insert(scores.end(), sc.begin(), sc.end());
     labels.insert(labels.end(), lb.begin(), lb.end());
   }
-  if (!labels.empty()) {  // (a shard without rows has no model_performance of its own)
+  if (!labels.empty() && first["task"] == "multiclass") {
+    analysis["model_performance"] = multiclass_performance(scores, labels, first["classes"].get<std::vector<std::string>>(),
+                                                           first.value("target", ""));
+  } else if (!labels.empty()) {  // (a shard without rows has no model_performance of its own)
     const Task task = first["task"] == "binary" ? Task::Binary : Task::Regression;
     analysis["model_performance"] = model_performance(task, scores, labels, first["threshold"].get<double>(),
                                                       first.value("target", ""), first.value("positive_label", "1"),

@@ -81,10 +81,78 @@ else
   fail "multi:softmax without num_class: $(tail -3 "$tmp/train2.log")"
 fi
 
+# explain: SHAP per class (tree and baseline), in Clarify's layout for K classes.
+if "$verdict" explain --model "$tmp/model" --data "$tmp/train.csv" --shap tree,baseline --threads 2 \
+     --out "$tmp/explain" > "$tmp/explain.log" 2>&1; then
+  echo "ok: explain ran on a multi-class model"
+else
+  fail "explain multi-class: $(tail -3 "$tmp/explain.log")"
+fi
+/usr/bin/python3 - "$tmp/explain" <<'PY' || failures=$((failures + 1))
+import csv, json, math, sys
+d = sys.argv[1]
+a = json.load(open(d + "/analysis.json"))
+b = json.load(open(d + "/review_batch.json"))
+rows = list(csv.reader(open(d + "/explanations_shap/out.csv")))
+preds = [list(map(float, l.split(","))) for l in open(d + "/predictions/train.csv.out")]
+classes = ["approve", "refuse", "review"]
+feats = ["income", "debt", "region"]
+recs = b["records"]
+def softmax(m):
+    top = max(m); e = [math.exp(x - top) for x in m]; s = sum(e); return [x / s for x in e]
+additive = all(abs(sum(r["shap"][meth][k]) + b["methods"][meth]["expected_value"][k] - r["margins"][k]) < 1e-9
+               for r in recs for meth in ("tree", "baseline") for k in range(3))
+checks = {
+    "out.csv header: a block of the features per class": rows[0] == [f + "_label" + str(k) for k in range(3) for f in feats],
+    "out.csv row = the record's tree SHAP, class blocks in order":
+        all(abs(float(rows[i + 1][k * 3 + f]) - recs[i]["shap"]["tree"][k][f]) < 1e-8 for i in range(len(recs)) for k in range(3) for f in range(3)),
+    "label0..label2 under each method": all(sorted(k for k in a["explanations"][m] if k.startswith("label") and k != "label_headers") == ["label0", "label1", "label2"]
+                                           for m in ("tree_shap", "baseline_shap")),
+    "label_headers name the classes in order": a["explanations"]["tree_shap"]["label_headers"] == classes,
+    "expected values per class agree": [a["explanations"]["tree_shap"]["label%d" % k]["expected_value"] for k in range(3)] == b["methods"]["tree"]["expected_value"],
+    "the batch names its classes": b["task"] == "multiclass" and b["classes"] == classes and b["link"] == "softmax",
+    "additive per class: sum(phi_k) + phi0_k = margin_k (tree, baseline)": additive,
+    "probabilities = softmax(margins)": all(abs(p - q) < 1e-12 for r in recs for p, q in zip(softmax(r["margins"]), r["probabilities"])),
+    "predicted class = the most probable": all(r["predicted_label"] == classes[r["predicted_class"]] and
+                                               r["probabilities"][r["predicted_class"]] == max(r["probabilities"]) for r in recs),
+    "predictions: 3 probabilities a line, summing to 1": len(preds) == 150 and all(len(p) == 3 and abs(sum(p) - 1) < 1e-8 for p in preds),
+    "predictions = the batch's probabilities": all(abs(p[k] - r["probabilities"][k]) < 1e-9 for p, r in zip(preds, recs) for k in range(3)),
+    "model performance: accuracy, log loss, a 3x3 confusion matrix":
+        a["model_performance"]["accuracy"] > 0.8 and sum(sum(v.values()) for v in a["model_performance"]["confusion_matrix"].values()) == 150,
+}
+# global SHAP (mean |phi|) per class from the records
+for k in range(3):
+    for f, name in enumerate(feats):
+        want = sum(abs(r["shap"]["tree"][k][f]) for r in recs) / len(recs)
+        checks.setdefault("global SHAP per class = mean |phi| of the records", True)
+        if abs(a["explanations"]["tree_shap"]["label%d" % k]["global_shap_values"][name] - want) > 1e-9:
+            checks["global SHAP per class = mean |phi| of the records"] = False
+bad = [k for k, ok in checks.items() if not ok]
+for k in checks:
+    print(("FAIL: " if k in bad else "ok: ") + k)
+sys.exit(1 if bad else 0)
+PY
+
+# Sharded and merged: the same files as one run (6,000 rows: two blocks of 4,096, one a shard).
+{ head -1 "$tmp/train.csv"; for _ in $(seq 40); do tail -n +2 "$tmp/train.csv"; done; } > "$tmp/big.csv"
+"$verdict" explain --model "$tmp/model" --data "$tmp/big.csv" --shap tree,baseline --out "$tmp/whole" > /dev/null 2>&1 || fail "explain big.csv"
+for i in 0 1; do
+  "$verdict" explain --model "$tmp/model" --data "$tmp/big.csv" --shap tree,baseline --threads 1 --shard $i/2 \
+    --out "$tmp/shard$i" > /dev/null 2>&1 || fail "explain --shard $i/2"
+done
+if "$verdict" explain-merge --out "$tmp/merged" "$tmp/shard0" "$tmp/shard1" > /dev/null 2>&1 &&
+   grep -Eq '"rows": ?4096' "$tmp/shard0/shard.json" &&
+   cmp -s "$tmp/merged/analysis.json" "$tmp/whole/analysis.json" &&
+   cmp -s "$tmp/merged/review_batch.json" "$tmp/whole/review_batch.json" &&
+   cmp -s "$tmp/merged/explanations_shap/out.csv" "$tmp/whole/explanations_shap/out.csv" &&
+   cmp -s "$tmp/merged/predictions/big.csv.out" "$tmp/whole/predictions/big.csv.out"; then
+  echo "ok: two shards merged = one run (analysis.json, review_batch.json, out.csv)"
+else
+  fail "merged shards differ from one run"
+fi
+
 # The commands that read one margin per record refuse the model, one line, exit 2.
 cut -d, -f1-3 "$tmp/train.csv" > "$tmp/features.csv"
-expect "explain refuses a multi-class model" "objective 'multi:softprob' is not supported here" -- \
-  "$verdict" explain --model "$tmp/model" --data "$tmp/train.csv" --out "$tmp/out"
 expect "score refuses a multi-class model" "multi-class" -- \
   "$verdict" score --model "$tmp/model" --data "$tmp/features.csv" --out "$tmp/out/scores.txt"
 expect "pack refuses a multi-class model" "multi-class" -- \
