@@ -133,6 +133,18 @@ for k in checks:
 sys.exit(1 if bad else 0)
 PY
 
+# Kernel SHAP per class (margin units): with 3 features its auto sample count enumerates every
+# coalition, so it equals exact baseline SHAP over the same reference, class by class.
+"$verdict" explain --model "$tmp/model" --data "$tmp/train.csv" --shap baseline,kernel --limit 30 \
+  --out "$tmp/kernel" > /dev/null 2>&1 || fail "explain --shap baseline,kernel"
+/usr/bin/python3 - "$tmp/kernel" <<'PY' && echo "ok: Kernel SHAP per class = exact baseline SHAP per class" || fail "Kernel SHAP per class"
+import json, sys
+b = json.load(open(sys.argv[1] + "/review_batch.json"))
+worst = max(abs(x - y) for r in b["records"] for k in range(3)
+            for x, y in zip(r["shap"]["baseline"][k], r["shap"]["kernel"][k]))
+sys.exit(0 if len(b["records"]) == 30 and worst < 1e-9 else 1)
+PY
+
 # Sharded and merged: the same files as one run (6,000 rows: two blocks of 4,096, one a shard).
 { head -1 "$tmp/train.csv"; for _ in $(seq 40); do tail -n +2 "$tmp/train.csv"; done; } > "$tmp/big.csv"
 "$verdict" explain --model "$tmp/model" --data "$tmp/big.csv" --shap tree,baseline --out "$tmp/whole" > /dev/null 2>&1 || fail "explain big.csv"
