@@ -64,6 +64,17 @@ void write_model_folder(const std::string& dir, const std::string& model_json, c
   out.commit();
 }
 
+Schema bare_model_schema(const Forest& forest, const std::vector<std::string>& header, const std::string& target) {
+  const Task task = forest.link == Link::Logistic  ? Task::Binary
+                    : forest.link == Link::Softmax ? Task::Multiclass
+                                                   : Task::Regression;
+  Schema schema = numeric_schema(header, target, task);
+  if (task == Task::Multiclass) {  // a bare model's classes are its class indices, in class order
+    for (int k = 0; k < forest.num_class; ++k) schema.labels.push_back(std::to_string(k));
+  }
+  return schema;
+}
+
 Schema schema_for_data(const ModelFiles& model, const std::vector<std::string>& header, const std::string& target,
                        const std::string& data_path) {
   if (model.schema) {
@@ -71,13 +82,7 @@ Schema schema_for_data(const ModelFiles& model, const std::vector<std::string>& 
     if (!target.empty()) schema.target = target;
     return schema;
   }
-  const Task task = model.forest.link == Link::Logistic  ? Task::Binary
-                    : model.forest.link == Link::Softmax ? Task::Multiclass
-                                                         : Task::Regression;
-  Schema schema = numeric_schema(header, target, task);
-  if (task == Task::Multiclass) {  // a bare model's classes are its class indices, in class order
-    for (int k = 0; k < model.forest.num_class; ++k) schema.labels.push_back(std::to_string(k));
-  }
+  Schema schema = bare_model_schema(model.forest, header, target);
   if (static_cast<int>(schema.features.size()) != model.forest.num_features) {
     throw Error("'" + data_path + "' has " + std::to_string(schema.features.size()) + " feature columns; the model has " +
                 std::to_string(model.forest.num_features) + (target.empty() ? " (name the label column with --target)" : ""));

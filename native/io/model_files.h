@@ -28,6 +28,10 @@ ModelFiles load_model_files(const std::string& model, const std::string& schema_
 void write_model_folder(const std::string& dir, const std::string& model_json, const Schema& schema,
                         const nlohmann::json& metrics);
 
+// A model trained elsewhere, without a schema: every column of `header` but `target` numeric;
+// the task from the objective (a multi-class model's classes named "0" … "K-1").
+Schema bare_model_schema(const Forest& forest, const std::vector<std::string>& header, const std::string& target);
+
 // The schema to read the CSV `data_path` (whose header is `header`) with: the model's own, its
 // target replaced by `target` when given; for a bare model, every column but `target` numeric,
 // as many as the model has features.

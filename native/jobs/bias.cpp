@@ -191,12 +191,11 @@ Wanted wanted_methods(const BiasPlan& o) {
 // The model's schema; for a bare model, every column but the label and the group is a feature.
 Schema bias_schema(const ModelFiles& model, const Table& table, const BiasPlan& o) {
   if (model.schema) return *model.schema;
-  const Task task = model.forest.link == Link::Logistic ? Task::Binary : Task::Regression;
   std::vector<std::string> header;
   for (const std::string& h : table.header) {
     if (h != o.group) header.push_back(h);
   }
-  Schema schema = numeric_schema(header, o.label, task);
+  Schema schema = bare_model_schema(model.forest, header, o.label);
   if (static_cast<int>(schema.features.size()) != model.forest.num_features) {
     throw Error("'" + o.data + "' has " + std::to_string(schema.features.size()) + " feature columns; the model has " +
                 std::to_string(model.forest.num_features));
@@ -302,11 +301,16 @@ void add_predictions(BiasInput& in, const Forest& forest, const Schema& schema, 
     }
   }
   const std::size_t n = data.rows, m = data.cols;
-  std::vector<double> margin(n);
+  const std::size_t k = forest.num_class > 1 ? static_cast<std::size_t>(forest.num_class) : 1;
+  std::vector<double> margin(n * k);  // a multi-class model: K margins a row, class order
   const unsigned workers = resolve_threads(threads);
   const std::size_t per = (n + workers - 1) / workers;
   auto work = [&](std::size_t begin, std::size_t end) {
-    if (begin < end) predict_margins(forest, &data.x[begin * m], end - begin, m, &margin[begin]);
+    if (k > 1) {
+      for (std::size_t r = begin; r < end; ++r) predict_class_margins(forest, &data.x[r * m], &margin[r * k]);
+    } else if (begin < end) {
+      predict_margins(forest, &data.x[begin * m], end - begin, m, &margin[begin]);
+    }
   };
   std::vector<std::thread> pool;
   for (unsigned t = 1; t < workers; ++t) pool.emplace_back(work, std::min(n, t * per), std::min(n, (t + 1) * per));
@@ -314,6 +318,13 @@ void add_predictions(BiasInput& in, const Forest& forest, const Schema& schema, 
   for (auto& t : pool) t.join();
   in.predicted.resize(n);
   for (std::size_t r = 0; r < n; ++r) {
+    if (k > 1) {  // predicted favourable: the predicted class is one of the favourable classes
+      const std::string& predicted = schema.labels.at(static_cast<std::size_t>(predicted_class(&margin[r * k], static_cast<int>(k))));
+      double v;
+      in.predicted[r] = c.label.by_threshold ? parse_number(predicted, v) && v > c.label.threshold
+                                             : c.label.matches_value(predicted);
+      continue;
+    }
     const double score = apply_link(forest.link, margin[r]);
     if (schema.task == Task::Binary) {
       const std::string& predicted = above_threshold(score, probability_threshold) ? pos_label : neg_label;
@@ -430,7 +441,9 @@ std::vector<BiasPlan> resolve_clarify(const BiasPlan& o, const Table& table) {
 }  // namespace
 
 void measure_bias(const BiasPlan& plan, std::ostream& log) {
-  const ModelFiles model = load_model_files(plan.model, plan.schema);
+  ForestLoadOptions multiclass;
+  multiclass.multiclass = true;
+  const ModelFiles model = load_model_files(plan.model, plan.schema, multiclass);
   const Table table = read_csv(plan.data);
   const std::vector<BiasPlan> entries = resolve_clarify(plan, table);
   const BiasPlan& o = entries.front();
