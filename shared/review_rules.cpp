@@ -13,6 +13,8 @@ nlohmann::json ActivationConditions::to_json() const {
   if (probability_below) j["probability_below"] = *probability_below;
   if (predicted_negative) j["predicted_negative"] = true;
   if (sample_percent) j["sample_percent"] = *sample_percent;
+  if (!predicted_class_in.empty()) j["predicted_class_in"] = predicted_class_in;
+  if (top_two_margin_below) j["top_two_margin_below"] = *top_two_margin_below;
   j["combine"] = require_all ? "all" : "any";
   j["seed"] = seed;
   return j;
@@ -33,6 +35,17 @@ ActivationConditions ActivationConditions::from_json(const nlohmann::json& j) {
         throw Error("'sample_percent' must be a number from 0 to 100");
       }
       c.sample_percent = value.get<double>();
+    } else if (key == "predicted_class_in") {
+      if (!value.is_array() || value.empty()) throw Error("'predicted_class_in' must be a non-empty list of class labels");
+      for (const auto& v : value) {
+        if (!v.is_string()) throw Error("'predicted_class_in' must be a non-empty list of class labels");
+        c.predicted_class_in.push_back(v.get<std::string>());
+      }
+    } else if (key == "top_two_margin_below") {
+      if (!value.is_number() || value.get<double>() <= 0 || value.get<double>() > 1) {
+        throw Error("'top_two_margin_below' must be a number above 0 and at most 1");
+      }
+      c.top_two_margin_below = value.get<double>();
     } else if (key == "combine") {
       const std::string how = value.is_string() ? value.get<std::string>() : "";
       if (how != "any" && how != "all") throw Error("'combine' must be \"any\" or \"all\"");
@@ -60,11 +73,44 @@ std::uint64_t mix(std::uint64_t x) {
 
 }  // namespace
 
+Decision multiclass_decision(const std::vector<double>& probabilities, const std::vector<std::string>& labels) {
+  if (probabilities.size() < 2 || probabilities.size() != labels.size()) {
+    throw Error("a multi-class decision needs one probability per class (" + std::to_string(labels.size()) +
+                " classes, " + std::to_string(probabilities.size()) + " probabilities)");
+  }
+  std::size_t top = 0;
+  for (std::size_t k = 1; k < probabilities.size(); ++k) {
+    if (probabilities[k] > probabilities[top]) top = k;
+  }
+  double second = -1;
+  for (std::size_t k = 0; k < probabilities.size(); ++k) {
+    if (k != top) second = std::max(second, probabilities[k]);
+  }
+  Decision d;
+  d.prediction = probabilities[top];
+  d.predicted_label = labels[top];
+  d.top_two_gap = probabilities[top] - second;
+  return d;
+}
+
 bool activates(const ActivationConditions& c, std::uint64_t row, double prediction,
                bool predicted_positive) {
+  Decision d;
+  d.prediction = prediction;
+  d.predicted_positive = predicted_positive;
+  return activates(c, row, d);
+}
+
+bool activates(const ActivationConditions& c, std::uint64_t row, const Decision& d) {
+  const bool multiclass = d.top_two_gap.has_value();
   std::vector<bool> tests;
-  if (c.probability_below) tests.push_back(prediction < *c.probability_below);
-  if (c.predicted_negative) tests.push_back(!predicted_positive);
+  if (c.probability_below) tests.push_back(d.prediction < *c.probability_below);
+  if (c.predicted_negative) tests.push_back(!multiclass && !d.predicted_positive);
+  if (!c.predicted_class_in.empty()) {
+    tests.push_back(multiclass && std::find(c.predicted_class_in.begin(), c.predicted_class_in.end(),
+                                            d.predicted_label) != c.predicted_class_in.end());
+  }
+  if (c.top_two_margin_below) tests.push_back(multiclass && *d.top_two_gap < *c.top_two_margin_below);
   if (c.sample_percent) {
     const double u = static_cast<double>(mix(c.seed * 0x100000001b3ULL ^ mix(row)) >> 11) * 0x1.0p-53;
     tests.push_back(u * 100 < *c.sample_percent);

@@ -42,6 +42,11 @@ void add_flow_commands(CLI::App& app) {
   create->add_option("--probability-below", fo->probability_below, "Activate when the probability is below this");
   create->add_flag("--predicted-negative", fo->predicted_negative, "Activate on a predicted negative outcome");
   create->add_option("--sample-percent", fo->sample_percent, "Activate a random audit sample of this percent");
+  create->add_option("--predicted-class-in", fo->predicted_class_in,
+                     "Multi-class: activate when the predicted class is one of these (comma-separated labels)")
+      ->delimiter(',');
+  create->add_option("--top-two-margin-below", fo->top_two_margin_below,
+                     "Multi-class: activate when the top class's probability leads the second's by less than this");
   create->add_option("--combine", fo->combine, "any | all of the conditions")->capture_default_str();
   create->add_option("--seed", fo->seed, "Seed of the audit sample")->capture_default_str();
   create->add_option("--records-per-task", fo->flow.records_per_task, "Records per task (human loop)")->capture_default_str();

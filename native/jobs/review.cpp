@@ -29,6 +29,8 @@ review::Flow flow_definition(const FlowPlan& o) {
   if (o.probability_below) conditions["probability_below"] = *o.probability_below;
   if (o.predicted_negative) conditions["predicted_negative"] = true;
   if (o.sample_percent) conditions["sample_percent"] = *o.sample_percent;
+  if (!o.predicted_class_in.empty()) conditions["predicted_class_in"] = o.predicted_class_in;
+  if (o.top_two_margin_below) conditions["top_two_margin_below"] = *o.top_two_margin_below;
   nlohmann::json def = o.flow.to_json();
   def["activation_conditions"] = conditions;
   if (o.flow.output_dir.empty()) {

@@ -5,6 +5,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "native/review/store.h"
 
@@ -15,6 +16,8 @@ struct FlowPlan {
   review::Flow flow;  // name, texts, records per task, reviewers per record, time limits, output
   std::optional<double> probability_below, sample_percent;  // activation conditions
   bool predicted_negative = false;
+  std::vector<std::string> predicted_class_in;     // multi-class: the predicted class is one of these
+  std::optional<double> top_two_margin_below;      // multi-class: top probability − second below this
   std::string combine = "any";  // any | all of the conditions
   std::uint64_t seed = 0;       // of the audit sample
   bool exist_ok = false;        // a flow of that name already there is kept, not an error

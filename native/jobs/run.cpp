@@ -237,6 +237,15 @@ class Config {
     if (cond.contains("probability_below")) p.probability_below = number(cond["probability_below"], "probability_below");
     p.predicted_negative = cond.value("predicted_negative", false);
     if (cond.contains("sample_percent")) p.sample_percent = number(cond["sample_percent"], "sample_percent");
+    if (cond.contains("top_two_margin_below")) p.top_two_margin_below = number(cond["top_two_margin_below"], "top_two_margin_below");
+    if (cond.contains("predicted_class_in")) {
+      const nlohmann::json& in = cond["predicted_class_in"];
+      if (!in.is_array()) throw Error("config: review.flow.activation_conditions.predicted_class_in must be a list of class labels");
+      for (const auto& v : in) {
+        if (!v.is_string()) throw Error("config: review.flow.activation_conditions.predicted_class_in must be a list of class labels");
+        p.predicted_class_in.push_back(v.get<std::string>());
+      }
+    }
     if (cond.contains("combine")) p.combine = cond["combine"].get<std::string>();
     if (f.contains("title")) p.flow.title = f["title"].get<std::string>();
     if (f.contains("description")) p.flow.description = f["description"].get<std::string>();

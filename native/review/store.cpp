@@ -615,14 +615,27 @@ std::vector<BatchRecord> activated_records(const Flow& f, const nlohmann::json& 
   const nlohmann::json& features = batch.at("features");
   const std::string source = batch.value("source", "");
   std::vector<BatchRecord> selected;
+  const bool multiclass = batch.value("task", "") == "multiclass";
+  const std::vector<std::string> classes = multiclass ? batch.at("classes").get<std::vector<std::string>>() : std::vector<std::string>{};
   for (const nlohmann::json& r : batch.at("records")) {
     const double p = r.at("prediction").get<double>();
-    const bool positive = r.value("predicted_label", "") == positive_label;
-    if (!activates(f.conditions, r.at("row").get<std::uint64_t>(), p, positive)) continue;
+    Decision d;
+    if (multiclass) {
+      d = multiclass_decision(r.at("probabilities").get<std::vector<double>>(), classes);
+    } else {
+      d.prediction = p;
+      d.predicted_positive = r.value("predicted_label", "") == positive_label;
+    }
+    if (!activates(f.conditions, r.at("row").get<std::uint64_t>(), d)) continue;
     nlohmann::json values = nlohmann::json::object();
     for (std::size_t i = 0; i < features.size(); ++i) values[features[i].get<std::string>()] = r.at("values")[i];
     nlohmann::json rec = {{"row", r.at("row")}, {"values", values}, {"encoded", r.at("encoded")},
-                          {"prediction", p}, {"margin", r.at("margin")}, {"shap", r.at("shap")}};
+                          {"prediction", p}, {"shap", r.at("shap")}};
+    if (multiclass) {  // every class's margin and probability; SHAP per class
+      for (const char* key : {"margins", "probabilities", "predicted_class"}) rec[key] = r.at(key);
+    } else {
+      rec["margin"] = r.at("margin");
+    }
     if (r.contains("predicted_label")) rec["predicted_label"] = r["predicted_label"];
     if (r.contains("label")) rec["label"] = r["label"];
     const std::string key = sha256_text(source + '\x1f' + r.at("row").dump() + '\x1f' + r.at("values").dump());

@@ -190,6 +190,37 @@ for k in checks:
 sys.exit(1 if bad else 0)
 PY
 
+# A flow for K classes: a close call (top two within 0.3) or a predicted "refuse" goes to people.
+"$verdict" flow create --db "$tmp/review.db" --name close-calls --predicted-class-in refuse \
+  --top-two-margin-below 0.3 --records-per-task 1 > "$tmp/flow.log" 2>&1 || fail "flow create: $(tail -2 "$tmp/flow.log")"
+"$verdict" review start --db "$tmp/review.db" --flow close-calls --batch "$tmp/explain" > "$tmp/start.log" 2>&1 ||
+  fail "review start on a multi-class batch: $(tail -2 "$tmp/start.log")"
+/usr/bin/python3 - "$tmp/explain/review_batch.json" "$tmp/start.log" <<'PY' || failures=$((failures + 1))
+import json, re, sys
+recs = json.load(open(sys.argv[1]))["records"]
+def close(r):
+    p = sorted(r["probabilities"], reverse=True)
+    return p[0] - p[1] < 0.3 or r["predicted_label"] == "refuse"
+want = sum(close(r) for r in recs)
+m = re.search(r"started (\d+) human loop\(s\) .* with (\d+) of 150 records", open(sys.argv[2]).read())
+ok = m is not None and 0 < want < 150 and int(m.group(2)) == want and int(m.group(1)) == want
+print(("ok: " if ok else "FAIL: ") + "the flow's K-class conditions pick %d of 150 records (%s)" % (want, m.group(0) if m else "no summary"))
+sys.exit(0 if ok else 1)
+PY
+if /usr/bin/python3 - "$tmp/review.db" <<'PY'
+import json, sqlite3, sys
+rows = sqlite3.connect(sys.argv[1]).execute("SELECT input_content FROM loops").fetchall()
+recs = [r for (c,) in rows for r in json.loads(c)["records"]]
+sys.exit(0 if recs and all(len(r["probabilities"]) == 3 and len(r["shap"]["tree"]) == 3 and "predicted_class" in r for r in recs) else 1)
+PY
+then
+  echo "ok: every loop's record carries each class's probability and SHAP"
+else
+  fail "a loop's record without its probabilities or per-class SHAP"
+fi
+expect "top_two_margin_below out of range" "'top_two_margin_below' must be a number above 0 and at most 1" -- \
+  "$verdict" flow create --db "$tmp/review.db" --name bad --top-two-margin-below 2
+
 # Sharded and merged: the same files as one run (6,000 rows: two blocks of 4,096, one a shard).
 { head -1 "$tmp/train.csv"; for _ in $(seq 40); do tail -n +2 "$tmp/train.csv"; done; } > "$tmp/big.csv"
 "$verdict" explain --model "$tmp/model" --data "$tmp/big.csv" --shap tree,baseline --out "$tmp/whole" > /dev/null 2>&1 || fail "explain big.csv"

@@ -48,6 +48,43 @@ TEST_CASE("activation conditions from JSON: validation", "[review]") {
   CHECK(ActivationConditions::from_json(c.to_json()).to_json() == c.to_json());
 }
 
+TEST_CASE("activation for K classes: predicted class in a set, top probability, top-two margin", "[review]") {
+  const std::vector<std::string> labels = {"approve", "decline", "refer"};
+  const Decision close = multiclass_decision({0.40, 0.35, 0.25}, labels);  // approve by 0.05
+  const Decision sure = multiclass_decision({0.05, 0.15, 0.80}, labels);   // refer by 0.65
+  CHECK(close.predicted_label == "approve");
+  CHECK(close.prediction == 0.40);
+  CHECK(*close.top_two_gap == Approx(0.05).epsilon(1e-12));
+  CHECK(sure.predicted_label == "refer");
+  CHECK(*sure.top_two_gap == Approx(0.65).epsilon(1e-12));
+  CHECK(multiclass_decision({0.4, 0.4, 0.2}, labels).predicted_label == "approve");  // the first of equal ones
+  CHECK(*multiclass_decision({0.4, 0.4, 0.2}, labels).top_two_gap == 0.0);
+
+  const auto in_set = ActivationConditions::from_json({{"predicted_class_in", {"refer", "decline"}}});
+  CHECK_FALSE(activates(in_set, 0, close));
+  CHECK(activates(in_set, 0, sure));
+  const auto gap = ActivationConditions::from_json({{"top_two_margin_below", 0.1}});
+  CHECK(activates(gap, 0, close));
+  CHECK_FALSE(activates(gap, 0, sure));
+  const auto top = ActivationConditions::from_json({{"probability_below", 0.5}});
+  CHECK(activates(top, 0, close));
+  CHECK_FALSE(activates(top, 0, sure));
+  const auto both = ActivationConditions::from_json(
+      {{"predicted_class_in", {"approve"}}, {"top_two_margin_below", 0.1}, {"combine", "all"}});
+  CHECK(activates(both, 0, close));
+  CHECK_FALSE(activates(both, 0, multiclass_decision({0.7, 0.2, 0.1}, labels)));
+  // Multi-class conditions never hold for a binary record; predicted_negative never for K classes.
+  CHECK_FALSE(activates(in_set, 0, 0.1, false));
+  CHECK_FALSE(activates(gap, 0, 0.5, false));
+  CHECK_FALSE(activates(ActivationConditions::from_json({{"predicted_negative", true}}), 0, close));
+  // Round trip and validation.
+  CHECK(ActivationConditions::from_json(both.to_json()).to_json() == both.to_json());
+  CHECK_THROWS_WITH(ActivationConditions::from_json({{"predicted_class_in", nlohmann::json::array()}}), Catch::Contains("non-empty"));
+  CHECK_THROWS_WITH(ActivationConditions::from_json({{"predicted_class_in", {1, 2}}}), Catch::Contains("class labels"));
+  CHECK_THROWS_WITH(ActivationConditions::from_json({{"top_two_margin_below", 0}}), Catch::Contains("above 0"));
+  CHECK_THROWS_WITH(multiclass_decision({1.0}, {"a"}), Catch::Contains("one probability per class"));
+}
+
 TEST_CASE("majority and ties", "[review]") {
   CHECK(majority({"a", "b", "a"}) == std::optional<std::string>("a"));
   CHECK_FALSE(majority({"a", "b"}).has_value());
