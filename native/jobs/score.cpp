@@ -24,8 +24,12 @@ namespace fs = std::filesystem;
 namespace verdict {
 
 void score_file(const ScorePlan& o, std::ostream& log) {
-  const ModelFiles model = load_model_files(o.model, "");
+  ForestLoadOptions multiclass;
+  multiclass.multiclass = o.compiled.empty();
+  const ModelFiles model = load_model_files(o.model, "", multiclass);
   const Forest& forest = model.forest;
+  // A multi-class model: K margins a row, written as K probabilities (or margins) a line.
+  const std::size_t k = forest.num_class > 1 ? static_cast<std::size_t>(forest.num_class) : 1;
   std::unique_ptr<CompiledModel> compiled;
   if (!o.compiled.empty()) compiled = std::make_unique<CompiledModel>(o.compiled, forest.num_features, sha256_file(model.model_path));
   CsvReader reader(o.data);
@@ -39,12 +43,14 @@ void score_file(const ScorePlan& o, std::ostream& log) {
   char buf[48];
   while (reader.read(chunk, 65536) > 0) {
     const Dataset data = encode_table(chunk, schema, false);
-    margin.resize(data.rows);
+    margin.resize(data.rows * k);
     const std::size_t m = data.cols, per = (data.rows + threads - 1) / threads;
     auto work = [&](std::size_t begin, std::size_t end) {
       if (begin >= end) return;
       if (compiled) {
         compiled->predict_margin(data.x.data() + begin * m, end - begin, margin.data() + begin);
+      } else if (k > 1) {
+        for (std::size_t r = begin; r < end; ++r) predict_class_margins(forest, data.x.data() + r * m, margin.data() + r * k);
       } else {
         for (std::size_t r = begin; r < end; ++r) margin[r] = predict_margin(forest, data.x.data() + r * m);
       }
@@ -53,9 +59,21 @@ void score_file(const ScorePlan& o, std::ostream& log) {
     for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t * per, std::min(data.rows, (t + 1) * per));
     work(0, std::min(data.rows, per));
     for (auto& t : pool) t.join();
-    for (double v : margin) {
-      std::snprintf(buf, sizeof buf, "%.*g\n", o.digits, o.margin ? v : apply_link(forest.link, v));
-      file << buf;
+    if (k > 1) {
+      std::vector<double> p(k);
+      for (std::size_t r = 0; r < data.rows; ++r) {
+        const double* row = margin.data() + r * k;
+        if (o.margin) std::copy(row, row + k, p.begin()); else softmax(row, static_cast<int>(k), p.data());
+        for (std::size_t c = 0; c < k; ++c) {
+          std::snprintf(buf, sizeof buf, "%.*g%c", o.digits, p[c], c + 1 < k ? ',' : '\n');
+          file << buf;
+        }
+      }
+    } else {
+      for (double v : margin) {
+        std::snprintf(buf, sizeof buf, "%.*g\n", o.digits, o.margin ? v : apply_link(forest.link, v));
+        file << buf;
+      }
     }
     total += data.rows;
   }

@@ -9,7 +9,7 @@ namespace verdict {
 struct ScorePlan {
   std::string model;     // model folder or XGBoost model.json
   std::string data;      // CSV with a header row
-  std::string out;       // one prediction per line
+  std::string out;       // one prediction per line (K classes: K probabilities, comma-separated)
   std::string compiled;  // a model compiled by `verdict compile` (its folder or libmodel.so)
   std::string target;    // label column, left out of the features
   bool margin = false;   // write the margin (log-odds) instead of the prediction

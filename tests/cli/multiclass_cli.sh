@@ -241,8 +241,12 @@ fi
 
 # The commands that read one margin per record refuse the model, one line, exit 2.
 cut -d, -f1-3 "$tmp/train.csv" > "$tmp/features.csv"
-expect "score refuses a multi-class model" "multi-class" -- \
-  "$verdict" score --model "$tmp/model" --data "$tmp/features.csv" --out "$tmp/out/scores.txt"
+if "$verdict" score --model "$tmp/model" --data "$tmp/features.csv" --out "$tmp/scores.txt" > /dev/null 2>&1 &&
+   cmp -s "$tmp/scores.txt" "$tmp/explain/predictions/train.csv.out"; then
+  echo "ok: score writes K probabilities a line, the same as explain's predictions"
+else
+  fail "score of a multi-class model differs from explain's predictions"
+fi
 expect "pack refuses a multi-class model" "multi-class" -- \
   "$verdict" pack --model "$tmp/model" --out "$tmp/out/model.bin"
 expect "compile refuses a multi-class model" "multi-class" -- \
