@@ -46,7 +46,9 @@ void run(const std::string& command, const fs::path& log) {
 }  // namespace
 
 void compile_model_library(const CompilePlan& o, std::ostream& log) {
-  const ModelFiles model = load_model_files(o.model, "");
+  ForestLoadOptions multiclass;
+  multiclass.multiclass = true;
+  const ModelFiles model = load_model_files(o.model, "", multiclass);
   const fs::path out = o.out;
   if (fs::exists(out) && !(fs::exists(out / "model.h") && fs::exists(out / "main.cpp")) && !fs::is_empty(out)) {
     throw Error("--out '" + o.out + "' exists and is not a folder written by verdict compile");

@@ -25,13 +25,13 @@ namespace verdict {
 
 void score_file(const ScorePlan& o, std::ostream& log) {
   ForestLoadOptions multiclass;
-  multiclass.multiclass = o.compiled.empty();
+  multiclass.multiclass = true;
   const ModelFiles model = load_model_files(o.model, "", multiclass);
   const Forest& forest = model.forest;
   // A multi-class model: K margins a row, written as K probabilities (or margins) a line.
   const std::size_t k = forest.num_class > 1 ? static_cast<std::size_t>(forest.num_class) : 1;
   std::unique_ptr<CompiledModel> compiled;
-  if (!o.compiled.empty()) compiled = std::make_unique<CompiledModel>(o.compiled, forest.num_features, sha256_file(model.model_path));
+  if (!o.compiled.empty()) compiled = std::make_unique<CompiledModel>(o.compiled, forest.num_features, sha256_file(model.model_path), forest.num_class);
   CsvReader reader(o.data);
   const Schema schema = schema_for_data(model, reader.header(), o.target, o.data);
   const unsigned threads = resolve_threads(o.threads);
@@ -48,7 +48,7 @@ void score_file(const ScorePlan& o, std::ostream& log) {
     auto work = [&](std::size_t begin, std::size_t end) {
       if (begin >= end) return;
       if (compiled) {
-        compiled->predict_margin(data.x.data() + begin * m, end - begin, margin.data() + begin);
+        compiled->predict_margin(data.x.data() + begin * m, end - begin, margin.data() + begin * k);
       } else if (k > 1) {
         for (std::size_t r = begin; r < end; ++r) predict_class_margins(forest, data.x.data() + r * m, margin.data() + r * k);
       } else {

@@ -249,8 +249,18 @@ else
 fi
 expect "pack refuses a multi-class model" "multi-class" -- \
   "$verdict" pack --model "$tmp/model" --out "$tmp/out/model.bin"
-expect "compile refuses a multi-class model" "multi-class" -- \
-  "$verdict" compile --model "$tmp/model" --out "$tmp/out/lib"
+# The compiled model (plain and quantized): K margins a row, bit for bit the loaded forest's.
+"$verdict" score --model "$tmp/model" --data "$tmp/features.csv" --margin --digits 17 --out "$tmp/margins.txt" > /dev/null 2>&1
+for q in "" --quantize; do
+  if "$verdict" compile --model "$tmp/model" $q --out "$tmp/lib$q" > "$tmp/compile.log" 2>&1 &&
+     "$verdict" score --model "$tmp/model" --compiled "$tmp/lib$q" --data "$tmp/features.csv" --margin --digits 17 \
+       --out "$tmp/margins_compiled.txt" > /dev/null 2>&1 &&
+     cmp -s "$tmp/margins.txt" "$tmp/margins_compiled.txt" && [ "$(head -1 "$tmp/margins.txt" | tr , '\n' | wc -l)" = 3 ]; then
+    echo "ok: compiled ${q:-plain}: 3 margins a row, bit-identical to the loaded forest"
+  else
+    fail "compiled ${q:-plain} multi-class model: $(tail -2 "$tmp/compile.log")"
+  fi
+done
 expect "retrain refuses a multi-class model" "multi-class" -- \
   "$verdict" retrain --model "$tmp/model" --train "$tmp/train.csv" --merged "$tmp/train.csv" --test "$tmp/train.csv" --out "$tmp/out"
 
