@@ -13,6 +13,7 @@ namespace {
 
 constexpr char kMagic[8] = {'V', 'D', 'F', 'O', 'R', 'E', 'S', 'T'};
 constexpr std::uint32_t kVersion = 1;
+constexpr std::uint32_t kVersionClasses = 2;  // version 1 + the class of each tree (multi-class)
 
 class Writer {
  public:
@@ -88,10 +89,10 @@ float as_float32(double v, const char* what, std::size_t node) {
 }  // namespace
 
 std::vector<std::uint8_t> pack_forest(const Forest& f) {
-  if (f.num_class > 1) throw Error("pack: multi-class forests cannot be packed yet (no class per tree in the format)");
+  const bool classes = f.num_class > 1;
   Writer w;
   w.raw(kMagic, sizeof kMagic);
-  w.put(kVersion);
+  w.put(classes ? kVersionClasses : kVersion);
   w.put(static_cast<std::uint32_t>(f.num_trees()));
   w.put(static_cast<std::uint32_t>(f.num_nodes()));
   w.put(static_cast<std::int32_t>(f.num_features));
@@ -136,6 +137,10 @@ std::vector<std::uint8_t> pack_forest(const Forest& f) {
     }
   }
   for (std::size_t i = 0; i < f.num_nodes(); ++i) w.put(as_float32(f.cover[i], "cover", i));
+  if (classes) {
+    w.put(static_cast<std::uint32_t>(f.num_class));
+    for (int c : f.tree_class) w.put(static_cast<std::uint32_t>(c));
+  }
   return std::move(w.bytes);
 }
 
@@ -145,8 +150,9 @@ Forest unpack_forest(const std::uint8_t* data, std::size_t size) {
   r.raw(magic, sizeof magic, "the header");
   if (std::memcmp(magic, kMagic, sizeof magic) != 0) throw Error("packed model: not a packed model (no VDFOREST header)");
   const auto version = r.get<std::uint32_t>("the header");
-  if (version != kVersion) {
-    throw Error("packed model: version " + std::to_string(version) + " (this build reads version " + std::to_string(kVersion) + ")");
+  if (version != kVersion && version != kVersionClasses) {
+    throw Error("packed model: version " + std::to_string(version) + " (this build reads versions " + std::to_string(kVersion) +
+                " and " + std::to_string(kVersionClasses) + ")");
   }
   Forest f;
   const auto trees = r.get<std::uint32_t>("the header");
@@ -157,7 +163,10 @@ Forest unpack_forest(const std::uint8_t* data, std::size_t size) {
   if (!std::isfinite(f.base_margin)) throw Error("packed model: the base margin is not finite");
   f.objective = r.str("the objective");
   f.link = link_of_objective(f.objective);
-  if (f.link == Link::Softmax) throw Error("packed forest: objective '" + f.objective + "' is multi-class, which the format cannot hold");
+  if ((f.link == Link::Softmax) != (version == kVersionClasses)) {
+    throw Error("packed model: objective '" + f.objective + "' in a version " + std::to_string(version) +
+                " file (multi-class objectives are version " + std::to_string(kVersionClasses) + " only)");
+  }
   const auto names = r.get<std::uint32_t>("the feature names");
   r.need_items(names, 4, "the feature names");
   for (std::uint32_t i = 0; i < names; ++i) f.feature_names.push_back(r.str("the feature names"));
@@ -241,6 +250,17 @@ Forest unpack_forest(const std::uint8_t* data, std::size_t size) {
     const auto c = r.get<float>("the covers");
     if (!std::isfinite(c)) throw Error("packed model: node " + std::to_string(i) + "'s cover is not finite");
     f.cover[i] = static_cast<double>(c);
+  }
+  if (version == kVersionClasses) {
+    const auto num_class = r.get<std::uint32_t>("the class count");
+    if (num_class < 2 || num_class > 65536) throw Error("packed model: " + std::to_string(num_class) + " classes (2 to 65536)");
+    f.num_class = static_cast<int>(num_class);
+    r.need_items(trees, 4, "the classes of the trees");
+    for (std::uint32_t t = 0; t < trees; ++t) {
+      const auto c = r.get<std::uint32_t>("the classes of the trees");
+      if (c >= num_class) throw Error("packed model: tree " + std::to_string(t) + " is of class " + std::to_string(c) + " of " + std::to_string(num_class));
+      f.tree_class.push_back(static_cast<int>(c));
+    }
   }
   if (r.left() != 0) throw Error("packed model: " + std::to_string(r.left()) + " bytes after the end");
   return f;

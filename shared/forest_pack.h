@@ -13,6 +13,8 @@
 //   u8 default_left of each node
 //   f32 split condition of each internal node, then f32 value of each leaf
 //   f32 cover of each node
+// Version 2 (multi-class objectives only; single-output forests stay version 1): the same,
+// then u32 classes and u32 class of each tree (XGBoost's tree_info).
 #pragma once
 #include <cstddef>
 #include <cstdint>

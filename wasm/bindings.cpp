@@ -10,6 +10,7 @@
 
 #include "shared/error.h"
 #include "shared/forest.h"
+#include "shared/forest_classes.h"
 #include "shared/forest_pack.h"
 #include "shared/predict.h"
 #include "shared/schema.h"
@@ -37,6 +38,11 @@ struct Session {
   std::unique_ptr<verdict::FastTreeShap> shap;    // path-dependent TreeSHAP, per-leaf tables
   std::unique_ptr<verdict::TreeShap> classic;     // the same values, classic algorithm (on request)
   bool use_classic = false;
+  // A multi-class model: each class's trees as a forest of their own, and their explainers.
+  std::vector<verdict::Forest> class_forests;
+  std::vector<std::unique_ptr<verdict::FastTreeShap>> class_shap;
+  std::vector<std::unique_ptr<verdict::TreeShap>> class_classic;
+  int num_class() const { return forest.num_class > 1 ? forest.num_class : 1; }
 };
 
 std::unique_ptr<Session> session;
@@ -78,18 +84,30 @@ void open_session(verdict::Forest forest, const char* schema_json) {
     bool fits = vd_compiled_num_features() == s->forest.num_features &&
                 vd_compiled_num_trees() == s->forest.num_trees();
     std::vector<float> row(static_cast<std::size_t>(s->forest.num_features), std::nanf(""));
+    std::vector<double> compiled(static_cast<std::size_t>(s->num_class())), loaded(compiled.size());
     for (int pass = 0; fits && pass < 2; ++pass) {
       if (pass == 1) {
         for (std::size_t f = 0; f < row.size(); ++f) row[f] = static_cast<float>(s->schema.features[f].mean);
       }
-      double compiled = 0;
-      vd_compiled_predict_margin(row.data(), 1, &compiled);
-      fits = compiled == verdict::predict_margin(s->forest, row.data());
+      vd_compiled_predict_margin(row.data(), 1, compiled.data());
+      verdict::predict_class_margins(s->forest, row.data(), loaded.data());
+      fits = compiled == loaded;
     }
     if (!fits) throw verdict::Error("this page's compiled model was made from another model (run verdict compile and scripts/build-web --compiled again)");
 #endif
   }
-  s->shap = std::make_unique<verdict::FastTreeShap>(s->forest);
+  if (s->forest.num_class > 1) {
+    if (s->schema.task != verdict::Task::Multiclass || static_cast<int>(s->schema.labels.size()) != s->forest.num_class) {
+      throw verdict::Error("the model has " + std::to_string(s->forest.num_class) + " classes; the schema has " +
+                           std::to_string(s->schema.labels.size()) + " labels");
+    }
+    s->class_forests = verdict::forests_by_class(s->forest);
+    for (const verdict::Forest& f : s->class_forests) s->class_shap.push_back(std::make_unique<verdict::FastTreeShap>(f));
+    s->class_classic.resize(s->class_forests.size());
+    s->shap = std::make_unique<verdict::FastTreeShap>(s->class_forests.front());  // vd_expected_value: class 0's
+  } else {
+    s->shap = std::make_unique<verdict::FastTreeShap>(s->forest);
+  }
   session = std::move(s);
 }
 
@@ -106,7 +124,7 @@ EMSCRIPTEN_KEEPALIVE int vd_load(const char* model_json, const char* schema_json
     } catch (const nlohmann::json::exception&) {
       throw verdict::Error("model is not valid JSON");
     }
-    open_session(verdict::load_xgboost_json(model), schema_json);
+    open_session(verdict::load_xgboost_json(model, verdict::ForestLoadOptions{true}), schema_json);
   });
 }
 
@@ -134,6 +152,7 @@ EMSCRIPTEN_KEEPALIVE int vd_link() {
 EMSCRIPTEN_KEEPALIVE int vd_explain(const float* row, double* out) {
   return guarded([&] {
     if (!session) throw verdict::Error("no model loaded");
+    if (session->num_class() > 1) throw verdict::Error("a multi-class model: use vd_explain_classes");
     double margin;
     if (session->use_classic) {
       session->classic->explain(row, out + 2);
@@ -149,6 +168,45 @@ EMSCRIPTEN_KEEPALIVE int vd_explain(const float* row, double* out) {
     }
     out[0] = margin;
     out[1] = verdict::apply_link(session->forest.link, margin);
+  });
+}
+
+// 1 for a single-output model; K for a multi-class one.
+EMSCRIPTEN_KEEPALIVE int vd_num_class() { return session ? session->num_class() : -1; }
+
+// φ0 of class k: the expected margin of class k's trees.
+EMSCRIPTEN_KEEPALIVE double vd_expected_value_of_class(int k) {
+  if (!session || k < 0 || k >= session->num_class()) return 0.0;
+  return session->num_class() > 1 ? session->class_shap[static_cast<std::size_t>(k)]->expected_value()
+                                  : session->shap->expected_value();
+}
+
+// Scores and explains one encoded row for every class (K = vd_num_class()) into
+// out[0, K) = margins, out[K, 2K) = probabilities (softmax; a single-output model: its link),
+// out[2K + k·F, 2K + (k+1)·F) = class k's SHAP values (F = num_features, margin units):
+// Σ class k's SHAP + its expected value = margin k.
+EMSCRIPTEN_KEEPALIVE int vd_explain_classes(const float* row, double* out) {
+  return guarded([&] {
+    if (!session) throw verdict::Error("no model loaded");
+    const int k_count = session->num_class();
+    if (k_count == 1) {  // the same layout as vd_explain's
+      if (vd_explain(row, out) != 0) throw verdict::Error(last_error);
+      return;
+    }
+    const auto k = static_cast<std::size_t>(k_count), m = static_cast<std::size_t>(session->forest.num_features);
+    for (std::size_t c = 0; c < k; ++c) {
+      double* phi = out + 2 * k + c * m;
+      if (session->use_classic) {
+        auto& classic = session->class_classic[c];
+        if (!classic) classic = std::make_unique<verdict::TreeShap>(session->class_forests[c]);
+        classic->explain(row, phi);
+        out[c] = verdict::predict_margin(session->class_forests[c], row);
+      } else {
+        session->class_shap[c]->explain(row, phi, &out[c]);
+      }
+    }
+    if constexpr (kCompiled) vd_compiled_predict_margin(row, 1, out);
+    verdict::softmax(out, k_count, out + k);
   });
 }
 

@@ -2,7 +2,7 @@
 // Rows go in and results come out through buffers allocated once in wasm memory.
 import createVerdictModule from './verdict_wasm.mjs';
 
-const LINKS = ['identity', 'logistic', 'exp'];
+const LINKS = ['identity', 'logistic', 'exp', 'softmax'];
 
 export class Engine {
   constructor(module) {
@@ -11,8 +11,11 @@ export class Engine {
     this.expectedValue = module._vd_expected_value();
     this.link = LINKS[module._vd_link()];
     this.compiled = module._vd_compiled() === 1;  // scores with a model compiled by verdict compile
+    // A multi-class model (link 'softmax'): K margins, probabilities and SHAP vectors a row.
+    this.numClass = module._vd_num_class();
+    this.expectedValues = Array.from({ length: this.numClass }, (_, k) => module._vd_expected_value_of_class(k));
     this.rowPtr = module._malloc(4 * this.numFeatures);
-    this.outPtr = module._malloc(8 * (this.numFeatures + 2));
+    this.outPtr = module._malloc(8 * this.numClass * (this.numFeatures + 2));
     this.cellPtr = module._malloc(4);
   }
 
@@ -26,18 +29,23 @@ export class Engine {
     return { value: m.HEAPF32[this.cellPtr >> 2] };
   }
 
-  // encoded: Float32Array or number[] of numFeatures values (NaN or null = missing).
-  // Returns { margin, prediction, phi: Float64Array }.
-  explain(encoded) {
-    const m = this.module;
+  // Copies an encoded row (numFeatures values, NaN or null = missing) into wasm memory.
+  setRow(encoded) {
     if (!encoded || encoded.length !== this.numFeatures) {
       throw new Error(`explain needs ${this.numFeatures} values, got ${encoded ? encoded.length : 0}`);
     }
-    const row = new Float32Array(m.HEAPF32.buffer, this.rowPtr, this.numFeatures);
+    const row = new Float32Array(this.module.HEAPF32.buffer, this.rowPtr, this.numFeatures);
     for (let i = 0; i < this.numFeatures; i++) {
       const v = encoded[i];
       row[i] = v === null || v === undefined ? NaN : v;
     }
+  }
+
+  // encoded: Float32Array or number[] of numFeatures values (NaN or null = missing).
+  // Returns { margin, prediction, phi: Float64Array } (a single-output model).
+  explain(encoded) {
+    const m = this.module;
+    this.setRow(encoded);
     if (m._vd_explain(this.rowPtr, this.outPtr) !== 0) {
       throw new Error(m.UTF8ToString(m._vd_last_error()));
     }
@@ -45,6 +53,22 @@ export class Engine {
     return { margin: out[0], prediction: out[1], phi: out.slice(2) };
   }
 }
+
+// Every class at once (any model; a single-output one is its one class):
+// { margins: Float64Array(K), probabilities: Float64Array(K), phi: [Float64Array(F) per class] },
+// class k's SHAP values summing with expectedValues[k] to margins[k].
+Engine.prototype.explainClasses = function explainClasses(encoded) {
+  const m = this.module;
+  this.setRow(encoded);
+  if (m._vd_explain_classes(this.rowPtr, this.outPtr) !== 0) {
+    throw new Error(m.UTF8ToString(m._vd_last_error()));
+  }
+  const k = this.numClass, f = this.numFeatures;
+  const out = new Float64Array(m.HEAPF64.buffer, this.outPtr, k * (f + 2));
+  const phi = [];
+  for (let c = 0; c < k; c++) phi.push(out.slice(2 * k + c * f, 2 * k + (c + 1) * f));
+  return { margins: out.slice(0, k), probabilities: out.slice(k, 2 * k), phi };
+};
 
 // The schema the engine loaded, in its canonical form (see vd_schema_json): every feature's
 // description and unit, and a binary target's class_names for every label, always present.

@@ -32,6 +32,8 @@ void add_report_command(CLI::App& app) {
                   "Columns to draw count plots of, comma-separated (default: the bias facet, then every categorical "
                   "column with at most 10 values; up to 4 plots)")
       ->delimiter(',');
+  cmd->add_option("--class", c->report.shap_class,
+                  "A multi-class model: the class whose SHAP values are drawn (default: the first)");
   cmd->add_option("--shap-method", c->report.shap_method,
                   "SHAP method to draw: tree | baseline | kernel (default: the one in explanations_shap/out.csv)");
   cmd->add_option("--title", c->report.title, "Report title")->capture_default_str();

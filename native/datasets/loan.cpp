@@ -46,16 +46,22 @@ double clamp(double v, double lo, double hi) { return std::min(hi, std::max(lo, 
 
 }  // namespace
 
-const std::vector<std::string>& loan_columns() {
+const std::vector<std::string>& loan_columns(int outcomes) {
   static const std::vector<std::string> names = {
       "monthly_income", "credit_score",     "employment_years", "age",       "debt_to_income",
       "other_obligations", "loan_amount",   "loan_term_months", "home_ownership", "education",
       "marital_status", "gender",           "approved"};
-  return names;
+  static const std::vector<std::string> three = [] {
+    std::vector<std::string> n = names;
+    n.back() = "decision";
+    return n;
+  }();
+  return outcomes == 3 ? three : names;
 }
 
 Table generate_loan(const LoanOptions& o) {
   if (o.rows < 10) throw Error("--rows must be at least 10");
+  if (o.outcomes != 2 && o.outcomes != 3) throw Error("--outcomes must be 2 or 3");
   static const char* const kGender[] = {"F", "M"};
   static const double kGenderUpto[] = {0.5, 1};
   static const char* const kEducation[] = {"high_school", "bachelor", "master"};
@@ -68,7 +74,7 @@ Table generate_loan(const LoanOptions& o) {
 
   Table t;
   t.source = "loan (generated)";
-  t.header = loan_columns();
+  t.header = loan_columns(o.outcomes);
   for (std::size_t r = 0; r < o.rows; ++r) {
     std::mt19937_64 rng(mix_seed(o.seed, r));
     const std::string gender = pick(rng, kGender, kGenderUpto);
@@ -92,16 +98,17 @@ Table generate_loan(const LoanOptions& o) {
                    0.08 * std::min(employment, 10.0) + (home == "own" ? 0.3 : 0.0) - 0.6 + noise;
     if (gender == "F") score -= o.gender_penalty;
     const bool approved = score > 0;
+    const char* decision = score > 0.8 ? "approve" : score < -0.8 ? "decline" : "refer";
 
     t.rows.push_back({integer(income), integer(credit), integer(employment), integer(age), fixed3(dti),
                       integer(obligations), integer(amount), integer(term), home, education, marital, gender,
-                      approved ? "1" : "0"});
+                      o.outcomes == 3 ? decision : approved ? "1" : "0"});
     t.line.push_back(r + 2);  // its line in a CSV with a header
   }
   return t;
 }
 
-nlohmann::json loan_descriptions() {
+nlohmann::json loan_descriptions(int outcomes) {
   auto d = [](const char* description, const char* unit = "") {
     return nlohmann::json{{"description", description}, {"unit", unit}};
   };
@@ -120,7 +127,8 @@ nlohmann::json loan_descriptions() {
         {"education", d("Highest degree")},
         {"marital_status", d("Marital status")},
         {"gender", d("Gender (the generator penalises F on purpose, for the bias metrics)")}}},
-      {"classes", {{"1", "1 = approved"}, {"0", "0 = declined"}}}};
+      {"classes", outcomes == 3 ? nlohmann::json{{"approve", "approve"}, {"refer", "refer to a person"}, {"decline", "decline"}}
+                                : nlohmann::json{{"1", "1 = approved"}, {"0", "0 = declined"}}}};
 }
 
 }  // namespace verdict

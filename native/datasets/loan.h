@@ -18,11 +18,15 @@ struct LoanOptions {
   // Subtracted from the approval score of gender F: the injected bias (score units; the
   // score's noise has standard deviation 1). 0 gives a fair rule.
   double gender_penalty = 1.5;
+  // 2: the label `approved` (1/0). 3: the label `decision` — approve (score above 0.8), decline
+  // (below -0.8) or refer (a person looks: in between), from the same score.
+  int outcomes = 2;
 };
 
 // monthly_income, credit_score, employment_years, age, debt_to_income, other_obligations,
-// loan_amount, loan_term_months, home_ownership, education, marital_status, gender, approved.
-const std::vector<std::string>& loan_columns();
+// loan_amount, loan_term_months, home_ownership, education, marital_status, gender, approved
+// (or decision, with three outcomes).
+const std::vector<std::string>& loan_columns(int outcomes = 2);
 
 // Generates the rows. Row r depends only on (seed, r): it comes from its own
 // std::mt19937_64 stream, seeded with mix_seed(seed, r), whose raw outputs are mapped to
@@ -38,6 +42,6 @@ Table generate_loan(const LoanOptions& o);
 
 // What each column means, its unit, and the classes' display names ("1 = approved"), as a
 // describe file for `verdict schema --describe` (`verdict data loan` writes it as describe.json).
-nlohmann::json loan_descriptions();
+nlohmann::json loan_descriptions(int outcomes = 2);
 
 }  // namespace verdict

@@ -105,8 +105,9 @@ void prepare_dataset(const DataPlan& o, std::ostream& log) {
     LoanOptions lo;
     lo.rows = o.rows;
     lo.seed = o.seed;
+    lo.outcomes = o.outcomes;
     split = split_table(generate_loan(lo), o.seed, o.test_fraction);
-    describe = loan_descriptions();
+    describe = loan_descriptions(o.outcomes);
   }
   StagedOutputs out;
   write_table(out, dir / "train.csv", split.train);

@@ -13,6 +13,7 @@ struct DataPlan {
   std::string out;              // folder for the raw files and the CSVs
   std::string mirror;           // local folder with UCI's files (default: env VERDICT_DATA_MIRROR)
   std::size_t rows = 10000;     // loan
+  int outcomes = 2;             // loan: 2 (approved 1/0) or 3 (decision approve/refer/decline)
   std::uint64_t seed = 0;       // loan rows; the train/test split of abalone, breast-cancer, loan
   double test_fraction = 0.2;   // abalone, breast-cancer, loan
 };

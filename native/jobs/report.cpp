@@ -40,6 +40,7 @@ std::string command_text(const ReportPlan& c) {
   for (const std::string& col : r.count_columns) cols += (cols.empty() ? "" : ",") + col;
   opt("--count-columns", cols);
   opt("--shap-method", r.shap_method);
+  opt("--class", r.shap_class);
   if (r.max_dots != 2000) opt("--max-dots", std::to_string(r.max_dots));
   opt("--out", c.out);
   if (c.no_pdf) s += " --no-pdf";

@@ -120,7 +120,8 @@ class Config {
       else if (k == "seed") p.seed = static_cast<std::uint64_t>(whole(v, key));
       else if (k == "test-fraction" || k == "test_fraction") p.test_fraction = number(v, key);
       else if (k == "mirror") p.mirror = text(v);
-      else throw Error("config: '" + key + "' is not one of rows, seed, test_fraction, mirror");
+      else if (k == "outcomes") p.outcomes = static_cast<int>(whole(v, key));
+      else throw Error("config: '" + key + "' is not one of rows, seed, test_fraction, mirror, outcomes");
     }
     return p;
   }

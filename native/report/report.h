@@ -23,6 +23,7 @@ struct ReportOptions {
   std::string target, positive;             // label column and its positive value (default: schema / bias)
   std::vector<std::string> count_columns;   // empty: the default choice
   std::string shap_method;                  // tree | baseline | kernel; empty: the one in out.csv
+  std::string shap_class;                   // multi-class: the class whose SHAP values are drawn (default: the first)
   std::string title = "Model explanation and bias report";
   std::size_t max_dots = 2000;              // records in the beeswarm
   std::size_t max_count_plots = 4;          // default count plots
@@ -76,6 +77,12 @@ struct ReportInputs {
   std::string colour_source;         // where local.values came from ("" = no colour)
 
   std::optional<KernelCheck> kernel_check;  // when both kernel and baseline were computed
+
+  // A multi-class model (label_headers in analysis.json): its classes, and the one drawn
+  // (label<class_index>, its block of out.csv). Single-output: no classes, class_index 0.
+  std::vector<std::string> classes;
+  std::size_t class_index = 0;
+  std::string label_key() const { return "label" + std::to_string(class_index); }
 
   // review_batch.json: predictions and labels per record.
   bool have_batch = false;

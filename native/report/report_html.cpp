@@ -139,6 +139,12 @@ std::string figure(const std::string& svg, const std::string& caption) {
   return "<figure>" + svg + "<figcaption>" + caption + "</figcaption></figure>\n";
 }
 
+std::string join_text(const std::vector<std::string>& items) {
+  std::string s;
+  for (std::size_t i = 0; i < items.size(); ++i) s += (i ? ", " : "") + items[i];
+  return s;
+}
+
 std::string absent(const std::string& what) { return "<p class=\"callout absent\">" + what + "</p>\n"; }
 
 // --- Summary -----------------------------------------------------------------------------------
@@ -184,7 +190,7 @@ std::vector<BarItem> global_values(const ReportInputs& in, std::string* agg) {
   if (in.method.empty()) return items;
   const nlohmann::json& m = in.analysis["explanations"][in.method + "_shap"];
   *agg = str_or(m, "agg_method", "mean_abs");
-  const nlohmann::json g = m.contains("label0") ? m["label0"].value("global_shap_values", nlohmann::json()) : nlohmann::json();
+  const nlohmann::json g = m.contains(in.label_key()) ? m[in.label_key()].value("global_shap_values", nlohmann::json()) : nlohmann::json();
   if (g.is_object()) {
     for (const auto& [name, v] : g.items()) {
       if (v.is_number()) items.push_back({name, v.get<double>()});
@@ -376,9 +382,33 @@ std::string model_section(const ReportInputs& in, int* fig) {
   }
   if (perf.is_object()) add("Explained data (<code>analysis.json</code>)", perf), any = true;
   if (any) {
+    const bool multiclass = perf.is_object() && perf.contains("classes");
+    if (multiclass) {
+      html += "<p>Accuracy of the most probable class; log loss from the predicted probabilities of every class.</p>\n" + t.done();
+    } else
     html += "<p>" + std::string(regression ? "Errors of the model's predictions." : "Accuracy at the decision threshold" +
                                  (perf.is_object() && perf.contains("threshold") ? " " + fixed(num_or_nan(perf, "threshold"), 2) : std::string()) +
                                  "; AUC and log loss from the predicted probabilities.") + "</p>\n" + t.done();
+  }
+
+  // A multi-class model: the K × K confusion matrix of analysis.json (rows observed, columns predicted).
+  if (perf.is_object() && perf.contains("classes") && perf["classes"].is_array() && perf.contains("confusion_matrix")) {
+    std::vector<std::string> classes;
+    for (const auto& c : perf["classes"]) classes.push_back(c.is_string() ? c.get<std::string>() : c.dump());
+    std::vector<std::pair<std::string, bool>> head = {{"Observed \u2193 / predicted \u2192", false}};
+    for (const std::string& c : classes) head.push_back({h(c), true});
+    Table cm(head, "");
+    const nlohmann::json& m = perf["confusion_matrix"];
+    for (const std::string& o : classes) {
+      std::vector<std::pair<std::string, std::string>> row = {{"", h(o)}};
+      for (const std::string& p : classes) {
+        const double v = m.contains(o) && m[o].is_object() ? num_or_nan(m[o], p.c_str()) : std::nan("");
+        row.push_back({"num", std::isnan(v) ? std::string("n/a") : count(static_cast<std::size_t>(v))});
+      }
+      cm.row(row);
+    }
+    html += "<h3>Confusion matrix</h3>\n<p>A multi-class model: " + std::to_string(classes.size()) +
+            " classes, each record predicted as its most probable class (AUC is not defined for more than two classes).</p>\n" + cm.done();
   }
 
   // Confusion matrix and score distribution from the review batch.
@@ -468,12 +498,18 @@ std::string explanations_section(const ReportInputs& in, int* figure_no) {
   const nlohmann::json& m = in.analysis["explanations"][in.method + "_shap"];
   const std::string units = str_or(m, "units", "margin");
   const std::string unit_text = units == "margin" ? "log-odds (margin)" : units == "probability" ? "probability" : h(units);
-  const double expected = m.contains("label0") ? num_or_nan(m["label0"], "expected_value") : std::nan("");
+  const double expected = m.contains(in.label_key()) ? num_or_nan(m[in.label_key()], "expected_value") : std::nan("");
   std::string agg;
   const std::vector<BarItem> global = global_values(in, &agg);
   html += "<p>Method: <b>" + h(in.method) + "</b> \u2014 " + method_text(in.method, m) + ". Values are in <b>" + unit_text +
           "</b> units: for each record, the SHAP values of its features add up to the model's output minus the expected value "
           "E[f(X)] = <b>" + fixed(expected, 4) + "</b>. A positive value pushes the prediction towards the positive outcome, a negative one away from it.";
+  if (!in.classes.empty()) {
+    html += " <b>A multi-class model</b> (" + std::to_string(in.classes.size()) + " classes: " + h(join_text(in.classes)) +
+            "): every class has its own margin, SHAP values and expected value; the figures below are those of class <b>" +
+            h(in.classes[in.class_index]) + "</b> (<code>" + in.label_key() + "</code>; another class: <code>verdict report --class LABEL</code>), "
+            "pushing towards or away from that class. The table after them gives every class's global values.";
+  }
   if (in.methods.size() > 1) {
     std::string others;
     for (const std::string& o : in.methods) {
@@ -507,6 +543,30 @@ std::string explanations_section(const ReportInputs& in, int* figure_no) {
     html += "<div class=\"keep\"><h3>Summary plot</h3>\n" + figure(b.svg, caption) + "</div>";
   }
 
+  if (!in.classes.empty()) {
+    std::vector<std::pair<std::string, bool>> head = {{"Feature", false}};
+    for (const std::string& c : in.classes) head.push_back({h(c), true});
+    Table t(head, "long");
+    for (const BarItem& g : global) {
+      std::vector<std::pair<std::string, std::string>> row = {{"", h(g.label)}};
+      for (std::size_t k = 0; k < in.classes.size(); ++k) {
+        const std::string key = "label" + std::to_string(k);
+        const nlohmann::json gv = m.contains(key) ? m[key].value("global_shap_values", nlohmann::json()) : nlohmann::json();
+        row.push_back({"num", fixed(num_or_nan(gv, g.label.c_str()), 4)});
+      }
+      t.row(row);
+    }
+    std::vector<std::pair<std::string, std::string>> ev = {{"", "<i>expected value E[f(X)]</i>"}};
+    for (std::size_t k = 0; k < in.classes.size(); ++k) {
+      const std::string key = "label" + std::to_string(k);
+      ev.push_back({"num", fixed(m.contains(key) ? num_or_nan(m[key], "expected_value") : std::nan(""), 4)});
+    }
+    t.row(ev);
+    html += "<h3>Every class</h3>\n<p>Global SHAP values (" + h(agg_text(agg)) + ", " + h(in.method) +
+            ") of each class, in class order (<code>label0</code> … in <code>analysis.json</code>; the same order as the blocks of "
+            "<code>explanations_shap/out.csv</code>).</p>\n" + t.done();
+  }
+
   if (in.methods.size() > 1) {
     std::vector<std::pair<std::string, bool>> head = {{"Feature", false}};
     for (const std::string& me : in.methods) head.push_back({h(me) + " <span class=\"small\">(" + h(agg_text(str_or(in.analysis["explanations"][me + "_shap"], "agg_method", "mean_abs"))) + ")</span>", true});
@@ -515,7 +575,7 @@ std::string explanations_section(const ReportInputs& in, int* figure_no) {
       std::vector<std::pair<std::string, std::string>> row = {{"", h(g.label)}};
       for (const std::string& me : in.methods) {
         const nlohmann::json& em = in.analysis["explanations"][me + "_shap"];
-        const nlohmann::json gv = em.contains("label0") ? em["label0"].value("global_shap_values", nlohmann::json()) : nlohmann::json();
+        const nlohmann::json gv = em.contains(in.label_key()) ? em[in.label_key()].value("global_shap_values", nlohmann::json()) : nlohmann::json();
         row.push_back({"num", fixed(num_or_nan(gv, g.label.c_str()), 4)});
       }
       t.row(row);
@@ -523,7 +583,7 @@ std::string explanations_section(const ReportInputs& in, int* figure_no) {
     std::vector<std::pair<std::string, std::string>> ev = {{"", "<i>expected value E[f(X)]</i>"}};
     for (const std::string& me : in.methods) {
       const nlohmann::json& em = in.analysis["explanations"][me + "_shap"];
-      ev.push_back({"num", fixed(em.contains("label0") ? num_or_nan(em["label0"], "expected_value") : std::nan(""), 4)});
+      ev.push_back({"num", fixed(em.contains(in.label_key()) ? num_or_nan(em[in.label_key()], "expected_value") : std::nan(""), 4)});
     }
     t.row(ev);
     html += "<h3>Methods compared</h3>\n<p>Global values of every SHAP method in <code>analysis.json</code>. They answer different "

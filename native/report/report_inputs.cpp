@@ -52,9 +52,29 @@ double json_number(const nlohmann::json& j) {
   return std::nan("");
 }
 
-// The local SHAP values: one column per feature, one row per record.
+// The local SHAP values: one column per feature, one row per record. A multi-class file holds
+// a block "<feature>_label<k>" per class: the drawn class's block is kept, named by feature.
 void read_local(ReportInputs& in, const fs::path& path) {
-  const Table t = read_csv(path.string());
+  Table t = read_csv(path.string());
+  if (!in.classes.empty()) {
+    const std::string suffix = "_" + in.label_key();
+    std::vector<std::size_t> keep;
+    std::vector<std::string> names;
+    for (std::size_t c = 0; c < t.header.size(); ++c) {
+      const std::string& h = t.header[c];
+      if (h.size() > suffix.size() && h.compare(h.size() - suffix.size(), suffix.size(), suffix) == 0) {
+        keep.push_back(c);
+        names.push_back(h.substr(0, h.size() - suffix.size()));
+      }
+    }
+    if (keep.empty()) throw Error("'" + path.string() + "' has no columns '<feature>" + suffix + "' of class '" + in.classes[in.class_index] + "'");
+    for (auto& row : t.rows) {
+      std::vector<std::string> kept;
+      for (std::size_t c : keep) kept.push_back(row[c]);
+      row = std::move(kept);
+    }
+    t.header = names;
+  }
   in.local_file = path.string();
   in.local.features = t.header;
   in.local.rows = t.rows.size();
@@ -71,7 +91,7 @@ void read_local(ReportInputs& in, const fs::path& path) {
       in.local.shap[r * m + f] = v;
     }
   }
-  const nlohmann::json& global = in.analysis["explanations"][in.method + "_shap"]["label0"]["global_shap_values"];
+  const nlohmann::json& global = in.analysis["explanations"][in.method + "_shap"][in.label_key()]["global_shap_values"];
   if (global.is_object()) {
     for (const std::string& name : t.header) {
       if (!global.contains(name)) {
@@ -153,6 +173,7 @@ void read_batch(ReportInputs& in, const fs::path& path) {
   const nlohmann::json& records = batch["records"];
   in.have_batch = true;
   in.threshold = batch.value("threshold", 0.5);
+  const bool multiclass = batch.value("task", "") == "multiclass";  // no positive label, no threshold
   std::vector<std::string> features;
   if (batch.contains("features") && batch["features"].is_array()) {
     for (const auto& f : batch["features"]) features.push_back(f.is_string() ? f.get<std::string>() : "");
@@ -163,7 +184,7 @@ void read_batch(ReportInputs& in, const fs::path& path) {
     const bool has_label = rec.contains("label") && rec["label"].is_string();
     labels = labels && has_label;
     in.label.push_back(has_label ? rec["label"].get<std::string>() : "");
-    if (rec.contains("predicted_label") && rec["predicted_label"].is_string()) {
+    if (!multiclass && rec.contains("predicted_label") && rec["predicted_label"].is_string()) {
       const double p = in.prediction.back();
       std::string& slot = p >= in.threshold ? in.positive_label : in.negative_label;
       if (slot.empty()) slot = rec["predicted_label"].get<std::string>();
@@ -324,6 +345,17 @@ void read_explanations(ReportInputs& in, const ReportOptions& o, const fs::path&
     }
   }
   if (!in.method.empty()) {
+    const nlohmann::json& me = in.analysis["explanations"][in.method + "_shap"];
+    if (me.contains("label_headers") && me["label_headers"].is_array()) {
+      for (const auto& c : me["label_headers"]) in.classes.push_back(c.is_string() ? c.get<std::string>() : c.dump());
+      if (!o.shap_class.empty()) {
+        const auto it = std::find(in.classes.begin(), in.classes.end(), o.shap_class);
+        if (it == in.classes.end()) throw Error("--class '" + o.shap_class + "' is not a class of the model (" + join(in.classes, ", ") + ")");
+        in.class_index = static_cast<std::size_t>(it - in.classes.begin());
+      }
+    } else if (!o.shap_class.empty()) {
+      throw Error("--class '" + o.shap_class + "': the model in '" + analysis_path.string() + "' is not multi-class");
+    }
     const fs::path own = shap_dir / ("out_" + in.method + ".csv"), first = shap_dir / "out.csv";
     if (fs::exists(own)) {
       read_local(in, own);

@@ -4,6 +4,7 @@
 #include <random>
 
 #include "random_forest.h"
+#include "shared/error.h"
 #include "shared/forest.h"
 #include "shared/forest_classes.h"
 #include "shared/forest_pack.h"
@@ -144,11 +145,37 @@ TEST_CASE("a single-output forest is its own class 0", "[forest][multiclass]") {
   }
 }
 
-TEST_CASE("the packed format refuses a multi-class forest rather than drop its classes", "[forest][multiclass]") {
-  const Forest f = load_xgboost_json(three_stumps(), {true});
-  CHECK_THROWS_WITH(pack_forest(f), Catch::Contains("multi-class"));
-  Forest single = forest_of_class(f, 0);
+TEST_CASE("a multi-class forest packs with its classes (version 2) and predicts the same bits", "[forest][multiclass]") {
+  std::mt19937 rng(29);
+  for (int k : {2, 3, 5}) {
+    const Forest f = testing::random_multiclass_forest(rng, 6, k, 4, 4);
+    const std::vector<std::uint8_t> packed = pack_forest(f);
+    CHECK(packed[8] == 2);  // the version after "VDFOREST"
+    const Forest back = unpack_forest(packed.data(), packed.size());
+    CHECK(back.num_class == k);
+    CHECK(back.tree_class == f.tree_class);
+    CHECK(back.link == Link::Softmax);
+    CHECK(pack_forest(back) == packed);
+    std::vector<double> a(static_cast<std::size_t>(k)), b(a.size());
+    for (int r = 0; r < 50; ++r) {
+      const auto row = testing::random_row(6, rng);
+      predict_class_margins(f, row.data(), a.data());
+      predict_class_margins(back, row.data(), b.data());
+      CHECK(a == b);
+    }
+    // Every cut is refused; a class out of range and a class count below 2 are named.
+    for (std::size_t n = 0; n < packed.size(); ++n) CHECK_THROWS_AS(unpack_forest(packed.data(), n), Error);
+    std::vector<std::uint8_t> bad = packed;
+    bad[bad.size() - 4] = static_cast<std::uint8_t>(k);  // the last tree's class
+    CHECK_THROWS_WITH(unpack_forest(bad.data(), bad.size()), Catch::Contains("is of class"));
+    bad = packed;
+    const std::size_t count_at = packed.size() - 4 * (f.tree_class.size() + 1);
+    bad[count_at] = 1;
+    CHECK_THROWS_WITH(unpack_forest(bad.data(), bad.size()), Catch::Contains("1 classes"));
+  }
+  // A multi-class objective in a version 1 file (its classes missing) is refused.
+  Forest single = forest_of_class(load_xgboost_json(three_stumps(), {true}), 0);
   single.objective = "multi:softprob";  // a class view keeps the objective's name
   const std::vector<std::uint8_t> packed = pack_forest(single);
-  CHECK_THROWS_WITH(unpack_forest(packed.data(), packed.size()), Catch::Contains("multi-class"));
+  CHECK_THROWS_WITH(unpack_forest(packed.data(), packed.size()), Catch::Contains("multi-class objectives are version 2 only"));
 }
