@@ -9,6 +9,7 @@ import { LocalVerdicts } from './store.js';
 import { ReviewServer } from './server.js';
 import { displayValue, renderFeatureTable, readControl, markRow, markInvalid } from './record_view.js';
 import { isPositive, distanceWords, announcement } from './threshold.js';
+import { topClass, topClassesText, runnerUp } from './classes.js';
 import { announcer } from './announce.js';
 import { className, describeWaterfall } from './labels.js';
 import { EditHistory } from './undo.js';
@@ -54,12 +55,18 @@ const dismissPassing = () => { if ($('banner').dataset.fade) banner(''); };
 
 
 const isBinary = () => S.schema.task === 'binary';
+// A multi-class model: K classes (schema labels, in class order), a probability and a SHAP
+// waterfall each; the page shows the class S.shapClass picks (null: the predicted one).
+const isMulticlass = () => S.schema.task === 'multiclass';
+const classLabel = (k) => S.schema.target.labels[k];
+const classNameOf = (k) => className(S.schema, classLabel(k));
 const positive = () => S.schema.target.positive_label;
 const negative = () => S.schema.target.labels.find((l) => l !== positive());
 const predictedLabel = (p) => (isPositive(p, S.threshold ?? 0.5) ? positive() : negative());
 // The model's own answer for a record (before any what-if edit): what "agree" stores.
-const modelLabel = (rec) => (isBinary() ? rec.predicted_label ?? predictedLabel(rec.prediction) : rec.prediction.toFixed(2));
-const sameLabel = (a, b) => (isBinary() ? a === b : Number(a) === Number(b));
+const modelLabel = (rec) => (isMulticlass() ? rec.predicted_label ?? classLabel(topClass(rec.probabilities))
+  : isBinary() ? rec.predicted_label ?? predictedLabel(rec.prediction) : rec.prediction.toFixed(2));
+const sameLabel = (a, b) => (isBinary() || isMulticlass() ? a === b : Number(a) === Number(b));
 const outcomeText = (p) => (isBinary() ? className(S.schema, predictedLabel(p)) : fmtPrediction(p));
 const fmtPrediction = (p) => (Math.abs(p) >= 1000 ? p.toFixed(0) : p.toPrecision(4));
 
@@ -71,6 +78,8 @@ function normalize(raw, features) {
     encoded: raw.encoded.map((v) => (v === null ? NaN : v)),
     prediction: raw.prediction,
     margin: raw.margin,
+    margins: raw.margins,              // multi-class: every class's margin and probability
+    probabilities: raw.probabilities,
     shap: raw.shap,
     predicted_label: raw.predicted_label,
     input: raw,
@@ -94,13 +103,28 @@ function currentEncoded(rec = record()) {
 // same core: the numbers the engine gives), or null when the batch has none.
 function snapshotOf(rec) {
   const phi = rec.shap?.tree, expected = S.methods?.tree?.expected_value;
+  if (isMulticlass()) {
+    if (!Array.isArray(phi) || !Array.isArray(expected) || !Array.isArray(rec.margins)) return null;
+    return shownClass({ margins: rec.margins, probabilities: rec.probabilities, phi: phi.map((p) => Float64Array.from(p)) },
+      expected);
+  }
   if (!Array.isArray(phi) || typeof expected !== 'number' || typeof rec.margin !== 'number') return null;
   return { margin: rec.margin, prediction: rec.prediction, phi: Float64Array.from(phi), expected };
+}
+
+// Every class's result narrowed to the class on show (its margin, probability, SHAP values and
+// expected value), with the top class and all probabilities kept beside it.
+function shownClass(all, expected) {
+  const top = topClass(all.probabilities);
+  const k = S.shapClass ?? top;
+  return { margin: all.margins[k], prediction: all.probabilities[k], phi: all.phi[k], expected: expected[k],
+    probabilities: Array.from(all.probabilities), top, shown: k };
 }
 
 // The record's score and SHAP values: from the engine, or until it has loaded, the batch's own
 // for an unedited record.
 function explainRecord(rec) {
+  if (S.engine && isMulticlass()) return shownClass(S.engine.explainClasses(currentEncoded(rec)), S.engine.expectedValues);
   if (S.engine) return { ...S.engine.explain(currentEncoded(rec)), expected: S.engine.expectedValue };
   return snapshotOf(rec);
 }
@@ -109,37 +133,51 @@ function explainRecord(rec) {
 const originals = new WeakMap();
 function originalOf(rec) {
   if (!originals.has(rec)) {
-    const own = snapshotOf(rec) ?? (S.engine ? S.engine.explain(Float32Array.from(rec.encoded)) : null);
+    const own = snapshotOf(rec) ?? (S.engine && !isMulticlass() ? S.engine.explain(Float32Array.from(rec.encoded)) : null);
     if (!own) return null;
     originals.set(rec, own);
   }
   return originals.get(rec);
 }
 const say = announcer(document.getElementById('score-live'));
-const announceScore = (p) => say(isBinary() ? announcement(p, S.threshold ?? 0.5, outcomeText(p))
-  : `Predicted ${S.schema.target.name} ${fmtPrediction(p)}`);
+const announceScore = (p) => say(isMulticlass()
+  ? `Model predicts ${classNameOf(S.result.top)}: ${topClassesText(S.result.probabilities, classNameOf)}`
+  : isBinary() ? announcement(p, S.threshold ?? 0.5, outcomeText(p))
+    : `Predicted ${S.schema.target.name} ${fmtPrediction(p)}`);
 
 function renderScore() {
   const rec = record();
   const res = explainRecord(rec);
   if (!res) return;  // the batch has no tree SHAP values: the engine draws it once loaded
-  setUnits();
   S.result = res;
+  setUnits();
   const prob = $('probability');
-  prob.textContent = isBinary() ? res.prediction.toFixed(4) : fmtPrediction(res.prediction);
-  prob.dataset.value = String(res.prediction);
-  $('threshold-distance').textContent = isBinary() ? distanceWords(res.prediction, S.threshold ?? 0.5) : '';
-  $('predicted').textContent = outcomeText(res.prediction);
-  $('predicted').dataset.label = isBinary() ? predictedLabel(res.prediction) : '';  // the raw label
   const edited = Object.keys(editsOf(rec)).length > 0;
   $('edited-badge').hidden = !edited;
-  $('was').textContent = edited ? `original: ${outcomeText(rec.prediction)}` +
-    (isBinary() ? `, ${rec.prediction.toFixed(4)}` : '') : '';
+  if (isMulticlass()) {
+    prob.textContent = res.probabilities[res.top].toFixed(4);
+    prob.dataset.value = String(res.probabilities[res.top]);
+    $('threshold-distance').textContent = topClassesText(res.probabilities, classNameOf);
+    $('predicted').textContent = classNameOf(res.top);
+    $('predicted').dataset.label = classLabel(res.top);
+    $('was').textContent = edited ? `original: ${className(S.schema, modelLabel(rec))}` : '';
+    $('shap-class').value = String(res.shown);
+    $('shap-class').dataset.predicted = String(res.top);
+  } else {
+    prob.textContent = isBinary() ? res.prediction.toFixed(4) : fmtPrediction(res.prediction);
+    prob.dataset.value = String(res.prediction);
+    $('threshold-distance').textContent = isBinary() ? distanceWords(res.prediction, S.threshold ?? 0.5) : '';
+    $('predicted').textContent = outcomeText(res.prediction);
+    $('predicted').dataset.label = isBinary() ? predictedLabel(res.prediction) : '';  // the raw label
+    $('was').textContent = edited ? `original: ${outcomeText(rec.prediction)}` +
+      (isBinary() ? `, ${rec.prediction.toFixed(4)}` : '') : '';
+  }
   drawWaterfall($('waterfall'), {
     names: S.schema.features.map((f) => f.name),
     values: S.schema.features.map((f, i) => displayValue(S.schema, rec, editsOf(rec), i)),
+    // A class's waterfall ends at its margin: its probability depends on every class's margin.
     phi: Array.from(res.phi), expected: res.expected, fx: res.margin,
-    prediction: res.prediction, link: S.link, units: $('units').textContent,
+    prediction: res.prediction, link: isMulticlass() ? 'identity' : S.link, units: $('units').textContent,
     topK: S.topK === 'all' ? res.phi.length : S.topK,
     edited: Object.keys(editsOf(rec)).map(Number), original: edited ? originalOf(rec) : null,
     threshold: isBinary() ? S.threshold ?? 0.5 : null, record: rec.row,
@@ -260,6 +298,7 @@ function formMessage(text, error = false) {
 
 function show(t, r) {
   if (t !== S.t || !S.drawn) window.scrollTo(0, 0);
+  S.shapClass = null;  // each record opens on its predicted class's waterfall
   S.t = t;
   S.r = r;
   if (S.local) S.local.accept(t);
@@ -291,6 +330,10 @@ function setVerdict(v) {
   const model = modelLabel(record());
   if (v === 'agree') $('label').value = model;
   else if (isBinary()) $('label').value = model === positive() ? negative() : positive();
+  else if (isMulticlass() && S.result?.probabilities) {  // the model's runner-up class
+    const probabilities = record().probabilities ?? S.result.probabilities;
+    if ($('label').value === model) $('label').value = classLabel(runnerUp(probabilities));
+  }
   $('req').classList.toggle('needed', v === 'disagree');
   if (v === 'agree') {
     $('reason').classList.remove('invalid');
@@ -496,6 +539,7 @@ function exportInput(raw, features, methods) {
     values: Object.fromEntries(features.map((f, i) => [f, raw.values[i] === null ? '' : String(raw.values[i])])),
     prediction: raw.prediction,
     predicted_label: raw.predicted_label ?? null,
+    ...(raw.probabilities ? { margins: raw.margins, probabilities: raw.probabilities, predicted_class: raw.predicted_class } : {}),
     shap: raw.shap,
     expected_value: Object.fromEntries(Object.entries(methods || {}).map(([m, v]) => [m, v.expected_value])),
   };
@@ -602,6 +646,11 @@ async function startEngine(schemaText) {
 }
 
 function setUnits() {
+  if (isMulticlass()) {
+    const k = S.result?.shown ?? S.shapClass ?? 0;
+    $('units').textContent = `log-odds of ${classNameOf(k)}`;
+    return;
+  }
   $('units').textContent = { logistic: 'log-odds', exp: 'log units',
     identity: `units of ${isBinary() ? 'the prediction' : S.schema.target.name}` }[S.link] || 'margin units';
 }
@@ -625,7 +674,18 @@ async function main() {
     const k = Math.max(1, Number(S.config.top_k) || 10);
     S.topK = k >= n ? 'all' : k;
     topKOptions(k, n);
-    if (isBinary()) {
+    if (isMulticlass()) {
+      for (const l of S.schema.target.labels) $('label').append(new Option(className(S.schema, l), l));
+      $('score-label').textContent = 'Probability of the predicted class';
+      const pick = $('shap-class');
+      S.schema.target.labels.forEach((l, k) => pick.append(new Option(className(S.schema, l), String(k))));
+      pick.closest('label').hidden = false;
+      pick.addEventListener('change', () => {
+        const k = Number(pick.value);
+        S.shapClass = k === Number(pick.dataset.predicted) ? null : k;  // the predicted one follows edits
+        renderScore();
+      });
+    } else if (isBinary()) {
       for (const l of S.schema.target.labels) $('label').append(new Option(className(S.schema, l), l));
       $('score-label').textContent = `Probability of ${positive()}`;
       $('score-label').title = className(S.schema, positive());

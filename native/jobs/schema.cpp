@@ -14,7 +14,9 @@ namespace fs = std::filesystem;
 namespace verdict {
 
 void describe_schema(const SchemaPlan& o, std::ostream& log) {
-  const ModelFiles model = load_model_files(o.model, "");
+  ForestLoadOptions multiclass;
+  multiclass.multiclass = true;
+  const ModelFiles model = load_model_files(o.model, "", multiclass);
   if (!model.schema) {
     throw Error("'" + o.model + "' has no schema.json beside its model (a model folder written by verdict train has one)");
   }
@@ -43,7 +45,7 @@ void describe_schema(const SchemaPlan& o, std::ostream& log) {
   }
   log << "schema: " << schema.features.size() << " features, " << described << " described, " << units
       << " with a unit";
-  if (schema.task == Task::Binary) log << "; class names for " << schema.class_names.size() << " of " << schema.labels.size() << " labels";
+  if (schema.task != Task::Regression) log << "; class names for " << schema.class_names.size() << " of " << schema.labels.size() << " labels";
   log << " -> " << out.string() << " (version " << kSchemaVersion << ")\n";
 }
 
