@@ -249,6 +249,26 @@ PY
 expect "report --class that is not a class" "--class 'maybe' is not a class of the model (approve, refuse, review)" -- \
   "$verdict" report --analysis "$tmp/explain" --class maybe --no-pdf --out "$tmp/bad.html"
 
+# verdict run: the demo's 3-class config (smaller) end to end — data, train, explain, bias,
+# report, flow, loops.
+root=$(cd "$(dirname "$0")/../.." && pwd)
+/usr/bin/python3 - "$root/configs/loan-3way.json" "$tmp/run.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["dataset"]["fetch_options"]["rows"] = 3000
+c["model"]["rounds"] = 20
+c["output"] = "run"
+json.dump(c, open(sys.argv[2], "w"))
+PY
+if (cd "$tmp" && "$verdict" run run.json > run.log 2>&1) &&
+   grep -q "steps:.*report.*flow.*review" "$tmp/run.log" && [ -s "$tmp/run/report.html" ] &&
+   grep -q '"label_headers"' "$tmp/run/explain/analysis.json" && grep -q '"post_training_bias_metrics"' "$tmp/run/explain/analysis.json" &&
+   grep -Eq "started [1-9][0-9]* human loop" "$tmp/run.log"; then
+  echo "ok: verdict run configs/loan-3way.json (smaller): data, train, explain, bias, report, flow, loops"
+else
+  fail "verdict run of the 3-class config: $(grep -v '%' "$tmp/run.log" | tail -3)"
+fi
+
 # Sharded and merged: the same files as one run (6,000 rows: two blocks of 4,096, one a shard).
 { head -1 "$tmp/train.csv"; for _ in $(seq 40); do tail -n +2 "$tmp/train.csv"; done; } > "$tmp/big.csv"
 "$verdict" explain --model "$tmp/model" --data "$tmp/big.csv" --shap tree,baseline --out "$tmp/whole" > /dev/null 2>&1 || fail "explain big.csv"
