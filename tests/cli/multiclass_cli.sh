@@ -21,6 +21,13 @@ fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
   done
 } > "$tmp/train.csv"
 
+# ran NAME LOG -- command...: "ok: NAME" when it exits 0, else a failure with LOG's last lines.
+ran() {
+  local name=$1 log=$2
+  shift 3
+  if "$@" > "$log" 2>&1; then echo "ok: $name"; else fail "$name: $(tail -3 "$log")"; fi
+}
+
 # expect NAME TEXT -- command...: exit 2 and exactly one stderr line holding TEXT.
 expect() {
   local name=$1 text=$2
@@ -42,12 +49,9 @@ expect "num_class that is not the label count" "--param num_class=4 but target '
 expect "a positive label for a multi-class target" "no positive label" -- \
   "$verdict" train --data "$tmp/train.csv" --target outcome --positive review --rounds 3 --param objective=multi:softprob --out "$tmp/bad"
 
-if "$verdict" train --data "$tmp/train.csv" --target outcome --rounds 20 --max-depth 3 --threads 1 \
-     --param objective=multi:softprob --param num_class=3 --out "$tmp/model" > "$tmp/train.log" 2>&1; then
-  echo "ok: trained a multi:softprob model on a 3-valued target"
-else
-  fail "train multi:softprob: $(tail -3 "$tmp/train.log")"
-fi
+ran "trained a multi:softprob model on a 3-valued target" "$tmp/train.log" -- \
+  "$verdict" train --data "$tmp/train.csv" --target outcome --rounds 20 --max-depth 3 --threads 1 \
+  --param objective=multi:softprob --param num_class=3 --out "$tmp/model"
 /usr/bin/python3 - "$tmp/model" <<'PY' || failures=$((failures + 1))
 import json, sys
 d = sys.argv[1]
@@ -83,12 +87,8 @@ else
 fi
 
 # explain: SHAP per class (tree and baseline), in Clarify's layout for K classes.
-if "$verdict" explain --model "$tmp/model" --data "$tmp/train.csv" --shap tree,baseline --threads 2 \
-     --out "$tmp/explain" > "$tmp/explain.log" 2>&1; then
-  echo "ok: explain ran on a multi-class model"
-else
-  fail "explain multi-class: $(tail -3 "$tmp/explain.log")"
-fi
+ran "explain ran on a multi-class model" "$tmp/explain.log" -- \
+  "$verdict" explain --model "$tmp/model" --data "$tmp/train.csv" --shap tree,baseline --threads 2 --out "$tmp/explain"
 /usr/bin/python3 - "$tmp/explain" <<'PY' || failures=$((failures + 1))
 import csv, json, math, sys
 d = sys.argv[1]
@@ -149,12 +149,9 @@ PY
 # bias: label_values_or_threshold picks the favourable classes (approve, review); predicted
 # favourable = the predicted class is one of them. The confusion tables and DPL, DPPL, DI, AD
 # against tables counted here from the labels and explain's predicted classes.
-if "$verdict" bias --model "$tmp/model" --data "$tmp/train.csv" --label outcome --label-values approve,review \
-     --facet region --facet-values north --out "$tmp/explain" > "$tmp/bias.log" 2>&1; then
-  echo "ok: bias ran on a multi-class model"
-else
-  fail "bias multi-class: $(tail -3 "$tmp/bias.log")"
-fi
+ran "bias ran on a multi-class model" "$tmp/bias.log" -- \
+  "$verdict" bias --model "$tmp/model" --data "$tmp/train.csv" --label outcome --label-values approve,review \
+  --facet region --facet-values north --out "$tmp/explain"
 /usr/bin/python3 - "$tmp/explain" "$tmp/train.csv" <<'PY' || failures=$((failures + 1))
 import csv, json, sys
 d, data = sys.argv[1], sys.argv[2]
@@ -224,12 +221,8 @@ expect "top_two_margin_below out of range" "'top_two_margin_below' must be a num
 
 # The report: the drawn class's SHAP values (--class), every class's global values, the K x K
 # confusion matrix; a class the model does not have is refused.
-if "$verdict" report --analysis "$tmp/explain" --model "$tmp/model" --class review --no-pdf --out "$tmp/report.html" \
-     > "$tmp/report.log" 2>&1; then
-  echo "ok: report of a multi-class model"
-else
-  fail "report multi-class: $(tail -2 "$tmp/report.log")"
-fi
+ran "report of a multi-class model" "$tmp/report.log" -- \
+  "$verdict" report --analysis "$tmp/explain" --model "$tmp/model" --class review --no-pdf --out "$tmp/report.html"
 /usr/bin/python3 - "$tmp/explain/analysis.json" "$tmp/report.html" <<'PY' || failures=$((failures + 1))
 import json, sys
 a = json.load(open(sys.argv[1]))["explanations"]["tree_shap"]
