@@ -11,6 +11,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "native/io/sha256.h"
 #include "native/review/a2i_fields.h"
@@ -607,6 +608,35 @@ struct BatchRecord {
   std::string key;
 };
 
+// Record `r` of a batch as a loop shows it, when it meets the flow's conditions.
+std::optional<BatchRecord> activated_record(const Flow& f, const nlohmann::json& r, const nlohmann::json& features,
+                                            const std::string& source, const std::vector<std::string>& classes,
+                                            const std::string& positive_label) {
+  const bool multiclass = !classes.empty();
+  const double p = r.at("prediction").get<double>();
+  Decision d;
+  if (multiclass) {
+    d = multiclass_decision(r.at("probabilities").get<std::vector<double>>(), classes);
+  } else {
+    d.prediction = p;
+    d.predicted_positive = r.value("predicted_label", "") == positive_label;
+  }
+  if (!activates(f.conditions, r.at("row").get<std::uint64_t>(), d)) return std::nullopt;
+  nlohmann::json values = nlohmann::json::object();
+  for (std::size_t i = 0; i < features.size(); ++i) values[features[i].get<std::string>()] = r.at("values")[i];
+  nlohmann::json rec = {{"row", r.at("row")}, {"values", values}, {"encoded", r.at("encoded")},
+                        {"prediction", p}, {"shap", r.at("shap")}};
+  if (multiclass) {  // every class's margin and probability; SHAP per class
+    for (const char* key : {"margins", "probabilities", "predicted_class"}) rec[key] = r.at(key);
+  } else {
+    rec["margin"] = r.at("margin");
+  }
+  if (r.contains("predicted_label")) rec["predicted_label"] = r["predicted_label"];
+  if (r.contains("label")) rec["label"] = r["label"];
+  const std::string key = sha256_text(source + '\x1f' + r.at("row").dump() + '\x1f' + r.at("values").dump());
+  return BatchRecord{std::move(rec), key};
+}
+
 std::vector<BatchRecord> activated_records(const Flow& f, const nlohmann::json& batch, const std::string& positive_label) {
   if (!batch.is_object() || batch.value("format", "") != "verdict-review-batch") {
     throw ReviewError(400, "not a review batch written by `verdict explain`");
@@ -614,32 +644,19 @@ std::vector<BatchRecord> activated_records(const Flow& f, const nlohmann::json& 
   check_depth(batch, "the review batch");
   const nlohmann::json& features = batch.at("features");
   const std::string source = batch.value("source", "");
+  const std::vector<std::string> classes =
+      batch.value("task", "") == "multiclass" ? batch.at("classes").get<std::vector<std::string>>() : std::vector<std::string>{};
   std::vector<BatchRecord> selected;
-  const bool multiclass = batch.value("task", "") == "multiclass";
-  const std::vector<std::string> classes = multiclass ? batch.at("classes").get<std::vector<std::string>>() : std::vector<std::string>{};
+  std::size_t index = 0;
   for (const nlohmann::json& r : batch.at("records")) {
-    const double p = r.at("prediction").get<double>();
-    Decision d;
-    if (multiclass) {
-      d = multiclass_decision(r.at("probabilities").get<std::vector<double>>(), classes);
-    } else {
-      d.prediction = p;
-      d.predicted_positive = r.value("predicted_label", "") == positive_label;
+    ++index;
+    try {
+      if (auto rec = activated_record(f, r, features, source, classes, positive_label)) selected.push_back(std::move(*rec));
+    } catch (const nlohmann::json::exception& e) {
+      throw ReviewError(400, "review batch record " + std::to_string(index) + ": a field is missing or of the wrong type (" + e.what() + ")");
+    } catch (const Error& e) {
+      throw ReviewError(400, "review batch record " + std::to_string(index) + ": " + e.what());
     }
-    if (!activates(f.conditions, r.at("row").get<std::uint64_t>(), d)) continue;
-    nlohmann::json values = nlohmann::json::object();
-    for (std::size_t i = 0; i < features.size(); ++i) values[features[i].get<std::string>()] = r.at("values")[i];
-    nlohmann::json rec = {{"row", r.at("row")}, {"values", values}, {"encoded", r.at("encoded")},
-                          {"prediction", p}, {"shap", r.at("shap")}};
-    if (multiclass) {  // every class's margin and probability; SHAP per class
-      for (const char* key : {"margins", "probabilities", "predicted_class"}) rec[key] = r.at(key);
-    } else {
-      rec["margin"] = r.at("margin");
-    }
-    if (r.contains("predicted_label")) rec["predicted_label"] = r["predicted_label"];
-    if (r.contains("label")) rec["label"] = r["label"];
-    const std::string key = sha256_text(source + '\x1f' + r.at("row").dump() + '\x1f' + r.at("values").dump());
-    selected.push_back({std::move(rec), key});
   }
   return selected;
 }

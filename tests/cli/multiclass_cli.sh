@@ -216,6 +216,12 @@ then
 else
   fail "a loop's record without its probabilities or per-class SHAP"
 fi
+/usr/bin/python3 -c '
+import json, sys
+b = json.load(open(sys.argv[1])); b["records"][2]["probabilities"] = [0.5]
+json.dump(b, open(sys.argv[2], "w"))' "$tmp/explain/review_batch.json" "$tmp/bad_batch.json"
+expect "a record with one probability for 3 classes" "review batch record 3: a multi-class decision needs one probability per class (3 classes, 1 probabilities)" -- \
+  "$verdict" review start --db "$tmp/review.db" --flow close-calls --batch "$tmp/bad_batch.json"
 expect "top_two_margin_below out of range" "'top_two_margin_below' must be a number above 0 and at most 1" -- \
   "$verdict" flow create --db "$tmp/review.db" --name bad --top-two-margin-below 2
 
