@@ -28,7 +28,9 @@ std::vector<std::string> lineage_columns(const Table& t) {
 }  // namespace
 
 void retrain_with_verdicts(const RetrainPlan& o, std::ostream& log) {
-  const ModelFiles previous = load_model_files(o.model, "");
+  ForestLoadOptions multiclass;
+  multiclass.multiclass = true;
+  const ModelFiles previous = load_model_files(o.model, "", multiclass);
   if (!previous.schema) throw Error("'" + o.model + "' has no schema.json beside its model");
   const Schema& schema = *previous.schema;
   const nlohmann::json old_metrics = read_json_file((fs::path(previous.model_path).parent_path() / "metrics.json").string());
@@ -44,9 +46,17 @@ void retrain_with_verdicts(const RetrainPlan& o, std::ostream& log) {
   train.rows += merged.rows;
   const Dataset test = encode_table(read_csv(o.test), schema, true);
 
-  std::vector<double> before(test.rows);
+  // The previous model's scores on the test set: K probabilities a row for K classes.
+  const std::size_t k = previous.forest.num_class > 1 ? static_cast<std::size_t>(previous.forest.num_class) : 1;
+  std::vector<double> before(test.rows * k), margins(k);
   for (std::size_t r = 0; r < test.rows; ++r) {
-    before[r] = apply_link(previous.forest.link, predict_margin(previous.forest, test.x.data() + r * test.cols));
+    const float* row = test.x.data() + r * test.cols;
+    if (k > 1) {
+      predict_class_margins(previous.forest, row, margins.data());
+      softmax(margins.data(), static_cast<int>(k), &before[r * k]);
+    } else {
+      before[r] = apply_link(previous.forest.link, predict_margin(previous.forest, row));
+    }
   }
   const nlohmann::json before_q = quality(schema, before, test.label);
   const auto params = old_metrics["params"].get<std::map<std::string, std::string>>();

@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Multi-class models through the CLI: `verdict train` fits a 3-valued target with objective
 # multi:softprob; explain (SHAP per class, Clarify's label0..labelK-1), score, compile, pack,
-# bias (favourable classes), flows for K classes, the report; the one command that does not
-# handle K classes yet (retrain) refuses the model with one clear line and exit 2.
+# bias (favourable classes), flows for K classes, the report, retrain, verdict run.
 set -uo pipefail
 verdict=$1
 tmp=$(mktemp -d)
@@ -312,8 +311,26 @@ for q in "" --quantize; do
     fail "compiled ${q:-plain} multi-class model: $(tail -2 "$tmp/compile.log")"
   fi
 done
-expect "retrain refuses a multi-class model" "multi-class" -- \
-  "$verdict" retrain --model "$tmp/model" --train "$tmp/train.csv" --merged "$tmp/train.csv" --test "$tmp/train.csv" --out "$tmp/out"
+# retrain: the same parameters on the training rows plus reviewed ones; the test metrics before
+# (the previous model's, K probabilities a row) and after.
+head -31 "$tmp/train.csv" > "$tmp/reviewed.csv"
+ran "retrain of a multi-class model" "$tmp/retrain.log" -- \
+  "$verdict" retrain --model "$tmp/model" --train "$tmp/train.csv" --merged "$tmp/reviewed.csv" --test "$tmp/train.csv" --out "$tmp/model2"
+/usr/bin/python3 - "$tmp/model2/metrics.json" "$tmp/model/metrics.json" <<'PY' || failures=$((failures + 1))
+import json, sys
+new, old = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+checks = {
+    "the previous model's test metrics = its training-time figures on the same rows":
+        abs(new["previous_test"]["accuracy"] - old["train"]["accuracy"]) < 1e-12 and abs(new["previous_test"]["log_loss"] - old["train"]["log_loss"]) < 1e-6,  # training: XGBoost's float32 predictions
+    "30 reviewed rows added": new["ground_truth_rows"] == 30,
+    "the change in accuracy and log loss": set(new["test_change"]) == {"accuracy", "log_loss"},
+    "still 3 classes": new["params"]["num_class"] == "3",
+}
+bad = [k for k, ok in checks.items() if not ok]
+for k in checks:
+    print(("FAIL: " if k in bad else "ok: ") + "retrain: " + k)
+sys.exit(1 if bad else 0)
+PY
 
 echo "$failures failure(s)"
 [ "$failures" = 0 ]
