@@ -13,6 +13,7 @@
 #include "native/review/sqlite.h"
 #include "native/review/store.h"
 #include "shared/error.h"
+#include "shared/forest_classes.h"
 #include "shared/json_limits.h"
 #include "shared/predict.h"
 #include "shared/review_rules.h"
@@ -76,6 +77,11 @@ std::string number(double v) {
   return s;
 }
 
+std::uint64_t next_id() {
+  static std::atomic<std::uint64_t> made{0};
+  return ++made;
+}
+
 // The label a binary model gives a probability (positive when p > threshold).
 std::string label_for(const Schema& schema, double p, double threshold) {
   const bool positive = above_threshold(p, threshold);
@@ -88,14 +94,24 @@ std::string label_for(const Schema& schema, double p, double threshold) {
 }  // namespace
 
 struct Invocations::Scored {
-  std::vector<double> margin, prediction;
+  std::size_t count = 0, classes = 1;
+  std::vector<double> margin;        // count × classes
+  std::vector<double> probability;   // multi-class: count × classes (softmax)
+  std::vector<double> prediction;    // the score; multi-class: the top class's probability
+  std::vector<int> top;              // multi-class: the predicted class
   std::vector<std::vector<double>> phi;  // per record when explained
   std::vector<float> rows;               // row-major encoded values
 };
 
 Invocations::Invocations(const InvocationOptions& o, Store* store)
-    : options_(o), model_(load_model_files(o.model, "")), shap_(model_.forest), margins_(model_.forest), store_(store) {
+    : options_(o), model_(load_model_files(o.model, "", ForestLoadOptions{true})), store_(store), id_(next_id()) {
   if (!model_.schema) throw Error("--model '" + o.model + "' has no schema.json beside its model.json (train it with verdict train)");
+  if (model_.forest.num_class > 1) class_forests_ = forests_by_class(model_.forest);
+  const std::size_t k = class_forests_.empty() ? 1 : class_forests_.size();
+  for (std::size_t c = 0; c < k; ++c) {
+    shap_.push_back(std::make_unique<FastTreeShap>(output_forest(c)));
+    margins_.push_back(std::make_unique<MarginPredictor>(output_forest(c)));
+  }
   schema_ = *model_.schema;
   if (static_cast<int>(schema_.features.size()) != model_.forest.num_features) {
     throw Error("the schema names " + std::to_string(schema_.features.size()) + " features, the model has " +
@@ -103,7 +119,8 @@ Invocations::Invocations(const InvocationOptions& o, Store* store)
   }
   for (const Column& c : schema_.features) header_json_.push_back(nlohmann::json(c.name).dump());
   if (!o.compiled.empty()) {
-    compiled_ = std::make_unique<CompiledModel>(o.compiled, model_.forest.num_features, sha256_file(model_.model_path));
+    compiled_ = std::make_unique<CompiledModel>(o.compiled, model_.forest.num_features, sha256_file(model_.model_path),
+                                                model_.forest.num_class);
   }
   if (!o.flow.empty()) {
     if (!store_) throw Error("--flow needs the review store");
@@ -112,6 +129,23 @@ Invocations::Invocations(const InvocationOptions& o, Store* store)
 }
 
 Invocations::~Invocations() = default;
+
+std::vector<std::unique_ptr<FastTreeShap::Workspace>>& Invocations::workspaces() const {
+  thread_local std::uint64_t owner = 0;
+  thread_local std::vector<std::unique_ptr<FastTreeShap::Workspace>> spaces;
+  if (owner != id_) {  // another object's (a test's earlier server): sized for its model
+    spaces.clear();
+    for (const auto& shap : shap_) spaces.push_back(std::make_unique<FastTreeShap::Workspace>(*shap));
+    owner = id_;
+  }
+  return spaces;
+}
+
+std::vector<double> Invocations::explain_rows(const Scored& s, std::size_t k) const {
+  std::vector<double> phi(s.count * schema_.features.size());
+  shap_[k]->explain_rows(s.rows.data(), s.count, phi.data(), *workspaces()[k]);
+  return phi;
+}
 
 std::vector<std::vector<float>> Invocations::parse(std::string_view content_type, std::string_view body,
                                                    std::vector<std::vector<std::string>>& cells) const {
@@ -169,36 +203,59 @@ std::vector<std::string> Invocations::start_loops(const Scored& s, const std::ve
   std::vector<std::string> loops(count);
   if (options_.flow.empty()) return loops;
   const Flow flow = store_->flow(options_.flow);
-  const bool binary = schema_.task == Task::Binary;
+  const bool binary = schema_.task == Task::Binary, multiclass = s.classes > 1;
+  const std::size_t n = schema_.features.size(), k_count = s.classes;
   std::vector<std::size_t> picked;
   nlohmann::json records = nlohmann::json::array();
   std::vector<std::string> names;
   for (const Column& c : schema_.features) names.push_back(c.name);
+  auto& spaces = workspaces();
   for (std::size_t i = 0; i < count; ++i) {
     const std::uint64_t row = sequence_.fetch_add(1);
-    const bool positive = binary && above_threshold(s.prediction[i], options_.threshold);
-    if (!activates(flow.conditions, row, s.prediction[i], positive)) continue;
-    std::vector<double> phi(schema_.features.size());
-    thread_local std::unique_ptr<FastTreeShap::Workspace> workspace;
-    if (!workspace) workspace = std::make_unique<FastTreeShap::Workspace>(shap_);
-    shap_.explain(&s.rows[i * phi.size()], phi.data(), *workspace);
+    Decision d;
+    std::vector<double> probabilities;
+    if (multiclass) {
+      probabilities.assign(s.probability.begin() + static_cast<long>(i * k_count), s.probability.begin() + static_cast<long>((i + 1) * k_count));
+      d = multiclass_decision(probabilities, schema_.labels);
+    } else {
+      d.prediction = s.prediction[i];
+      d.predicted_positive = binary && above_threshold(s.prediction[i], options_.threshold);
+    }
+    if (!activates(flow.conditions, row, d)) continue;
+    nlohmann::json phi_by_class = nlohmann::json::array();
+    for (std::size_t k = 0; k < k_count; ++k) {
+      std::vector<double> phi(n);
+      shap_[k]->explain(&s.rows[i * n], phi.data(), *spaces[k]);
+      phi_by_class.push_back(phi);
+    }
     nlohmann::json encoded = nlohmann::json::array();
-    for (std::size_t f = 0; f < phi.size(); ++f) {
-      const float v = s.rows[i * phi.size() + f];
+    for (std::size_t f = 0; f < n; ++f) {
+      const float v = s.rows[i * n + f];
       encoded.push_back(std::isnan(v) ? nlohmann::json() : nlohmann::json(v));
     }
     nlohmann::json rec = {{"row", row}, {"values", cells[i]}, {"encoded", encoded}, {"prediction", s.prediction[i]},
-                          {"margin", s.margin[i]}, {"shap", {{"tree", phi}}}};
-    if (binary) rec["predicted_label"] = label_for(schema_, s.prediction[i], options_.threshold);
+                          {"shap", {{"tree", multiclass ? phi_by_class : phi_by_class[0]}}}};
+    if (multiclass) {
+      rec["margins"] = std::vector<double>(s.margin.begin() + static_cast<long>(i * k_count), s.margin.begin() + static_cast<long>((i + 1) * k_count));
+      rec["probabilities"] = probabilities;
+      rec["predicted_class"] = s.top[i];
+      rec["predicted_label"] = d.predicted_label;
+    } else {
+      rec["margin"] = s.margin[i];
+      if (binary) rec["predicted_label"] = label_for(schema_, s.prediction[i], options_.threshold);
+    }
     records.push_back(std::move(rec));
     picked.push_back(i);
   }
   if (picked.empty()) return loops;
-  const nlohmann::json batch = {{"format", "verdict-review-batch"}, {"version", 1}, {"source", "invocations"},
-                                {"task", binary ? "binary" : "regression"}, {"threshold", options_.threshold},
-                                {"link", link_name(model_.forest.link)}, {"features", names},
-                                {"methods", {{"tree", {{"expected_value", shap_.expected_value()}, {"units", "margin"}}}}},
-                                {"records", records}};
+  nlohmann::json expected = nlohmann::json::array();
+  for (const auto& shap : shap_) expected.push_back(shap->expected_value());
+  nlohmann::json batch = {{"format", "verdict-review-batch"}, {"version", 1}, {"source", "invocations"},
+                          {"task", binary ? "binary" : multiclass ? "multiclass" : "regression"},
+                          {"link", link_name(model_.forest.link)}, {"features", names},
+                          {"methods", {{"tree", {{"expected_value", multiclass ? expected : expected[0]}, {"units", "margin"}}}}},
+                          {"records", records}};
+  if (multiclass) batch["classes"] = schema_.labels; else batch["threshold"] = options_.threshold;
   // Every picked record is activated and new (allow_repeat: each invocation is its own record),
   // so loop k holds records k*per .. (k+1)*per-1 in order.
   const BatchStart started = store_->start_from_batch(options_.flow, batch, schema_.positive_label, "invocations", true);
@@ -214,16 +271,35 @@ InvocationReply Invocations::invoke(std::string_view content_type, std::string_v
     const auto parsed = parse(content_type, body, cells);
     const std::size_t n = schema_.features.size(), count = parsed.size();
     Scored s;
+    s.count = count;
+    s.classes = outputs();
+    const std::size_t k_count = s.classes;
     s.rows.reserve(count * n);
     for (const auto& r : parsed) s.rows.insert(s.rows.end(), r.begin(), r.end());
-    s.margin.resize(count);
+    s.margin.resize(count * k_count);
     if (compiled_) {
       compiled_->predict_margin(s.rows.data(), count, s.margin.data());
-    } else {
-      margins_.predict(s.rows.data(), count, n, s.margin.data());
+    } else if (k_count == 1) {
+      margins_[0]->predict(s.rows.data(), count, n, s.margin.data());
+    } else {  // class by class, then row-major like the compiled model's
+      std::vector<double> one(count);
+      for (std::size_t k = 0; k < k_count; ++k) {
+        margins_[k]->predict(s.rows.data(), count, n, one.data());
+        for (std::size_t i = 0; i < count; ++i) s.margin[i * k_count + k] = one[i];
+      }
     }
     s.prediction.resize(count);
-    for (std::size_t i = 0; i < count; ++i) s.prediction[i] = apply_link(model_.forest.link, s.margin[i]);
+    if (k_count == 1) {
+      for (std::size_t i = 0; i < count; ++i) s.prediction[i] = apply_link(model_.forest.link, s.margin[i]);
+    } else {
+      s.probability.resize(count * k_count);
+      s.top.resize(count);
+      for (std::size_t i = 0; i < count; ++i) {
+        softmax(&s.margin[i * k_count], static_cast<int>(k_count), &s.probability[i * k_count]);
+        s.top[i] = predicted_class(&s.margin[i * k_count], static_cast<int>(k_count));
+        s.prediction[i] = s.probability[i * k_count + static_cast<std::size_t>(s.top[i])];
+      }
+    }
     const std::vector<std::string> loops = start_loops(s, cells);
 
     std::string out_type = media_type(accept);
@@ -234,11 +310,19 @@ InvocationReply Invocations::invoke(std::string_view content_type, std::string_v
     const bool binary = schema_.task == Task::Binary;
     std::string predictions;
     for (std::size_t i = 0; i < count; ++i) {
-      if (out_type == "text/csv") {
+      if (out_type == "text/csv" && k_count > 1) {  // K probabilities, class order
+        for (std::size_t k = 0; k < k_count; ++k) predictions += (k ? "," : "") + number(s.probability[i * k_count + k]);
+        predictions += "\n";
+      } else if (out_type == "text/csv") {
         predictions += number(s.prediction[i]) + "\n";
       } else {
         nlohmann::json line = {{"score", s.prediction[i]}};
         if (binary) line["predicted_label"] = label_for(schema_, s.prediction[i], options_.threshold);
+        if (k_count > 1) {
+          line["predicted_label"] = schema_.labels[static_cast<std::size_t>(s.top[i])];
+          line["probabilities"] = std::vector<double>(s.probability.begin() + static_cast<long>(i * k_count),
+                                                      s.probability.begin() + static_cast<long>((i + 1) * k_count));
+        }
         if (!loops[i].empty()) line["human_loop"] = loops[i];
         predictions += line.dump() + "\n";
       }
@@ -249,23 +333,24 @@ InvocationReply Invocations::invoke(std::string_view content_type, std::string_v
       reply.body = std::move(predictions);
       return reply;
     }
-    // Clarify's online explainability reply: per record, per feature, its attribution. Written
-    // as text (a 100-record reply holds 1,400 attributions: a JSON tree for them costs more
-    // than the SHAP values).
-    thread_local std::unique_ptr<FastTreeShap::Workspace> workspace;
-    if (!workspace) workspace = std::make_unique<FastTreeShap::Workspace>(shap_);
+    // Clarify's online explainability reply: per record, per feature, its attribution (one
+    // value per model output: K for K classes, in class order). Written as text (a 100-record
+    // reply holds 1,400 attributions: a JSON tree for them costs more than the SHAP values).
+    std::vector<std::vector<double>> phi;
+    for (std::size_t k = 0; k < k_count; ++k) phi.push_back(explain_rows(s, k));
     std::string& out = reply.body;
     out.reserve(count * n * 64 + predictions.size() + 256);
     out += R"({"version":"1.0","predictions":{"content_type":)";
     out += nlohmann::json(out_type).dump() + R"(,"data":)" + nlohmann::json(predictions).dump();
     out += R"(},"explanations":{"kernel_shap":[)";
-    std::vector<double> phi(count * n);
-    shap_.explain_rows(s.rows.data(), count, phi.data(), *workspace);
     for (std::size_t i = 0; i < count; ++i) {
       out += i ? ",[" : "[";
       for (std::size_t f = 0; f < n; ++f) {
         out += f ? R"(,{"attributions":[{"attribution":[)" : R"({"attributions":[{"attribution":[)";
-        append_number(out, phi[i * n + f]);
+        for (std::size_t k = 0; k < k_count; ++k) {
+          if (k) out += ',';
+          append_number(out, phi[k][i * n + f]);
+        }
         out += R"(]}],"feature_header":)";
         out += header_json_[f];
         out += '}';
@@ -273,7 +358,12 @@ InvocationReply Invocations::invoke(std::string_view content_type, std::string_v
       out += ']';
     }
     out += R"(]},"expected_value":)";
-    append_number(out, shap_.expected_value());
+    if (k_count > 1) out += '[';
+    for (std::size_t k = 0; k < k_count; ++k) {
+      if (k) out += ',';
+      append_number(out, shap_[k]->expected_value());
+    }
+    if (k_count > 1) out += R"(],"label_headers":)" + nlohmann::json(schema_.labels).dump();
     out += R"x(,"method":"exact path-dependent TreeSHAP in margin units (Clarify's field names)")x";
     if (!options_.flow.empty()) out += R"(,"human_loops":)" + nlohmann::json(loops).dump();
     out += '}';

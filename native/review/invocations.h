@@ -63,16 +63,26 @@ class Invocations {
   std::vector<std::vector<float>> parse(std::string_view content_type, std::string_view body,
                                         std::vector<std::vector<std::string>>& cells) const;
   std::vector<std::string> start_loops(const Scored& s, const std::vector<std::vector<std::string>>& cells);
+  // Each output's explainer and predictor: one for a single-output model, one per class (over
+  // the class's trees) for a multi-class one.
+  std::size_t outputs() const { return shap_.size(); }
+  const Forest& output_forest(std::size_t k) const { return class_forests_.empty() ? model_.forest : class_forests_[k]; }
+  // This thread's SHAP workspaces for this object's explainers, one per output.
+  std::vector<std::unique_ptr<FastTreeShap::Workspace>>& workspaces() const;
+  // Class k's SHAP values of every row of `s` (count × features).
+  std::vector<double> explain_rows(const Scored& s, std::size_t k) const;
 
   InvocationOptions options_;
   ModelFiles model_;
   Schema schema_;
   std::vector<std::string> header_json_;  // each feature's name as a JSON string
   std::unique_ptr<CompiledModel> compiled_;
-  FastTreeShap shap_;
-  MarginPredictor margins_;
+  std::vector<Forest> class_forests_;  // a multi-class model's class views (empty otherwise)
+  std::vector<std::unique_ptr<FastTreeShap>> shap_;
+  std::vector<std::unique_ptr<MarginPredictor>> margins_;
   Store* store_;
-  std::atomic<std::uint64_t> sequence_{0};  // a row number for each record that starts a loop
+  std::atomic<std::uint64_t> sequence_{0};
+  std::uint64_t id_;  // this object among every one made: whose workspaces a thread holds  // a row number for each record that starts a loop
 };
 
 // GET /ping and POST /invocations on `server`.

@@ -700,6 +700,7 @@ BatchStart Store::start_from_batch(const std::string& flow_name, const nlohmann:
                               {"threshold", batch.value("threshold", 0.5)}, {"features", batch.at("features")},
                               {"link", batch.value("link", nlohmann::json())},
                               {"methods", batch.value("methods", nlohmann::json::object())}, {"records", records}};
+      if (batch.contains("classes")) input["classes"] = batch["classes"];  // a multi-class batch's, in class order
       insert_loop(db, now, f, loop, input, actor);
       started.loops.push_back(loop);
     }

@@ -10,6 +10,7 @@
 #include "native/review/invocations.h"
 #include "random_forest.h"
 #include "server_fixture.h"
+#include "shared/forest_classes.h"
 #include "shared/predict.h"
 #include "shared/shap_fast.h"
 #include "store_fixture.h"
@@ -225,4 +226,99 @@ TEST_CASE("loops started in the same second get distinct names (real-time starts
     names.insert(started.loops[0]);
   }
   CHECK(names.size() == 1500);
+}
+
+namespace {
+
+// A model folder: a random 3-class forest over the same 4 features.
+struct MulticlassDir {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("verdict-live-mc-" + std::to_string(::getpid()));
+  Forest forest;
+  MulticlassDir() {
+    std::filesystem::create_directories(dir);
+    std::mt19937 rng(12);
+    const nlohmann::json model = verdict::testing::random_xgboost_model({12, 4, 4, "multi:softprob", 3}, rng);
+    std::ofstream(dir / "model.json") << model.dump();
+    forest = load_xgboost_json(model, ForestLoadOptions{true});
+    nlohmann::json schema = {{"format", "verdict-schema"}, {"version", 1}, {"task", "multiclass"},
+                             {"target", {{"name", "y"}, {"labels", {"approve", "decline", "refer"}}}}};
+    schema["features"].push_back({{"name", "colour"}, {"type", "categorical"}, {"categories", {"a", "b", "c"}},
+                                  {"min", 0}, {"max", 2}, {"mean", 1}});
+    for (const char* name : {"x1", "x2", "x3"}) schema["features"].push_back({{"name", name}, {"type", "numeric"}, {"min", 0}, {"max", 1}, {"mean", 0.5}});
+    std::ofstream(dir / "schema.json") << schema.dump();
+  }
+  ~MulticlassDir() { std::filesystem::remove_all(dir); }
+};
+
+}  // namespace
+
+TEST_CASE("invocations for K classes: K probabilities, the predicted class, SHAP per class, loops", "[invocations][multiclass]") {
+  MulticlassDir m;
+  const std::vector<std::string> classes = {"approve", "decline", "refer"};
+  verdict::review::testing::StoreFixture s;
+  s.store->create_flow(Flow::from_json({{"name", "close"}, {"activation_conditions", {{"top_two_margin_below", 1.0}}},
+                                        {"records_per_task", 3}, {"output_dir", (s.dir / "out").string()}}), "test");
+  InvocationOptions o{m.dir.string()};
+  o.flow = "close";
+  Invocations inv(o, s.store.get());
+  // CSV out: 3 probabilities a line, softmax of the class margins.
+  const InvocationReply csv = inv.invoke("text/csv", "text/csv", false, kCsv);
+  REQUIRE(csv.status == 200);
+  std::istringstream lines(csv.body);
+  std::vector<std::vector<double>> expected_p;
+  for (const auto& row : kRows) {
+    std::vector<double> margins(3), p(3);
+    predict_class_margins(m.forest, row.data(), margins.data());
+    softmax(margins.data(), 3, p.data());
+    expected_p.push_back(p);
+    std::string line;
+    std::getline(lines, line);
+    std::vector<double> got;
+    std::istringstream cells(line);
+    for (std::string c; std::getline(cells, c, ',');) got.push_back(std::stod(c));
+    REQUIRE(got.size() == 3);
+    for (int k = 0; k < 3; ++k) CHECK(got[static_cast<std::size_t>(k)] == Approx(p[static_cast<std::size_t>(k)]).margin(1e-9));
+  }
+  // JSON lines: the predicted class by label and every probability, bit for bit.
+  const InvocationReply jl = inv.invoke("text/csv", "application/jsonlines", false, kCsv);
+  REQUIRE(jl.status == 200);
+  std::istringstream jlines(jl.body);
+  for (std::size_t i = 0; i < kRows.size(); ++i) {
+    std::string line;
+    std::getline(jlines, line);
+    const auto j = nlohmann::json::parse(line);
+    CHECK(j["probabilities"].get<std::vector<double>>() == expected_p[i]);
+    std::vector<double> margins(3);
+    predict_class_margins(m.forest, kRows[i].data(), margins.data());
+    CHECK(j["predicted_label"] == classes[static_cast<std::size_t>(predicted_class(margins.data(), 3))]);
+    CHECK(!j.value("human_loop", "").empty());  // every record: the top two within 1.0
+  }
+  // Explanations: one attribution per class, class k's exact SHAP; additive per class.
+  const auto doc = nlohmann::json::parse(inv.invoke("text/csv", "text/csv", true, kCsv).body);
+  CHECK(doc["label_headers"] == classes);
+  for (int k = 0; k < 3; ++k) {
+    const Forest view = forest_of_class(m.forest, k);
+    FastTreeShap shap(view);
+    CHECK(doc["expected_value"][static_cast<std::size_t>(k)].get<double>() == shap.expected_value());
+    for (std::size_t i = 0; i < kRows.size(); ++i) {
+      std::vector<double> phi(4), margins(3);
+      shap.explain(kRows[i].data(), phi.data());
+      predict_class_margins(m.forest, kRows[i].data(), margins.data());
+      double sum = shap.expected_value();
+      for (std::size_t f = 0; f < 4; ++f) {
+        const auto& a = doc["explanations"]["kernel_shap"][i][f]["attributions"][0]["attribution"];
+        REQUIRE(a.size() == 3);
+        CHECK(a[static_cast<std::size_t>(k)].get<double>() == phi[f]);
+        sum += phi[f];
+      }
+      CHECK(sum == Approx(margins[static_cast<std::size_t>(k)]).margin(1e-9));
+    }
+  }
+  // The loop's records carry every class's probability and SHAP values (what the page draws).
+  const auto task = s.store->next_task(*s.store->authenticate(s.store->add_reviewer("rita", false)));
+  REQUIRE(task);
+  const auto& rec = (*task)["input_content"]["records"][0];
+  CHECK(rec["probabilities"].get<std::vector<double>>() == expected_p[0]);
+  CHECK(rec["shap"]["tree"].size() == 3);
+  CHECK((*task)["input_content"]["classes"] == classes);
 }
