@@ -87,24 +87,24 @@ MarginPredictor::MarginPredictor(const Forest& f) : forest_(&f), node_(f.left.si
     node_[i] = f.left[i] >= 0 ? Node{f.left[i], f.right[i], f.feature[i], f.threshold[i], f.default_left[i]}
                               : Node{self, self, 0, 0.0f, 1};
   }
-  std::vector<std::pair<std::int32_t, int>> stack;
-  for (std::size_t t = 0; t < depth_.size(); ++t) {  // steps from the root to the deepest leaf
-    stack.assign(1, {f.tree_root[t], 0});
-    while (!stack.empty()) {
-      const auto [id, d] = stack.back();
-      stack.pop_back();
-      if (f.left[id] < 0) {
-        depth_[t] = std::max(depth_[t], d);
-      } else {
-        stack.push_back({f.left[id], d + 1});
-        stack.push_back({f.right[id], d + 1});
-      }
-    }
-  }
+  depth_ = tree_depths(f);
+  if (SplitBitsPredictor::available(f)) bits_ = std::make_unique<SplitBitsPredictor>(f);
 }
+
+MarginPredictor::MarginPredictor(const MarginPredictor& other)
+    : forest_(other.forest_), node_(other.node_), depth_(other.depth_),
+      bits_(other.bits_ ? std::make_unique<SplitBitsPredictor>(*other.forest_) : nullptr) {}
+
+MarginPredictor::~MarginPredictor() = default;
 
 void MarginPredictor::predict(const float* rows, std::size_t n, std::size_t cols, double* out) const {
   std::size_t first = 0;
+  if (bits_ && n >= SplitBitsPredictor::kRows) {
+    std::vector<float> scratch(SplitBitsPredictor::kRows * static_cast<std::size_t>(forest_->num_features));
+    for (; first + SplitBitsPredictor::kRows <= n; first += SplitBitsPredictor::kRows) {
+      bits_->predict_block(rows + first * cols, cols, out + first, scratch.data());
+    }
+  }
   for (; first + kBlock <= n; first += kBlock) {
     margins_of_block<kBlock>(*forest_, node_, depth_, rows + first * cols, cols, out + first);
   }

@@ -3,9 +3,11 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "forest.h"
+#include "split_bits.h"
 
 namespace verdict {
 
@@ -46,10 +48,17 @@ int predicted_class(const double* margins, int k);
 void predict_margins(const Forest& f, const float* rows, std::size_t n, std::size_t cols, double* out);
 
 // predict_margins with the forest's nodes packed once, for many calls (read-only: threads may share it).
+// Where the CPU and the forest allow (SplitBitsPredictor::available), 16 rows at a time go
+// through SplitBitsPredictor; the rest walk the trees 8 rows abreast. Either way the same bits.
 class MarginPredictor {
  public:
   explicit MarginPredictor(const Forest& f);
+  MarginPredictor(const MarginPredictor& other);
+  MarginPredictor& operator=(const MarginPredictor&) = delete;
+  ~MarginPredictor();
   void predict(const float* rows, std::size_t n, std::size_t cols, double* out) const;
+  // True when blocks of 16 rows use SplitBitsPredictor.
+  bool uses_split_bits() const { return bits_ != nullptr; }
 
   // One node in one place; a leaf points to itself both ways, so a row that reached it stays.
   struct Node {
@@ -62,6 +71,7 @@ class MarginPredictor {
   const Forest* forest_;
   std::vector<Node> node_;
   std::vector<int> depth_;  // per tree: steps from the root to the deepest leaf
+  std::unique_ptr<SplitBitsPredictor> bits_;
 };
 
 // The one rule for a binary decision, as Clarify's probability_threshold: positive when the

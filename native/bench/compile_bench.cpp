@@ -3,6 +3,7 @@
 // the same run, 1 and 2 threads, medians of --runs runs (the contenders alternate per run).
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cstring>
 #include <chrono>
 #include <cstdio>
 #include <functional>
@@ -74,7 +75,7 @@ int main(int argc, char** argv) {
         {"loaded forest (shared/predict)", [&](unsigned t) {
            parallel(n, t, [&](std::size_t b, std::size_t e) { for (std::size_t r = b; r < e; ++r) out[r] = predict_margin(f, d.x.data() + r * m); });
          }},
-        {"loaded forest, 8 rows abreast", [&](unsigned t) {
+        {margins.uses_split_bits() ? "MarginPredictor (split bits, 16 rows)" : "MarginPredictor (8 rows abreast)", [&](unsigned t) {
            parallel(n, t, [&](std::size_t b, std::size_t e) { margins.predict(d.x.data() + b * m, e - b, m, out.data() + b); });
          }},
         {"compiled (float compares)", [&](unsigned t) {
@@ -86,7 +87,15 @@ int main(int argc, char** argv) {
         parallel(n, t, [&](std::size_t b, std::size_t e) { quantized->predict_margin(d.x.data() + b * m, e - b, out.data() + b); });
       }});
     }
-    std::printf("%-38s %10s %10s %12s\n", "all rows, margin", "ms", "rows/s", "XGBoost/this");
+    // Every contender but XGBoost must give predict_margin's margins, bit for bit.
+    std::vector<double> reference(n);
+    for (std::size_t r = 0; r < n; ++r) reference[r] = predict_margin(f, d.x.data() + r * m);
+    std::vector<bool> same(contenders.size(), true);
+    for (std::size_t k = 1; k < contenders.size(); ++k) {
+      contenders[k].run(2);
+      same[k] = std::memcmp(out.data(), reference.data(), n * sizeof(double)) == 0;
+    }
+    std::printf("%-40s %10s %10s %12s %10s\n", "all rows, margin", "ms", "rows/s", "XGBoost/this", "same bits");
     for (unsigned threads : {1u, 2u}) {
       std::vector<std::vector<double>> t(contenders.size());
       for (int i = 0; i < runs; ++i) {
@@ -102,8 +111,8 @@ int main(int argc, char** argv) {
         med.push_back(v[v.size() / 2]);
       }
       for (std::size_t k = 0; k < contenders.size(); ++k) {
-        std::printf("%-38s %10.2f %10.0f %11.2fx\n", (std::string(contenders[k].name) + ", " + std::to_string(threads) + " thr").c_str(),
-                    med[k], static_cast<double>(n) / med[k] * 1e3, med[0] / med[k]);
+        std::printf("%-40s %10.2f %10.0f %11.2fx %10s\n", (std::string(contenders[k].name) + ", " + std::to_string(threads) + " thr").c_str(),
+                    med[k], static_cast<double>(n) / med[k] * 1e3, med[0] / med[k], k == 0 ? "" : same[k] ? "yes" : "NO");
       }
     }
   } catch (const std::exception& e) {
