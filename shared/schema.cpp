@@ -50,12 +50,7 @@ void fill_stats(Column& c, const std::vector<double>& values) {
   }
   c.mean = n ? sum / static_cast<double>(n) : 0.0;
   if (n == 0) c.min = c.max = 0.0;
-  if (c.kind == ColumnKind::Categorical) {
-    c.spread = 1.0, c.spread_statistic = "category", c.integer = true;
-    return;
-  }
-  std::tie(c.spread, c.spread_statistic) = spread_of(values);
-  c.integer = std::all_of(values.begin(), values.end(), [](double v) { return std::isnan(v) || v == std::floor(v); });
+  set_spread(c, values);
 }
 
 // A version 1 or 2 file has no spread: the range stands in (1 when it is 0).
@@ -100,6 +95,15 @@ std::pair<double, std::string> spread_of(std::vector<double> values) {
   const double range = values.back() - values.front();
   if (range > 0) return {range, "range"};
   return {1.0, "none"};
+}
+
+void set_spread(Column& c, const std::vector<double>& values) {
+  if (c.kind == ColumnKind::Categorical) {
+    c.spread = 1.0, c.spread_statistic = "category", c.integer = true;
+    return;
+  }
+  std::tie(c.spread, c.spread_statistic) = spread_of(values);
+  c.integer = std::all_of(values.begin(), values.end(), [](double v) { return std::isnan(v) || v == std::floor(v); });
 }
 
 int Schema::feature_index(std::string_view name) const {

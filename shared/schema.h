@@ -123,6 +123,10 @@ float encode_cell(const Schema& schema, std::size_t feature, std::string_view ce
 // deviation → range, the first that is above 0; ("none", 1) when all values are equal or none.
 std::pair<double, std::string> spread_of(std::vector<double> values);
 
+// A column's spread, its statistic and its whole-number flag from its training values (encoded,
+// NaN = missing): spread_of for a numeric column; 1, "category" and whole for a categorical one.
+void set_spread(Column& column, const std::vector<double>& values);
+
 // Turns an encoded value back into the text a person reads (category name or number).
 std::string decode_value(const Schema& schema, std::size_t feature, float value);
 

@@ -22,7 +22,9 @@ void add_schema_command(CLI::App& app) {
       "and 2 read as before, with the range as the spread.");
   cmd->add_option("--model", o->model, "Model folder (model.json + schema.json)")->required();
   cmd->add_option("--describe", o->describe, "Describe file (JSON): descriptions, units, class names");
-  cmd->add_option("--out", o->out, "Write the schema here (default with --describe: MODEL/schema.json; without: print it)");
+  cmd->add_option("--spreads-from", o->spreads_from,
+                  "Training CSV: each feature's spread and whole-number flag from it (for a schema older than version 3)");
+  cmd->add_option("--out", o->out, "Write the schema here (default with --describe or --spreads-from: MODEL/schema.json; without: print it)");
   cmd->callback([o] { describe_schema(*o, std::cout); });
 }
 

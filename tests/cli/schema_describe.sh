@@ -15,6 +15,7 @@ fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 } > "$tmp/train.csv"
 "$verdict" train --data "$tmp/train.csv" --target label --rounds 5 --out "$tmp/model" > /dev/null 2>&1 ||
   { echo "FAIL: could not train the small model"; exit 1; }
+cp "$tmp/model/schema.json" "$tmp/trained_schema.json"
 "$verdict" schema --help | grep -q -- "--describe" || fail "schema --help does not name --describe"
 
 # refuse NAME TEXT DESCRIBE-JSON: exit 2, one stderr line with TEXT and the file's name,
@@ -87,5 +88,18 @@ assert s['version'] == 3 and all(f['description'] == '' for f in s['features']),
 assert all(f['spread_statistic'] in ('category', 'range (fallback: the schema predates spreads)') for f in s['features']), s
 assert s['target']['class_names'] == {'no': 'no', 'yes': 'yes'}, s['target']
 " || fail "the printed schema is not canonical"
+
+# --spreads-from: the version 1 schema gets the spreads and whole-number flags training gives.
+cp "$tmp/model/schema.json" "$tmp/v1_copy.json"
+"$verdict" schema --model "$tmp/model" --spreads-from "$tmp/train.csv" > /dev/null 2> "$tmp/stderr" || fail "--spreads-from: $(cat "$tmp/stderr")"
+python3 - "$tmp/trained_schema.json" "$tmp/model/schema.json" <<'PY' || fail "--spreads-from gives other spreads than training"
+import json, sys
+trained, filled = (json.load(open(p)) for p in sys.argv[1:3])
+for a, b in zip(trained["features"], filled["features"]):
+    assert (a["spread"], a["spread_statistic"], a["integer"]) == (b["spread"], b["spread_statistic"], b["integer"]), (a, b)
+PY
+printf 'age,colour,score\nforty,red,4\n' > "$tmp/text.csv"
+"$verdict" schema --model "$tmp/model" --spreads-from "$tmp/text.csv" > /dev/null 2> "$tmp/stderr"
+[ $? = 2 ] && grep -qF "text.csv:2" "$tmp/stderr" || fail "a bad cell in --spreads-from: $(cat "$tmp/stderr")"
 
 [ "$failures" = 0 ] && echo "schema describe: all checks passed" || { echo "$failures check(s) failed"; exit 1; }
