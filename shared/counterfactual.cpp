@@ -5,6 +5,7 @@
 #include <limits>
 #include <map>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include "shared/error.h"
@@ -301,7 +302,10 @@ ExactResult exact_search(const SearchContext& s, const float* row, const std::ve
   for (std::size_t i = 0; i < moves.size(); ++i) {
     for (std::size_t j = i + 1; j < moves.size(); ++j) pairs.push_back({moves[i].cheapest + moves[j].cheapest, i, j});
   }
-  std::sort(pairs.begin(), pairs.end(), [](const PairBound& x, const PairBound& y) { return x.low < y.low; });
+  // Ties in a fixed order, so every build (native, WebAssembly) lists the same answers.
+  std::sort(pairs.begin(), pairs.end(), [](const PairBound& x, const PairBound& y) {
+    return std::tie(x.low, x.a, x.b) < std::tie(y.low, y.a, y.b);
+  });
   std::vector<double> grid;
   for (const PairBound& p : pairs) {
     const double bound = bound_of(r.found, s.answers, budget);
@@ -337,7 +341,9 @@ ExactResult exact_search(const SearchContext& s, const float* row, const std::ve
 // Three features: from each of the few single moves that go furthest toward the goal, the exact
 // pair search over the rest. Not exact: another value of the first feature may need less.
 void three_feature_heuristic(const SearchContext& s, const float* row, const std::vector<bool>& fixed, ExactResult& r) {
-  std::sort(r.furthest.begin(), r.furthest.end(), [](const Progress& x, const Progress& y) { return x.gain > y.gain; });
+  std::sort(r.furthest.begin(), r.furthest.end(), [](const Progress& x, const Progress& y) {
+    return x.gain != y.gain ? x.gain > y.gain : x.change.feature < y.change.feature;
+  });
   std::vector<float> moved(row, row + fixed.size());
   std::vector<Found> extra;
   for (std::size_t i = 0; i < r.furthest.size() && i < kHeuristicStarts; ++i) {
@@ -410,7 +416,9 @@ std::vector<Counterfactual> CounterfactualSearch::find(const float* row, const C
   const SearchContext s{*this, forest_, cut_, goal, o.answers};
   ExactResult r = exact_search(s, row, fixed, std::min(o.max_features, 2), kInf);
   if (o.max_features >= 3) three_feature_heuristic(s, row, fixed, r);
-  std::stable_sort(r.found.begin(), r.found.end(), [](const Found& x, const Found& y) { return x.cost < y.cost; });
+  std::sort(r.found.begin(), r.found.end(), [](const Found& x, const Found& y) {
+    return x.cost != y.cost ? x.cost < y.cost : features_of(x.changes) < features_of(y.changes);  // ties: by features
+  });
   std::vector<Counterfactual> out;
   std::vector<float> changed(row, row + n);
   for (const Found& f : r.found) {
