@@ -12,11 +12,15 @@ import { pathToFileURL } from 'node:url';
 
 const dist = process.env.VERDICT_DIST;
 const modelDir = process.env.VERDICT_MODEL_DIR;
-const ready = dist && modelDir && fs.existsSync(path.join(dist, 'engine.js')) && fs.existsSync(path.join(modelDir, 'schema.json'));
+// engine.js and verdict_wasm.wasm: in a built page (scripts/build-web) under the hashed names
+// its manifest.json lists, or as they are in a staging folder.
+const manifestPath = dist && path.join(dist, 'manifest.json');
+const asset = (name) => (fs.existsSync(manifestPath) ? path.join(dist, JSON.parse(fs.readFileSync(manifestPath, 'utf8')).assets[name]) : path.join(dist, name));
+const ready = dist && modelDir && fs.existsSync(asset('engine.js')) && fs.existsSync(path.join(modelDir, 'schema.json'));
 
 async function engineFor(schema) {
-  const { loadEngine } = await import(pathToFileURL(path.join(dist, 'engine.js')).href);
-  const wasmBinary = fs.readFileSync(path.join(dist, 'verdict_wasm.wasm'));
+  const { loadEngine } = await import(pathToFileURL(asset('engine.js')).href);
+  const wasmBinary = fs.readFileSync(asset('verdict_wasm.wasm'));
   return loadEngine(fs.readFileSync(path.join(modelDir, 'model.json'), 'utf8'), JSON.stringify(schema), { wasmBinary });
 }
 
