@@ -1,6 +1,7 @@
 // The nearest decision flips in headless Chromium: engine.counterfactuals (WebAssembly, the
-// search the page's "What would flip it?" panel runs) per record of the page's batch.
-// Usage: node scripts/bench_counterfactual.mjs DIST [RECORDS] [MAX_FEATURES]. Prints a line and one JSON line.
+// search the page's "What would flip it?" panel runs) per record: of BATCH (a review_batch.json
+// from verdict explain, every record explained) or else the page's own (the flagged ones).
+// Usage: node scripts/bench_counterfactual.mjs DIST [RECORDS] [MAX_FEATURES] [BATCH]. Prints a line and one JSON line.
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,6 +10,9 @@ import { chromium } from 'playwright-core';
 const dist = path.resolve(process.argv[2] || 'dist');
 const records = Number(process.argv[3] || 1000);
 const maxFeatures = Number(process.argv[4] || 2);
+const batchFile = process.argv[5];
+const given = batchFile ? JSON.parse(fs.readFileSync(batchFile, 'utf8')) : null;
+const rowsGiven = given ? { threshold: given.threshold, encoded: given.records.slice(0, records).map((r) => r.encoded) } : null;
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript',
   '.css': 'text/css', '.json': 'application/json', '.wasm': 'application/wasm' };
 const { assets } = JSON.parse(fs.readFileSync(path.join(dist, 'manifest.json'), 'utf8'));
@@ -35,14 +39,14 @@ try {
   const page = await browser.newPage();
   await page.goto(url);
   await page.waitForFunction(() => window.verdictReady === true, null, { timeout: 60000 });
-  const run = await page.evaluate(async ([n, k, a]) => {
+  const run = await page.evaluate(async ([n, k, a, own]) => {
     const { loadEngine } = await import(`./${a['engine.js']}`);
     const [model, schema, batch] = await Promise.all([fetch(a.model).then((r) => r.arrayBuffer()),
       ...[a.schema, a.batch].map((f) => fetch(f).then((r) => r.text()))]);
     const wasm = new URL(a['verdict_wasm.wasm'], document.baseURI).href;
     const engine = await loadEngine(model, schema, { locateFile: () => wasm });
-    const b = JSON.parse(batch);
-    const rows = b.records.slice(0, n).map((r) => Float32Array.from(r.encoded, (v) => (v === null ? NaN : v)));
+    const b = own || { threshold: JSON.parse(batch).threshold, encoded: JSON.parse(batch).records.slice(0, n).map((r) => r.encoded) };
+    const rows = b.encoded.map((e) => Float32Array.from(e, (v) => (v === null ? NaN : v)));
     const options = { max_features: k, threshold: b.threshold ?? 0.5 };
     engine.counterfactuals(rows[0], options);  // the search is prepared on first use
     const times = [];
@@ -54,8 +58,8 @@ try {
       answers += found.length;
       none += found.length === 0;
     }
-    return { times, answers, none, trees: null, isolated: self.crossOriginIsolated };
-  }, [records, maxFeatures, assets]);
+    return { times, answers, none, isolated: self.crossOriginIsolated };
+  }, [records, maxFeatures, assets, rowsGiven]);
   const result = {
     records: run.times.length, max_features: maxFeatures, cross_origin_isolated: run.isolated, answers: run.answers,
     records_without_answer: run.none,
