@@ -6,8 +6,8 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
-#include <thread>
 
+#include "native/batch/batch_counterfactual.h"
 #include "native/batch/threads.h"
 #include "native/io/dataset.h"
 #include "native/io/model_files.h"
@@ -73,15 +73,7 @@ void find_counterfactuals(const CounterfactualPlan& o, std::ostream& log) {
   const auto start = std::chrono::steady_clock::now();
   while (reader.read(chunk, 4096) > 0) {
     const Dataset data = encode_table(chunk, schema, false);
-    std::vector<std::vector<Counterfactual>> found(data.rows);
-    const std::size_t per = (data.rows + threads - 1) / threads;
-    auto work = [&](std::size_t begin, std::size_t end) {
-      for (std::size_t r = begin; r < end; ++r) found[r] = search.find(data.x.data() + r * data.cols, options);
-    };
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, std::min(data.rows, t * per), std::min(data.rows, (t + 1) * per));
-    work(0, std::min(data.rows, per));
-    for (auto& t : pool) t.join();
+    const auto found = counterfactuals_of_rows(search, data.x.data(), data.rows, data.cols, options, threads);
     for (std::size_t r = 0; r < data.rows; ++r) {
       flipped += !found[r].empty();
       for (std::size_t rank = 0; rank < found[r].size(); ++rank) {

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "native/batch/batch_counterfactual.h"
 #include "native/batch/batch_explain.h"
 #include "native/batch/performance.h"
 #include "native/batch/progress.h"
@@ -417,10 +418,31 @@ std::string negative_label(const Schema& schema) {
   return schema.labels.front() == schema.positive_label ? schema.labels.back() : schema.labels.front();
 }
 
+// The review batch's counterfactuals of a record: what `verdict counterfactual` writes, by name.
+nlohmann::json flips_json(const Schema& schema, const std::vector<Counterfactual>& answers) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const Counterfactual& cf : answers) {
+    nlohmann::json changes = nlohmann::json::array();
+    for (const FeatureChange& c : cf.changes) {
+      changes.push_back({{"feature", schema.features[c.feature].name}, {"from", decode_value(schema, c.feature, c.from)},
+                         {"to", decode_value(schema, c.feature, c.to)}, {"cost", c.cost}});
+    }
+    out.push_back({{"cost", cf.cost}, {"score", cf.prediction}, {"method", cf.exact ? "exact" : "heuristic"}, {"changes", changes}});
+  }
+  return out;
+}
+
+// The search explain adds to the review batch (explain --counterfactuals).
+struct FlipStep {
+  CounterfactualSearch search;
+  CounterfactualOptions options;
+};
+
 // One chunk's review-batch record for row i (row `row` of the input).
 nlohmann::json batch_record(const ExplainPlan& o, const Schema& schema, const Table& chunk, const Dataset& data,
                             std::size_t row, std::size_t i, const std::vector<Method>& methods,
-                            const std::vector<BatchExplanation>& explained, double score) {
+                            const std::vector<BatchExplanation>& explained, double score,
+                            const std::vector<Counterfactual>* flips) {
   const std::size_t m = schema.features.size();
   const int target_col = schema.target.empty() ? -1 : chunk.column(schema.target);
   nlohmann::json rec;
@@ -435,13 +457,14 @@ nlohmann::json batch_record(const ExplainPlan& o, const Schema& schema, const Ta
   if (schema.task == Task::Binary) rec["predicted_label"] = above_threshold(score, o.threshold) ? schema.positive_label : negative_label(schema);
   if (target_col >= 0) rec["label"] = chunk.rows[i][static_cast<std::size_t>(target_col)];
   for (std::size_t k = 0; k < methods.size(); ++k) rec["shap"][methods[k].name] = row_of(explained[k].phi, i, m);
+  if (flips) rec["counterfactuals"] = flips_json(schema, *flips);
   return rec;
 }
 
 // Reads, encodes, explains and writes the rows of `range`, a chunk at a time.
 void explain_rows(const ExplainPlan& o, const Forest& forest, const Schema& schema, CsvReader& reader,
                   const RowRange& range, unsigned threads, const std::vector<Method>& methods, ExplainWriter& writer,
-                  RunTotals& totals) {
+                  RunTotals& totals, const FlipStep* flip) {
   const std::size_t m = schema.features.size();
   reader.skip(range.begin);
   std::vector<Progress> bars;
@@ -462,11 +485,13 @@ void explain_rows(const ExplainPlan& o, const Forest& forest, const Schema& sche
       totals.shap[k].add(explained[k].phi.data(), rows);
       writer.shap_rows(k, explained[k].phi, rows);
     }
+    const auto flips = flip ? counterfactuals_of_rows(flip->search, data.x.data(), rows, m, flip->options, threads)
+                            : std::vector<std::vector<Counterfactual>>();
     for (std::size_t i = 0; i < rows; ++i) {
       const double score = apply_link(forest.link, explained.front().margin[i]);
       writer.prediction(score);
       if (!data.label.empty()) totals.scores.push_back(score), totals.labels.push_back(data.label[i]);
-      writer.record(batch_record(o, schema, chunk, data, first + i, i, methods, explained, score));
+      writer.record(batch_record(o, schema, chunk, data, first + i, i, methods, explained, score, flip ? &flips[i] : nullptr));
     }
     first += rows;
   }
@@ -571,7 +596,16 @@ void explain_file(const ExplainPlan& o, std::ostream& log) {
   RunTotals totals;
   totals.shap.assign(methods.size(), ShapTotals(schema.features.size(), agg));
   totals.unseen.unseen_category.assign(schema.features.size(), 0);
-  explain_rows(o, model.forest, schema, reader, range, threads, methods, writer, totals);
+  std::optional<FlipStep> flip;
+  if (o.counterfactual_features > 0) {
+    if (schema.task != Task::Binary) {
+      throw Error("--counterfactuals is for binary models; a regression's move needs verdict counterfactual --target-delta");
+    }
+    flip.emplace(FlipStep{CounterfactualSearch(model.forest, schema), {}});
+    flip->options.max_features = o.counterfactual_features;
+    flip->options.goal.threshold = o.threshold;
+  }
+  explain_rows(o, model.forest, schema, reader, range, threads, methods, writer, totals, flip ? &*flip : nullptr);
   writer.finish_records();
 
   const fs::path dir = o.out;

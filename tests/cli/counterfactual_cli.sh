@@ -23,8 +23,11 @@ failures=0
   { echo "FAIL: could not train the small model"; exit 1; }
 head -41 "$tmp/train.csv" | cut -d, -f1-4 > "$tmp/rows.csv"
 
-# 1. A good run: answers for most rows, each flips when scored again as a CSV.
-if "$verdict" counterfactual --model "$tmp/model" --data "$tmp/rows.csv" --out "$tmp/cf.csv" --immutable age \
+# 1. A good run: answers for most rows, each flips when scored again as a CSV. (age is
+# immutable in the schema, as a describe file says.)
+echo '{"features": {"age": {"immutable": true}}}' > "$tmp/immutable.json"
+"$verdict" schema --model "$tmp/model" --describe "$tmp/immutable.json" > /dev/null
+if "$verdict" counterfactual --model "$tmp/model" --data "$tmp/rows.csv" --out "$tmp/cf.csv" \
      --threshold 0.5 --threads 2 > "$tmp/stdout" 2> "$tmp/stderr"; then
   echo "ok: counterfactual ran: $(cat "$tmp/stdout")"
 else
@@ -64,6 +67,40 @@ then
   echo "ok: every answer flips when scored again, only its changed columns differ"
 else
   echo "FAIL: the answers"; failures=$((failures + 1))
+fi
+
+# 1b. explain --counterfactuals puts the same answers into review_batch.json.
+if "$verdict" explain --model "$tmp/model" --data "$tmp/rows.csv" --out "$tmp/explain" --shap tree --threshold 0.5 \
+     --counterfactuals 2 > /dev/null 2> "$tmp/stderr" &&
+   python3 - "$tmp/explain/review_batch.json" "$tmp/cf.csv" <<'EOF'
+import csv, json, sys
+batch = json.load(open(sys.argv[1]))
+cf = list(csv.DictReader(open(sys.argv[2])))
+total = 0
+for i, rec in enumerate(batch["records"]):
+    want = [a for a in cf if int(a["row"]) == i]
+    got = rec["counterfactuals"]
+    assert len(got) == len(want), (i, got, want)
+    for g, w in zip(got, want):
+        assert ";".join(c["feature"] for c in g["changes"]) == w["changed"], (g, w)
+        assert abs(g["cost"] - float(w["cost"])) <= 1e-9 * max(1, g["cost"]) and abs(g["score"] - float(w["score"])) <= 1e-9, (g, w)
+        for c in g["changes"]:
+            assert c["to"] == w[c["feature"]], (c, w)
+    total += len(got)
+assert total == len(cf), (total, len(cf))
+EOF
+then
+  echo "ok: explain --counterfactuals adds the same answers to review_batch.json"
+else
+  echo "FAIL: explain --counterfactuals: $(cat "$tmp/stderr")"; failures=$((failures + 1))
+fi
+
+# 1c. --immutable adds to the schema's (age): hours may not change either.
+if "$verdict" counterfactual --model "$tmp/model" --data "$tmp/rows.csv" --out "$tmp/cf_rest.csv" --immutable hours > /dev/null 2> "$tmp/stderr" &&
+   python3 -c 'import csv,sys; r=list(csv.DictReader(open(sys.argv[1]))); assert r and all(set(a["changed"].split(";")) <= {"job", "gain"} for a in r), r' "$tmp/cf_rest.csv"; then
+  echo "ok: --immutable hours: every answer changes job or gain only"
+else
+  echo "FAIL: --immutable: $(cat "$tmp/stderr")"; failures=$((failures + 1))
 fi
 
 # 2. Three features: labelled heuristic where it finds one; the exact ones stay exact.
@@ -106,6 +143,7 @@ expect "no such data file" "nope.csv" -- cf --data "$tmp/nope.csv"
 awk -F, 'NR == 1 { print "age,hours,job,gain,pay"; next } { print $1 "," $2 "," $3 "," $4 "," ($2 * 10 + $4 / 100) }' "$tmp/train.csv" > "$tmp/reg.csv"
 "$verdict" train --data "$tmp/reg.csv" --target pay --objective reg:squarederror --rounds 20 --out "$tmp/reg" > /dev/null 2>&1 ||
   { echo "FAIL: could not train the regression model"; exit 1; }
+expect "explain --counterfactuals on a regression" "--counterfactuals is for binary models" -- "$verdict" explain --model "$tmp/reg" --data "$tmp/rows.csv" --out "$tmp/bad/x" --counterfactuals 2
 expect "regression without --target-delta" "a regression model needs --target-delta" -- "$verdict" counterfactual --model "$tmp/reg" --data "$tmp/rows.csv" --out "$tmp/bad/cf.csv"
 if "$verdict" counterfactual --model "$tmp/reg" --data "$tmp/rows.csv" --out "$tmp/cfr.csv" --target-delta 50 > /dev/null 2> "$tmp/stderr" &&
    cut -d, -f1-4 "$tmp/cfr.csv" > "$tmp/cfr_in.csv" &&
