@@ -38,6 +38,7 @@ struct Session {
   std::unique_ptr<verdict::FastTreeShap> shap;    // path-dependent TreeSHAP, per-leaf tables
   std::unique_ptr<verdict::TreeShap> classic;     // the same values, classic algorithm (on request)
   bool use_classic = false;
+  std::unique_ptr<verdict::CounterfactualSearch> counterfactual;  // prepared on first use (vd_counterfactual)
 };
 
 std::unique_ptr<Session> session;
@@ -199,17 +200,14 @@ EMSCRIPTEN_KEEPALIVE int vd_use_classic_tree_shap(int classic) {
 
 namespace {
 
-// The search for the loaded session, prepared on first use (it keeps references into it).
+// The search for the loaded session, prepared on first use; it lives and dies with the session
+// (it keeps references to its forest and schema).
 const verdict::CounterfactualSearch& counterfactual_search() {
-  static std::unique_ptr<verdict::CounterfactualSearch> search;
-  static const Session* made_for = nullptr;
   if (!session) throw verdict::Error("no model loaded");
-  if (made_for != session.get()) {
-    search.reset();
-    search = std::make_unique<verdict::CounterfactualSearch>(session->forest, session->schema);
-    made_for = session.get();
+  if (!session->counterfactual) {
+    session->counterfactual = std::make_unique<verdict::CounterfactualSearch>(session->forest, session->schema);
   }
-  return *search;
+  return *session->counterfactual;
 }
 
 // {"max_features", "answers", "threshold", "target_delta", "immutable": [names]}, every part optional.
