@@ -16,9 +16,10 @@ void add_counterfactual_command(CLI::App& app) {
       "heuristic for 3 (method = heuristic). Cost: |change| / the feature's spread in the training data\n"
       "(schema version 3; older schemas use the range), a category change 1. Immutable features\n"
       "(schema or --immutable) and missing values are never changed; values stay in the training range\n"
-      "and whole-number columns move to whole numbers. Up to 3 answers per record, each a different set\n"
-      "of features, cheapest first. OUT has every input column (the changed values in place, so it can\n"
-      "be scored as it is), then row (0-based), rank, cost, changed, score, method.");
+      "and whole-number columns move to whole numbers. Up to --answers per record, each a different set\n"
+      "of features, cheapest first. OUT has every input column (the changed values in place: cut the\n"
+      "last six columns and `verdict score` reads it), then row (0-based), rank, cost, changed, score,\n"
+      "method. Multi-class models are not supported yet.");
   cmd->add_option("--model", o->model, "Model folder (model.json + schema.json) or an XGBoost model.json")->required();
   cmd->add_option("--data", o->data, "CSV with a header row: the records (a target column may be there)")->required();
   cmd->add_option("--out", o->out, "Output CSV: one row per answer")->required();
