@@ -36,6 +36,17 @@ Schema test_schema(Task task, std::mt19937& rng) {
   return s;
 }
 
+// The random forests split every feature in [0, 1]; the whole-number feature (0..10) and the
+// category codes (0..4) get thresholds across their range, so they have several cells.
+Forest spread_thresholds(Forest f) {
+  for (std::size_t n = 0; n < f.num_nodes(); ++n) {
+    if (f.is_leaf(static_cast<std::int32_t>(n))) continue;
+    if (f.feature[n] == 2) f.threshold[n] *= 10.0f;
+    if (f.feature[n] == 3) f.threshold[n] *= 4.0f;
+  }
+  return f;
+}
+
 std::vector<float> random_row(std::mt19937& rng) {
   std::uniform_real_distribution<float> unit(0.0f, 1.0f);
   std::uniform_int_distribution<int> whole(0, 10), code(0, 4);
@@ -161,9 +172,9 @@ void check_answers(const Forest& forest, const Schema& schema, const std::vector
 
 TEST_CASE("counterfactual: each answer flips the decision, and the costs equal a brute force over every value", "[counterfactual]") {
   std::mt19937 rng(20261130);
-  int with_answers = 0, pairs = 0;
+  int with_answers = 0, pairs = 0, whole_moves = 0, category_moves = 0;
   for (int model = 0; model < 12; ++model) {
-    const Forest forest = load_xgboost_json(testing::random_xgboost_model({6 + model, 5, 3 + model % 2}, rng));
+    const Forest forest = spread_thresholds(load_xgboost_json(testing::random_xgboost_model({6 + model, 5, 3 + model % 2}, rng)));
     Schema schema = test_schema(Task::Binary, rng);
     schema.features[0].immutable = model % 3 == 0;
     const CounterfactualSearch search(forest, schema);
@@ -186,6 +197,7 @@ TEST_CASE("counterfactual: each answer flips the decision, and the costs equal a
           CHECK(cf.exact);
           CHECK(cf.changes.size() <= static_cast<std::size_t>(k));
           pairs += cf.changes.size() == 2;
+          for (const auto& c : cf.changes) whole_moves += c.feature == 2, category_moves += c.feature == 3;
         }
         const auto expected = brute_force_costs(forest, schema, row, fixed, k, 3, reaches);
         REQUIRE(costs.size() == expected.size());
@@ -196,12 +208,14 @@ TEST_CASE("counterfactual: each answer flips the decision, and the costs equal a
   }
   CHECK(with_answers > 200);  // the check is not vacuous
   CHECK(pairs > 50);
+  CHECK(whole_moves > 20);
+  CHECK(category_moves > 20);
 }
 
 TEST_CASE("counterfactual: a regression prediction moved by the amount asked, exactly as the brute force", "[counterfactual]") {
   std::mt19937 rng(7);
   for (int model = 0; model < 6; ++model) {
-    const Forest forest = load_xgboost_json(testing::random_xgboost_model({10, 5, 3, "reg:squarederror"}, rng));
+    const Forest forest = spread_thresholds(load_xgboost_json(testing::random_xgboost_model({10, 5, 3, "reg:squarederror"}, rng)));
     const Schema schema = test_schema(Task::Regression, rng);
     const CounterfactualSearch search(forest, schema);
     for (int r = 0; r < 20; ++r) {
@@ -223,7 +237,7 @@ TEST_CASE("counterfactual: three features are a heuristic, labelled so, and its 
   std::mt19937 rng(99);
   int threes = 0;
   for (int model = 0; model < 10; ++model) {
-    const Forest forest = load_xgboost_json(testing::random_xgboost_model({12, 5, 4}, rng));
+    const Forest forest = spread_thresholds(load_xgboost_json(testing::random_xgboost_model({12, 5, 4}, rng)));
     const Schema schema = test_schema(Task::Binary, rng);
     const CounterfactualSearch search(forest, schema);
     for (int r = 0; r < 20; ++r) {
