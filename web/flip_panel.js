@@ -60,6 +60,8 @@ export class FlipPanel {
     note.textContent = k >= 3
       ? 'Exact for changes of 1 or 2 features; 3 features by a heuristic (marked). Cost: change ÷ the feature\'s usual spread; a category 1.'
       : `Exact: the cheapest changes of up to ${k} feature${k > 1 ? 's' : ''} over the model's own split values. Cost: change ÷ the feature's usual spread; a category 1.`;
+    const kept = schema.features.filter((f) => f.immutable || (options.immutable || []).includes(f.name)).map((f) => f.name);
+    if (kept.length) note.textContent += ` Never changed: ${kept.join(', ')}.`;
     list.replaceChildren(...answers.map((a, i) => this.item(schema, a, i, prediction, outcome)));
     if (!answers.length) {
       const li = document.createElement('li');
