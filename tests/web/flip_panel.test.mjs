@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bin, missing, modelDir, staticServer, launch, open, waitReady, readDistJson } from './harness.mjs';
+import { bin, missing, modelDir, staticServer, launch, open, waitReady, readDistJson, watchedPage, routeConfig } from './harness.mjs';
 
 // RFC 4180 rows (quoted cells may hold commas and quotes).
 function parseCsv(text) {
@@ -29,12 +29,12 @@ function parseCsv(text) {
 }
 
 // The native CLI's answers for one record given as raw cells in feature order.
-function nativeAnswers(features, values, threshold) {
+function nativeAnswers(features, values, threshold, maxFeatures = 2) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verdict-cf-'));
   const quote = (c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c);
   fs.writeFileSync(path.join(dir, 'row.csv'), `${features.map(quote).join(',')}\n${values.map(quote).join(',')}\n`);
   execFileSync(bin, ['counterfactual', '--model', modelDir, '--data', path.join(dir, 'row.csv'), '--out', path.join(dir, 'cf.csv'),
-    '--threshold', String(threshold)], { stdio: 'ignore' });
+    '--threshold', String(threshold), '--max-features', String(maxFeatures)], { stdio: 'ignore' });
   const [header, ...rows] = parseCsv(fs.readFileSync(path.join(dir, 'cf.csv'), 'utf8'));
   fs.rmSync(dir, { recursive: true, force: true });
   const at = (name) => header.indexOf(name);
@@ -92,6 +92,33 @@ test('the flip panel lists the native CLI\'s answers; Apply crosses the threshol
       checked += 1;
     }
     assert.ok(checked > 0, 'at least one record has an answer');
+    if (errors.length) throw new Error(`the page raised: ${errors.join('; ')}`);
+  } finally {
+    await browser.close();
+    server.stop();
+  }
+});
+
+test('with counterfactual_max_features 3 the panel says which answers are the heuristic\'s, as the CLI does', { timeout: 120000 }, async (t) => {
+  const why = missing();
+  if (why) return t.skip(why);
+  const batch = readDistJson('review_batch.json');
+  const threshold = batch.threshold ?? 0.5;
+  const server = await staticServer(process.env.VERDICT_DIST);
+  const browser = await launch();
+  try {
+    const { page, errors } = await watchedPage(browser);
+    await routeConfig(page, { ...readDistJson('config.json'), counterfactual_max_features: 3 });
+    await page.goto(server.url);
+    await waitReady(page);
+    await searched(page);
+    assert.match(await page.textContent('[data-testid=flip-method]'), /3 features by a heuristic/);
+    const rec = batch.records[0];
+    const expected = nativeAnswers(batch.features, rec.values.map((v) => (v === null ? '' : String(v))), threshold, 3);
+    const shown = await panelAnswers(page);
+    assert.deepEqual(shown.map((a) => [a.changed, a.method]), expected.map((a) => [a.changed, a.method]));
+    const metas = await page.$$eval('[data-testid=flip-answer] .flip-meta', (ms) => ms.map((m) => m.textContent));
+    shown.forEach((a, i) => assert.equal(metas[i].includes('heuristic'), a.method === 'heuristic'));
     if (errors.length) throw new Error(`the page raised: ${errors.join('; ')}`);
   } finally {
     await browser.close();
