@@ -1,7 +1,8 @@
 // Screenshots of the review page in headless Chromium (Debian's /usr/bin/chromium): desktop
 // 1280x800, phone 375x812 (the whole page, and its waterfall card), dark (desktop,
 // prefers-color-scheme: dark), and a what-if edit that shows the ghost of the original bars and
-// the threshold line (the waterfall card on a desktop, and on a phone in dark mode).
+// the threshold line (the waterfall card on a desktop, and on a phone in dark mode); the "What
+// would flip it?" card (desktop, and a phone in dark mode).
 // Usage: node scripts/screenshots.mjs DIST OUTDIR. Prints one line per PNG written.
 import http from 'node:http';
 import fs from 'node:fs';
@@ -51,6 +52,8 @@ const shots = [
   { name: 'dark', viewport: { width: 1280, height: 800 }, colorScheme: 'dark' },
   { name: 'what-if', viewport: { width: 1280, height: 800 }, edit: true, waterfall: true },
   { name: 'what-if-phone-dark', viewport: { width: 375, height: 812 }, edit: true, waterfall: true, colorScheme: 'dark' },
+  { name: 'flip-panel', viewport: { width: 1280, height: 800 }, flips: true },
+  { name: 'flip-panel-phone-dark', viewport: { width: 375, height: 812 }, flips: true, colorScheme: 'dark' },
 ];
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu',
   '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
@@ -64,7 +67,12 @@ try {
     await page.waitForFunction(() => window.verdictReady === true, null, { timeout: 30000 });
     if (s.edit) await edit(page);
     const file = path.join(out, `${s.name}.png`);
-    if (s.waterfall) {
+    if (s.flips) {  // "What would flip it?" once its search is done
+      await page.waitForFunction(() => document.querySelector('[data-testid=flip-panel]')?.dataset.state === 'done');
+      const card = page.locator('[data-testid=flip-panel]');
+      await card.scrollIntoViewIfNeeded();
+      await card.screenshot({ path: file });
+    } else if (s.waterfall) {
       const card = page.locator('[data-testid=waterfall]').locator('xpath=ancestor::section[1]');
       await card.scrollIntoViewIfNeeded();
       await card.screenshot({ path: file });

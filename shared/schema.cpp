@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 
 #include "error.h"
@@ -49,9 +50,61 @@ void fill_stats(Column& c, const std::vector<double>& values) {
   }
   c.mean = n ? sum / static_cast<double>(n) : 0.0;
   if (n == 0) c.min = c.max = 0.0;
+  set_spread(c, values);
+}
+
+// A version 1 or 2 file has no spread: the range stands in (1 when it is 0).
+void fallback_spread(Column& c) {
+  if (c.kind == ColumnKind::Categorical) {
+    c.spread = 1.0, c.spread_statistic = "category";
+  } else {
+    const double range = c.max - c.min;
+    c.spread = range > 0 ? range : 1.0;
+    c.spread_statistic = "range (fallback: the schema predates spreads)";
+  }
+}
+
+// Linear interpolation between order statistics (numpy's default) of sorted values.
+double quantile(const std::vector<double>& sorted, double p) {
+  const double at = p * static_cast<double>(sorted.size() - 1);
+  const auto lo = static_cast<std::size_t>(std::floor(at));
+  const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
+  return sorted[lo] + (at - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
 }
 
 }  // namespace
+
+std::pair<double, std::string> spread_of(std::vector<double> values) {
+  values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return std::isnan(v); }), values.end());
+  if (values.empty()) return {1.0, "none"};
+  std::sort(values.begin(), values.end());
+  const double median = quantile(values, 0.5);
+  std::vector<double> deviation(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) deviation[i] = std::fabs(values[i] - median);
+  std::sort(deviation.begin(), deviation.end());
+  const double mad = quantile(deviation, 0.5);
+  if (mad > 0) return {mad, "mad"};
+  const double iqr = quantile(values, 0.75) - quantile(values, 0.25);
+  if (iqr > 0) return {iqr, "iqr"};
+  double mean = 0, square = 0;
+  for (double v : values) mean += v;
+  mean /= static_cast<double>(values.size());
+  for (double v : values) square += (v - mean) * (v - mean);
+  const double sd = std::sqrt(square / static_cast<double>(values.size()));
+  if (sd > 0) return {sd, "std"};
+  const double range = values.back() - values.front();
+  if (range > 0) return {range, "range"};
+  return {1.0, "none"};
+}
+
+void set_spread(Column& c, const std::vector<double>& values) {
+  if (c.kind == ColumnKind::Categorical) {
+    c.spread = 1.0, c.spread_statistic = "category", c.integer = true;
+    return;
+  }
+  std::tie(c.spread, c.spread_statistic) = spread_of(values);
+  c.integer = std::all_of(values.begin(), values.end(), [](double v) { return std::isnan(v) || v == std::floor(v); });
+}
 
 int Schema::feature_index(std::string_view name) const {
   for (std::size_t i = 0; i < features.size(); ++i) {
@@ -91,6 +144,10 @@ nlohmann::json Schema::to_json() const {
     f["mean"] = c.mean;
     f["description"] = c.description;
     f["unit"] = c.unit;
+    f["spread"] = c.spread;
+    f["spread_statistic"] = c.spread_statistic;
+    f["integer"] = c.integer;
+    f["immutable"] = c.immutable;
     feats.push_back(f);
   }
   j["features"] = feats;
@@ -128,6 +185,25 @@ void read_class_names(const nlohmann::json& names, const std::string& field, con
     } else {
       s.class_names[label] = std::move(text);
     }
+  }
+}
+
+bool flag(const nlohmann::json& v, const std::string& field) {
+  if (!v.is_boolean()) throw Error("schema: field '" + field + "' must be true or false");
+  return v.get<bool>();
+}
+
+// A version 3 feature's spread (a number above 0) and its statistic; without one, the fallback.
+void read_cost_fields(const nlohmann::json& f, const std::string& where, bool has_spread, Column& c) {
+  if (!has_spread) return fallback_spread(c);
+  const nlohmann::json& v = f["spread"];
+  if (!v.is_number() || !(v.get<double>() > 0) || !std::isfinite(v.get<double>())) {
+    throw Error("schema: field '" + where + "spread' must be a finite number above 0");
+  }
+  c.spread = v.get<double>();
+  c.spread_statistic = "given";
+  if (f.contains("spread_statistic")) {
+    c.spread_statistic = person_text(f["spread_statistic"], where + "spread_statistic", kMaxUnit, "schema");
   }
 }
 
@@ -243,6 +319,10 @@ Schema Schema::from_json(const nlohmann::json& j) {
       c.description = person_text(feats[i]["description"], where + "description", kMaxDescription, "schema");
     }
     if (since(feats[i], "unit", where, 2)) c.unit = person_text(feats[i]["unit"], where + "unit", kMaxUnit, "schema");
+    read_cost_fields(feats[i], where, since(feats[i], "spread", where, 3), c);
+    if (since(feats[i], "integer", where, 3)) c.integer = flag(feats[i]["integer"], where + "integer");
+    if (since(feats[i], "immutable", where, 3)) c.immutable = flag(feats[i]["immutable"], where + "immutable");
+    since(feats[i], "spread_statistic", where, 3);
     s.features.push_back(std::move(c));
   }
   return s;
@@ -268,8 +348,11 @@ void apply_descriptions(Schema& schema, const nlohmann::json& describe) {
             c.description = person_text(v, where + ".description", kMaxDescription, who);
           } else if (k == "unit") {
             c.unit = person_text(v, where + ".unit", kMaxUnit, who);
+          } else if (k == "immutable") {
+            if (!v.is_boolean()) throw Error("describe: field '" + where + ".immutable' must be true or false");
+            c.immutable = v.get<bool>();
           } else {
-            throw Error("describe: field '" + where + "." + k + "' is not known (description, unit)");
+            throw Error("describe: field '" + where + "." + k + "' is not known (description, unit, immutable)");
           }
         }
       }

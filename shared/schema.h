@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace verdict {
@@ -24,12 +25,24 @@ struct Column {
   double mean = std::numeric_limits<double>::quiet_NaN();  // the default SHAP baseline
   std::string description;  // what the column means, for people (version 2; may be empty)
   std::string unit;         // of a numeric value: "years", "US dollars" (version 2; may be empty)
+  // How far values usually lie apart, the unit of a change's cost (counterfactuals; version 3):
+  // of the training values, the median absolute deviation, else the interquartile range, else
+  // the standard deviation, else the range (Capital Gain is 92 % zeros: MAD and IQR are 0), else 1;
+  // never 0. A categorical column has spread 1 (a change of category costs 1).
+  double spread = 1.0;
+  // Which statistic `spread` is: "mad", "iqr", "std", "range", "none" (constant column),
+  // "category", or "range (fallback: the schema predates spreads)" for a file of version 1 or 2.
+  std::string spread_statistic = "none";
+  bool integer = false;    // every training value is whole: a change moves to whole values (version 3)
+  bool immutable = false;  // never changed by a counterfactual, e.g. age or sex (version 3)
 };
 
 // The schema format this verdict writes. Version 1 (no "version" field, or 1) has no
-// descriptions, units or class names; it reads as before. Readers that predate version 2
-// ignore its new fields, so a version 2 file still works with them.
-inline constexpr int kSchemaVersion = 2;
+// descriptions, units or class names; it reads as before. Version 3 adds per feature "spread",
+// "spread_statistic", "integer" and "immutable"; a version 1 or 2 file reads with the range as
+// its spread (or 1), integer and immutable false. Readers that predate a version ignore its
+// new fields, so a newer file still works with them.
+inline constexpr int kSchemaVersion = 3;
 
 struct Schema {
   std::vector<Column> features;  // in model feature order
@@ -46,15 +59,16 @@ struct Schema {
   // The display name of a label (the label itself when none is set).
   const std::string& class_name(const std::string& label) const;
   // The canonical form, version kSchemaVersion: every feature carries "description" and
-  // "unit" (empty when unset) and a binary target "class_names" for every label, so readers
+  // "unit" (empty when unset), "spread", "spread_statistic", "integer" and "immutable", and a binary target "class_names" for every label, so readers
   // (the review page among them) need no defaults of their own.
   nlohmann::json to_json() const;
-  // Reads version 1 and 2; a newer version, or a version 2 field in a version 1 file, is an
-  // error naming the field.
+  // Reads versions 1 to 3; a newer version, or a field of a later version in an older file,
+  // is an error naming the field.
   static Schema from_json(const nlohmann::json& j);
 };
 
-// Applies a description file to a schema: {"features": {NAME: {"description", "unit"}},
+// Applies a description file to a schema: {"features": {NAME: {"description", "unit",
+// "immutable"}},
 // "classes": {LABEL: DISPLAY NAME}}, every part optional; an empty string clears. A name that
 // is not a feature, a label that is not the target's, an unknown key or a wrong type is an
 // error naming the field; the schema is left as it was then.
@@ -81,6 +95,7 @@ bool fits_float32(double v);
 
 // Infers a schema from training cells (rows of strings, one vector per column, in header
 // order). A column is numeric when every non-missing cell is a number, else categorical.
+// Each feature gets its min, max, mean, spread (see Column::spread) and integer flag.
 // `positive_label` may be empty: then the last of the sorted labels (or "1") is positive.
 // Multiclass: at least 2 labels, sorted; no positive label.
 Schema infer_schema(const std::vector<std::string>& header,
@@ -103,6 +118,14 @@ struct EncodeStats {
 // cell into a feature value (CSV files, the review page through WebAssembly) comes here.
 float encode_cell(const Schema& schema, std::size_t feature, std::string_view cell,
                   EncodeStats* stats);
+
+// The spread of non-missing training values and the statistic it is: MAD → IQR → standard
+// deviation → range, the first that is above 0; ("none", 1) when all values are equal or none.
+std::pair<double, std::string> spread_of(std::vector<double> values);
+
+// A column's spread, its statistic and its whole-number flag from its training values (encoded,
+// NaN = missing): spread_of for a numeric column; 1, "category" and whole for a categorical one.
+void set_spread(Column& column, const std::vector<double>& values);
 
 // Turns an encoded value back into the text a person reads (category name or number).
 std::string decode_value(const Schema& schema, std::size_t feature, float value);

@@ -8,6 +8,7 @@
 #include <vector>
 #include <string>
 
+#include "shared/counterfactual.h"
 #include "shared/error.h"
 #include "shared/forest.h"
 #include "shared/forest_classes.h"
@@ -43,6 +44,7 @@ struct Session {
   std::vector<std::unique_ptr<verdict::FastTreeShap>> class_shap;
   std::vector<std::unique_ptr<verdict::TreeShap>> class_classic;
   int num_class() const { return forest.num_class > 1 ? forest.num_class : 1; }
+  std::unique_ptr<verdict::CounterfactualSearch> counterfactual;  // prepared on first use (vd_counterfactual)
 };
 
 std::unique_ptr<Session> session;
@@ -247,6 +249,93 @@ EMSCRIPTEN_KEEPALIVE int vd_use_classic_tree_shap(int classic) {
     if (!session) throw verdict::Error("no model loaded");
     if (classic && !session->classic) session->classic = std::make_unique<verdict::TreeShap>(session->forest);
     session->use_classic = classic != 0;
+  });
+}
+
+}  // extern "C"
+
+// ---- nearest decision flips (shared/counterfactual.h) ----
+
+namespace {
+
+// The search for the loaded session, prepared on first use; it lives and dies with the session
+// (it keeps references to its forest and schema).
+const verdict::CounterfactualSearch& counterfactual_search() {
+  if (!session) throw verdict::Error("no model loaded");
+  if (!session->counterfactual) {
+    session->counterfactual = std::make_unique<verdict::CounterfactualSearch>(session->forest, session->schema);
+  }
+  return *session->counterfactual;
+}
+
+// {"max_features", "answers", "threshold", "target_delta", "immutable": [names]}, every part optional.
+verdict::CounterfactualOptions counterfactual_options(const char* options_json) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(options_json);
+  } catch (const nlohmann::json::exception&) {
+    throw verdict::Error("counterfactual options are not valid JSON");
+  }
+  if (!j.is_object()) throw verdict::Error("counterfactual options must be a JSON object");
+  verdict::CounterfactualOptions o;
+  const auto& schema = session->schema;
+  o.immutable.assign(schema.features.size(), false);
+  for (const auto& [key, v] : j.items()) {
+    if (key == "max_features" && v.is_number_integer()) {
+      o.max_features = v.get<int>();
+    } else if (key == "answers" && v.is_number_integer() && v.get<long long>() >= 1 && v.get<long long>() <= 10) {
+      o.answers = v.get<std::size_t>();
+    } else if (key == "threshold" && v.is_number()) {
+      o.goal.threshold = v.get<double>();
+    } else if (key == "target_delta" && v.is_number()) {
+      o.goal.target_delta = v.get<double>();
+    } else if (key == "immutable" && v.is_array()) {
+      for (const auto& name : v) {
+        const int f = name.is_string() ? schema.feature_index(name.get<std::string>()) : -1;
+        if (f < 0) throw verdict::Error("counterfactual options: immutable names " + name.dump() + ", not a feature");
+        o.immutable[static_cast<std::size_t>(f)] = true;
+      }
+    } else {
+      throw verdict::Error("counterfactual options: field '" + key + "' is unknown or of the wrong type");
+    }
+  }
+  return o;
+}
+
+}  // namespace
+
+extern "C" {
+
+// Doubles one answer takes in vd_counterfactual's output.
+EMSCRIPTEN_KEEPALIVE int vd_counterfactual_stride() { return 5 + 4 * 3; }
+
+// The nearest decision flips of one encoded row (num_features floats, NaN = missing) under
+// options (JSON text, see counterfactual_options) into out[0, capacity): out[0] = the number of
+// answers, then per answer vd_counterfactual_stride() doubles: cost, margin, prediction, exact
+// (1/0), changes n, then n × (feature, from, to, cost).
+EMSCRIPTEN_KEEPALIVE int vd_counterfactual(const float* row, const char* options_json, double* out, unsigned long capacity) {
+  return guarded([&] {
+    const auto& search = counterfactual_search();
+    const verdict::CounterfactualOptions options = counterfactual_options(options_json);
+    const std::size_t stride = static_cast<std::size_t>(vd_counterfactual_stride());
+    if (capacity < 1 + options.answers * stride) {
+      throw verdict::Error("counterfactual: the output holds " + std::to_string(capacity) + " doubles; " +
+                           std::to_string(options.answers) + " answers need " + std::to_string(1 + options.answers * stride));
+    }
+    const auto found = search.find(row, options);
+    out[0] = static_cast<double>(found.size());
+    for (std::size_t a = 0; a < found.size(); ++a) {
+      double* o = out + 1 + a * stride;
+      const auto& cf = found[a];
+      o[0] = cf.cost, o[1] = cf.margin, o[2] = cf.prediction, o[3] = cf.exact ? 1 : 0;
+      o[4] = static_cast<double>(cf.changes.size());
+      for (std::size_t c = 0; c < cf.changes.size(); ++c) {
+        o[5 + 4 * c] = static_cast<double>(cf.changes[c].feature);
+        o[6 + 4 * c] = cf.changes[c].from;
+        o[7 + 4 * c] = cf.changes[c].to;
+        o[8 + 4 * c] = cf.changes[c].cost;
+      }
+    }
   });
 }
 

@@ -16,6 +16,7 @@ import { EditHistory } from './undo.js';
 import { Drafts } from './drafts.js';
 import { Session, showProgress } from './summary.js';
 import { Hotkeys } from './hotkeys.js';
+import { FlipPanel } from './flip_panel.js';
 
 const $ = (id) => document.getElementById(id);
 const S = {
@@ -182,6 +183,7 @@ function renderScore() {
     edited: Object.keys(editsOf(rec)).map(Number), original: edited ? originalOf(rec) : null,
     threshold: isBinary() ? S.threshold ?? 0.5 : null, record: rec.row,
   });
+  showFlips(rec);
   if (!S.drawn) {
     S.drawn = true;
     performance.mark('waterfall-drawn');
@@ -292,6 +294,38 @@ function formMessage(text, error = false) {
   const m = $('form-message');
   m.textContent = text;
   m.className = `form-message${error ? ' error' : ''}`;
+}
+
+// ---- what would flip it (web/flip_panel.js) ----
+
+// The search's options: the flow's threshold, the page config's immutable features (on top of
+// the schema's) and, for a regression, the move asked for (config counterfactual_target_delta).
+function flipOptions() {
+  const o = { max_features: Number(S.config.counterfactual_max_features) || 2, immutable: S.config.immutable || [] };
+  if (isBinary()) o.threshold = S.threshold ?? 0.5;
+  else o.target_delta = Number(S.config.counterfactual_target_delta) || 0;
+  return o;
+}
+
+const flips = new FlipPanel(document.getElementById('flip-panel'), applyFlip);
+function showFlips(rec) {
+  if (!S.engine || (!isBinary() && !flipOptions().target_delta)) return;
+  flips.update({ engine: S.engine, schema: S.schema, encoded: currentEncoded(rec), prediction: S.result.prediction, options: flipOptions() });
+}
+
+// One answer becomes what-if edits, one undo step.
+function applyFlip(changes) {
+  const rec = record();
+  const edits = (S.edits[rec.row] ||= {});
+  editHistory.before(rec.row, edits, 'flip');
+  for (const c of changes) {
+    if (Math.fround(c.to) === rec.encoded[c.feature]) delete edits[c.feature]; else edits[c.feature] = c.to;
+  }
+  if (!Object.keys(edits).length) delete S.edits[rec.row];
+  renderFeatureTable($('features'), S.schema, rec, editsOf(rec), onEdit);
+  renderScore();
+  announceScore(S.result.prediction);
+  syncUndo();
 }
 
 // ---- navigation and verdicts ----

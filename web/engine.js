@@ -85,6 +85,33 @@ Engine.prototype.useClassicTreeShap = function useClassicTreeShap(on) {
   }
 };
 
+// The nearest decision flips of a row (shared/counterfactual.h, the same search as `verdict
+// counterfactual`): options { max_features (1, 2 exact; 3 heuristic), answers, threshold
+// (binary), target_delta (regression), immutable: [feature names] }. Returns up to `answers`
+// answers, cheapest first: { cost, margin, prediction, exact, changes: [{ feature, from, to, cost }] }.
+Engine.prototype.counterfactuals = function counterfactuals(encoded, options = {}) {
+  const m = this.module;
+  const stride = m._vd_counterfactual_stride();
+  const capacity = 1 + 10 * stride;
+  this.cfPtr ||= m._malloc(8 * capacity);
+  const row = new Float32Array(m.HEAPF32.buffer, this.rowPtr, this.numFeatures);
+  for (let i = 0; i < this.numFeatures; i++) row[i] = encoded[i] ?? NaN;
+  const rc = withString(m, JSON.stringify(options), (p) => m._vd_counterfactual(this.rowPtr, p, this.cfPtr, capacity));
+  if (rc !== 0) throw new Error(m.UTF8ToString(m._vd_last_error()));
+  const out = new Float64Array(m.HEAPF64.buffer, this.cfPtr, capacity);
+  const answers = [];
+  for (let a = 0; a < out[0]; a++) {
+    const o = 1 + a * stride;
+    const changes = [];
+    for (let c = 0; c < out[o + 4]; c++) {
+      const at = o + 5 + 4 * c;
+      changes.push({ feature: out[at], from: out[at + 1], to: out[at + 2], cost: out[at + 3] });
+    }
+    answers.push({ cost: out[o], margin: out[o + 1], prediction: out[o + 2], exact: out[o + 3] === 1, changes });
+  }
+  return answers;
+};
+
 function withString(module, text, fn) {
   const size = module.lengthBytesUTF8(text) + 1;
   const ptr = module._malloc(size);

@@ -1,6 +1,6 @@
 // Undo for what-if edits: a stack per record of the edits as they were before each change.
 // Keystrokes in one field that follow each other quickly are one step (typing "45" is one
-// edit, not two); a reset is a step of its own.
+// edit, not two); a reset, and an applied decision flip, is a step of its own.
 const SAME_EDIT_MS = 1000;
 const DEPTH = 100;  // steps kept per record
 
@@ -11,11 +11,11 @@ export class EditHistory {
   }
 
   // Call before a change of `edits` (the record's map of edited values) by `feature` (a
-  // feature index, or 'reset').
+  // feature index, 'reset' or 'flip').
   before(row, edits, feature, now = performance.now()) {
     const stack = this.stacks.get(row) || [];
     const last = this.last;
-    const sameEdit = feature !== 'reset' && last && last.row === row && last.feature === feature &&
+    const sameEdit = typeof feature === 'number' && last && last.row === row && last.feature === feature &&
       now - last.at < SAME_EDIT_MS && stack.length > 0;
     if (!sameEdit) {
       stack.push({ ...edits });

@@ -13,6 +13,7 @@ void add_score_command(CLI::App& app);
 void add_compile_command(CLI::App& app);
 void add_pack_command(CLI::App& app);
 void add_bias_command(CLI::App& app);
+void add_counterfactual_command(CLI::App& app);
 void add_clarify_command(CLI::App& app);
 void add_report_command(CLI::App& app);
 void add_serve_command(CLI::App& app);

@@ -34,6 +34,11 @@ void add_explain_command(CLI::App& app) {
   cmd->add_option("--limit", o->limit, "Explain only the first N records (0 = all)")->capture_default_str();
   cmd->add_option("--agg", o->agg, "Global SHAP aggregation: mean_abs | median | mean_sq")->capture_default_str();
   cmd->add_option("--threshold", o->threshold, "Probability at or above which the label is positive")->capture_default_str();
+  cmd->add_option("--counterfactuals", o->counterfactual_features,
+                  "Add each record's nearest decision flips to review_batch.json, changing at most this many features "
+                  "(1, 2 exact; 3 heuristic; 0 = none; binary models; as verdict counterfactual)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 3));
   cmd->add_option("--threads", o->threads, "Threads (0 = all cores)")->capture_default_str();
   cmd->add_option("--shard", o->shard, "I/N: explain only slice I (0-based) of N, whole blocks of 4096 rows, for a batch "
                   "engine to fan out (a Kubernetes indexed Job, a Slurm array); `verdict explain-merge` joins the N output "

@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
   verdict::add_compile_command(app);
   verdict::add_pack_command(app);
   verdict::add_bias_command(app);
+  verdict::add_counterfactual_command(app);
   verdict::add_clarify_command(app);
   verdict::add_report_command(app);
   verdict::add_serve_command(app);

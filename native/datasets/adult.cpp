@@ -52,11 +52,17 @@ nlohmann::json adult_descriptions() {
   auto d = [](const char* description, const char* unit = "") {
     return nlohmann::json{{"description", description}, {"unit", unit}};
   };
+  // Never changed by a counterfactual: who the person is, and the census's own weight.
+  auto fixed = [&](const char* description, const char* unit = "") {
+    nlohmann::json j = d(description, unit);
+    j["immutable"] = true;
+    return j;
+  };
   return {
       {"features",
-       {{"Age", d("Age of the person", "years")},
+       {{"Age", fixed("Age of the person", "years")},
         {"Workclass", d("Kind of employer: private, self-employed, federal, state or local government, without pay")},
-        {"fnlwgt", d("Final weight: how many people of the US civilian population this census record stands for "
+        {"fnlwgt", fixed("Final weight: how many people of the US civilian population this census record stands for "
                      "(estimated by the Census Bureau from state, Hispanic origin, race, age and sex; similar people "
                      "have similar weights, within a state)",
                      "people")},
@@ -65,12 +71,12 @@ nlohmann::json adult_descriptions() {
         {"Marital Status", d("Marital status (civ: civilian spouse; AF: spouse in the armed forces)")},
         {"Occupation", d("Kind of work")},
         {"Relationship", d("Relationship to the head of the household")},
-        {"Ethnic group", d("Race, as the census records it")},
-        {"Sex", d("Sex, as the census records it")},
+        {"Ethnic group", fixed("Race, as the census records it")},
+        {"Sex", fixed("Sex, as the census records it")},
         {"Capital Gain", d("Income from capital gains in the year (1994)", "US dollars")},
         {"Capital Loss", d("Losses from capital in the year (1994)", "US dollars")},
         {"Hours per week", d("Hours worked in a usual week", "hours a week")},
-        {"Country", d("Native country")}}},
+        {"Country", fixed("Native country")}}},
       {"classes", {{">50K", ">50K: income over $50K"}, {"<=50K", "<=50K: income of $50K or less"}}}};
 }
 

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "native/batch/batch_counterfactual.h"
 #include "native/batch/batch_explain.h"
 #include "native/batch/batch_explain_classes.h"
 #include "native/batch/performance.h"
@@ -447,10 +448,31 @@ std::string negative_label(const Schema& schema) {
   return schema.labels.front() == schema.positive_label ? schema.labels.back() : schema.labels.front();
 }
 
+// The review batch's counterfactuals of a record: what `verdict counterfactual` writes, by name.
+nlohmann::json flips_json(const Schema& schema, const std::vector<Counterfactual>& answers) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const Counterfactual& cf : answers) {
+    nlohmann::json changes = nlohmann::json::array();
+    for (const FeatureChange& c : cf.changes) {
+      changes.push_back({{"feature", schema.features[c.feature].name}, {"from", decode_value(schema, c.feature, c.from)},
+                         {"to", decode_value(schema, c.feature, c.to)}, {"cost", c.cost}});
+    }
+    out.push_back({{"cost", cf.cost}, {"score", cf.prediction}, {"method", cf.exact ? "exact" : "heuristic"}, {"changes", changes}});
+  }
+  return out;
+}
+
+// The search explain adds to the review batch (explain --counterfactuals).
+struct FlipStep {
+  CounterfactualSearch search;
+  CounterfactualOptions options;
+};
+
 // One chunk's review-batch record for row i (row `row` of the input).
 nlohmann::json batch_record(const ExplainPlan& o, const Schema& schema, const Table& chunk, const Dataset& data,
                             std::size_t row, std::size_t i, const std::vector<Method>& methods,
-                            const std::vector<std::vector<BatchExplanation>>& explained, const std::vector<double>& scores) {
+                            const std::vector<std::vector<BatchExplanation>>& explained, const std::vector<double>& scores,
+                            const std::vector<Counterfactual>* flips) {
   const std::size_t m = schema.features.size();
   const int target_col = schema.target.empty() ? -1 : chunk.column(schema.target);
   nlohmann::json rec;
@@ -485,13 +507,14 @@ nlohmann::json batch_record(const ExplainPlan& o, const Schema& schema, const Ta
       rec["shap"][methods[k].name] = per_class;
     }
   }
+  if (flips) rec["counterfactuals"] = flips_json(schema, *flips);
   return rec;
 }
 
 // Reads, encodes, explains and writes the rows of `range`, a chunk at a time.
 void explain_rows(const ExplainPlan& o, const Forest& forest, const Schema& schema, CsvReader& reader,
                   const RowRange& range, unsigned threads, const std::vector<Method>& methods, ExplainWriter& writer,
-                  RunTotals& totals) {
+                  RunTotals& totals, const FlipStep* flip) {
   const std::size_t m = schema.features.size();
   reader.skip(range.begin);
   std::vector<Progress> bars;
@@ -514,6 +537,8 @@ void explain_rows(const ExplainPlan& o, const Forest& forest, const Schema& sche
       for (std::size_t c = 0; c < classes; ++c) totals.shap[k][c].add(explained[k][c].phi.data(), rows);
       writer.shap_rows(k, explained[k], rows);
     }
+    const auto flips = flip ? counterfactuals_of_rows(flip->search, data.x.data(), rows, m, flip->options, threads)
+                            : std::vector<std::vector<Counterfactual>>();
     for (std::size_t i = 0; i < rows; ++i) {
       for (std::size_t c = 0; c < classes; ++c) margins[c] = explained.front()[c].margin[i];
       if (classes > 1) {
@@ -526,7 +551,7 @@ void explain_rows(const ExplainPlan& o, const Forest& forest, const Schema& sche
         totals.scores.insert(totals.scores.end(), scores.begin(), scores.end());
         totals.labels.push_back(data.label[i]);
       }
-      writer.record(batch_record(o, schema, chunk, data, first + i, i, methods, explained, scores));
+      writer.record(batch_record(o, schema, chunk, data, first + i, i, methods, explained, scores, flip ? &flips[i] : nullptr));
     }
     first += rows;
   }
@@ -646,7 +671,16 @@ void explain_file(const ExplainPlan& o, std::ostream& log) {
   RunTotals totals;
   for (const Method& me : methods) totals.shap.emplace_back(me.expected_value.size(), ShapTotals(schema.features.size(), agg));
   totals.unseen.unseen_category.assign(schema.features.size(), 0);
-  explain_rows(o, model.forest, schema, reader, range, threads, methods, writer, totals);
+  std::optional<FlipStep> flip;
+  if (o.counterfactual_features > 0) {
+    if (schema.task != Task::Binary) {
+      throw Error("--counterfactuals is for binary models; a regression's move needs verdict counterfactual --target-delta");
+    }
+    flip.emplace(FlipStep{CounterfactualSearch(model.forest, schema), {}});
+    flip->options.max_features = o.counterfactual_features;
+    flip->options.goal.threshold = o.threshold;
+  }
+  explain_rows(o, model.forest, schema, reader, range, threads, methods, writer, totals, flip ? &*flip : nullptr);
   writer.finish_records();
 
   const fs::path dir = o.out;

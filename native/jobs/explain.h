@@ -34,6 +34,9 @@ struct ExplainPlan {
   bool use_logit = true;        // Kernel SHAP in margin (log-odds) units, else probability
   bool logit_of_mean = false;   // Kernel SHAP with shap's link="logit" (Clarify's use_logit)
   std::string shard;            // "I/N": only slice I of N (whole blocks of rows)
+  // > 0: each review-batch record gets its nearest decision flips changing at most this many
+  // features (shared/counterfactual.h; 3 is the heuristic), at `threshold`. Binary models only.
+  int counterfactual_features = 0;
 };
 
 // Writes every output of OUT (all or none) and says where on `log`.

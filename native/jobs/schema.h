@@ -10,6 +10,7 @@ struct SchemaPlan {
   std::string model;     // model folder (model.json + schema.json)
   std::string describe;  // describe file: {"features": {NAME: {"description", "unit"}}, "classes": {LABEL: NAME}}
   std::string out;       // where to write the schema; default: MODEL/schema.json with a describe file
+  std::string spreads_from;  // training CSV: each feature's spread and whole-number flag from it (version 3)
 };
 
 // Without a describe file or OUT: prints the schema (canonical JSON, the current version) on

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # verdict schema: descriptions, units and class names from a describe file; bad describe files
 # are refused with one line naming the file and field, exit 2, the schema untouched; a version 1
-# schema (no descriptions) still works and is shown as version 2.
+# schema (no descriptions) still works and is shown as version 3.
 set -uo pipefail
 verdict=$1
 tmp=$(mktemp -d)
@@ -15,6 +15,7 @@ fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 } > "$tmp/train.csv"
 "$verdict" train --data "$tmp/train.csv" --target label --rounds 5 --out "$tmp/model" > /dev/null 2>&1 ||
   { echo "FAIL: could not train the small model"; exit 1; }
+cp "$tmp/model/schema.json" "$tmp/trained_schema.json"
 "$verdict" schema --help | grep -q -- "--describe" || fail "schema --help does not name --describe"
 
 # refuse NAME TEXT DESCRIBE-JSON: exit 2, one stderr line with TEXT and the file's name,
@@ -41,9 +42,9 @@ refuse "not JSON" "not valid JSON" '{"features": '
 "$verdict" schema --model "$tmp/model" --describe "$tmp/absent.json" > /dev/null 2> "$tmp/stderr"
 [ $? = 2 ] && grep -qF "absent.json" "$tmp/stderr" || fail "a missing describe file: $(cat "$tmp/stderr")"
 
-# A good describe file: written in place as version 2, and the next commands read it.
+# A good describe file: written in place as version 3, and the next commands read it.
 cat > "$tmp/describe.json" <<'JSON'
-{"features": {"age": {"description": "Age of the person", "unit": "years"}, "colour": {"description": "Colour"}},
+{"features": {"age": {"description": "Age of the person", "unit": "years", "immutable": true}, "colour": {"description": "Colour"}},
  "classes": {"yes": "yes = approved"}}
 JSON
 "$verdict" schema --model "$tmp/model" --describe "$tmp/describe.json" > "$tmp/report" 2>&1 || fail "describe: $(cat "$tmp/report")"
@@ -51,24 +52,28 @@ grep -qF "2 described, 1 with a unit" "$tmp/report" || fail "the report: $(cat "
 python3 - "$tmp/model/schema.json" <<'PY' || fail "the described schema"
 import json, sys
 s = json.load(open(sys.argv[1]))
-assert s["version"] == 2, s["version"]
+assert s["version"] == 3, s["version"]
 f = {c["name"]: c for c in s["features"]}
 assert f["age"]["description"] == "Age of the person" and f["age"]["unit"] == "years", f["age"]
+assert f["age"]["immutable"] and not f["score"]["immutable"], f
+# Spreads from the training data: age is 20..59 whole numbers, colour a category.
+assert f["age"]["integer"] and f["age"]["spread"] > 0 and f["age"]["spread_statistic"] == "mad", f["age"]
+assert f["colour"]["spread"] == 1 and f["colour"]["spread_statistic"] == "category", f["colour"]
 assert f["score"]["description"] == "" and f["score"]["unit"] == "", f["score"]
 assert s["target"]["class_names"] == {"no": "no", "yes": "yes = approved"}, s["target"]
 PY
 printf 'age,colour,score\n33,red,4\n' > "$tmp/one.csv"
-"$verdict" score --model "$tmp/model" --data "$tmp/one.csv" --out "$tmp/described.out" > /dev/null 2>&1 || fail "score with a version 2 schema"
+"$verdict" score --model "$tmp/model" --data "$tmp/one.csv" --out "$tmp/described.out" > /dev/null 2>&1 || fail "score with a version 3 schema"
 
 # A version 1 schema (as older verdicts wrote it: no descriptions) still loads and scores the
-# same; printed, it is the canonical version 2 with empty descriptions.
+# same; printed, it is the canonical version 3 with empty descriptions and the range as spread.
 python3 - "$tmp/model/schema.json" "$tmp/v1.json" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1]))
 s["version"] = 1
 del s["target"]["class_names"]
 for f in s["features"]:
-    del f["description"], f["unit"]
+    del f["description"], f["unit"], f["spread"], f["spread_statistic"], f["integer"], f["immutable"]
 json.dump(s, open(sys.argv[2], "w"))
 PY
 cp "$tmp/v1.json" "$tmp/model/schema.json"
@@ -79,8 +84,22 @@ cmp -s "$tmp/v1.json" "$tmp/model/schema.json" || fail "printing the schema chan
 python3 -c "
 import json, sys
 s = json.load(open('$tmp/printed.json'))
-assert s['version'] == 2 and all(f['description'] == '' for f in s['features']), s
+assert s['version'] == 3 and all(f['description'] == '' for f in s['features']), s
+assert all(f['spread_statistic'] in ('category', 'range (fallback: the schema predates spreads)') for f in s['features']), s
 assert s['target']['class_names'] == {'no': 'no', 'yes': 'yes'}, s['target']
 " || fail "the printed schema is not canonical"
+
+# --spreads-from: the version 1 schema gets the spreads and whole-number flags training gives.
+cp "$tmp/model/schema.json" "$tmp/v1_copy.json"
+"$verdict" schema --model "$tmp/model" --spreads-from "$tmp/train.csv" > /dev/null 2> "$tmp/stderr" || fail "--spreads-from: $(cat "$tmp/stderr")"
+python3 - "$tmp/trained_schema.json" "$tmp/model/schema.json" <<'PY' || fail "--spreads-from gives other spreads than training"
+import json, sys
+trained, filled = (json.load(open(p)) for p in sys.argv[1:3])
+for a, b in zip(trained["features"], filled["features"]):
+    assert (a["spread"], a["spread_statistic"], a["integer"]) == (b["spread"], b["spread_statistic"], b["integer"]), (a, b)
+PY
+printf 'age,colour,score\nforty,red,4\n' > "$tmp/text.csv"
+"$verdict" schema --model "$tmp/model" --spreads-from "$tmp/text.csv" > /dev/null 2> "$tmp/stderr"
+[ $? = 2 ] && grep -qF "text.csv:2" "$tmp/stderr" || fail "a bad cell in --spreads-from: $(cat "$tmp/stderr")"
 
 [ "$failures" = 0 ] && echo "schema describe: all checks passed" || { echo "$failures check(s) failed"; exit 1; }

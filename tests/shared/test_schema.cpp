@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <cmath>
 
 #include "shared/error.h"
@@ -177,7 +178,7 @@ nlohmann::json version_1_file(bool with_version) {
 
 }  // namespace
 
-TEST_CASE("schema version 1 files still load, and are written back as the canonical version 2", "[schema]") {
+TEST_CASE("schema version 1 files still load, and are written back as the canonical version 3", "[schema]") {
   for (bool with_version : {true, false}) {
     const Schema s = Schema::from_json(version_1_file(with_version));
     REQUIRE(s.features.size() == 2);
@@ -186,10 +187,17 @@ TEST_CASE("schema version 1 files still load, and are written back as the canoni
     CHECK(s.class_name(">50K") == ">50K");
     const nlohmann::json out = s.to_json();
     CHECK(out["version"] == kSchemaVersion);
-    CHECK(out["version"] == 2);
+    CHECK(out["version"] == 3);
     // Canonical: every field present, so no reader needs defaults of its own.
     CHECK(out["features"][0]["description"] == "");
     CHECK(out["features"][0]["unit"] == "");
+    // No spread in the file: the range stands in, and says so; nothing is whole or immutable.
+    CHECK(out["features"][0]["spread"] == 73.0);
+    CHECK(out["features"][0]["spread_statistic"] == "range (fallback: the schema predates spreads)");
+    CHECK(out["features"][0]["integer"] == false);
+    CHECK(out["features"][0]["immutable"] == false);
+    CHECK(out["features"][1]["spread"] == 1.0);
+    CHECK(out["features"][1]["spread_statistic"] == "category");
     CHECK(out["target"]["class_names"] == nlohmann::json({{"<=50K", "<=50K"}, {">50K", ">50K"}}));
     const Schema back = Schema::from_json(out);
     CHECK(back.to_json() == out);
@@ -200,8 +208,8 @@ TEST_CASE("schema version 1 files still load, and are written back as the canoni
 
 TEST_CASE("schema versions: a newer file or a version 2 field in a version 1 file is refused by name", "[schema]") {
   nlohmann::json j = version_1_file(true);
-  j["version"] = 3;
-  CHECK_THROWS_WITH(Schema::from_json(j), Catch::Contains("'version' is 3") && Catch::Contains("versions 1 to 2"));
+  j["version"] = 4;
+  CHECK_THROWS_WITH(Schema::from_json(j), Catch::Contains("'version' is 4") && Catch::Contains("versions 1 to 3"));
   j["version"] = "2";
   CHECK_THROWS_WITH(Schema::from_json(j), Catch::Contains("field 'version'"));
   j = version_1_file(true);
@@ -215,6 +223,52 @@ TEST_CASE("schema versions: a newer file or a version 2 field in a version 1 fil
   j["version"] = 2;
   j["target"]["class_names"] = {{"maybe", "Maybe"}};
   CHECK_THROWS_WITH(Schema::from_json(j), Catch::Contains("target.class_names.maybe") && Catch::Contains("not a label"));
+  j = version_1_file(false);
+  j["version"] = 2;
+  j["features"][0]["immutable"] = true;
+  CHECK_THROWS_WITH(Schema::from_json(j), Catch::Contains("features[0].immutable") && Catch::Contains("needs version 3"));
+  j["version"] = 3;
+  CHECK(Schema::from_json(j).features[0].immutable);
+  j["features"][0]["spread"] = 0;
+  CHECK_THROWS_WITH(Schema::from_json(j), Catch::Contains("features[0].spread") && Catch::Contains("above 0"));
+  j["features"][0]["spread"] = 12.5;
+  j["features"][0]["integer"] = "yes";
+  CHECK_THROWS_WITH(Schema::from_json(j), Catch::Contains("features[0].integer") && Catch::Contains("true or false"));
+}
+
+TEST_CASE("spreads: MAD, else IQR, else standard deviation, else range; never 0", "[schema][counterfactual]") {
+  // A brute force of each statistic, written out.
+  auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const std::size_t n = v.size();
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  };
+  const std::vector<double> spread_out = {1, 2, 4, 8, 16, std::nan("")};
+  const double m = median({1, 2, 4, 8, 16});
+  CHECK(spread_of(spread_out) == std::make_pair(median({std::fabs(1 - m), std::fabs(2 - m), 0.0, std::fabs(8 - m), std::fabs(16 - m)}), std::string("mad")));
+  // 60 % zeros: the median deviation is 0; the quartiles (numpy's linear rule) are 0 and 5.
+  CHECK(spread_of({0, 0, 0, 5, 7}) == std::make_pair(5.0, std::string("iqr")));
+  // 90 % zeros, as Capital Gain: MAD and IQR are 0; the standard deviation (population) stands in.
+  std::vector<double> gains(20, 0.0);
+  gains[3] = 5000, gains[11] = 15000;
+  const double mean = 1000, sd = std::sqrt((18 * mean * mean + 4000.0 * 4000 + 14000.0 * 14000) / 20);
+  const auto [spread, statistic] = spread_of(gains);
+  CHECK(spread == Approx(sd));
+  CHECK(statistic == "std");
+  CHECK(spread_of({3, 3, 3}) == std::make_pair(1.0, std::string("none")));
+  CHECK(spread_of({}) == std::make_pair(1.0, std::string("none")));
+  // Inference: every numeric feature gets a spread and a whole-number flag; categories cost 1.
+  const Schema s = infer_schema({"a", "b", "c", "y"}, {{"1", "2", "4", "?"}, {"0.5", "1", "2", "3"}, {"x", "y", "x", "x"}, {"0", "1", "0", "1"}},
+                                "y", Task::Binary, "");
+  CHECK(s.features[0].integer);
+  CHECK(s.features[0].spread == 1.0);  // median 2, deviations 1, 0, 2
+  CHECK(s.features[0].spread_statistic == "mad");
+  CHECK_FALSE(s.features[1].integer);
+  CHECK(s.features[2].spread == 1.0);
+  CHECK(s.features[2].spread_statistic == "category");
+  const Schema back = Schema::from_json(s.to_json());
+  CHECK(back.to_json() == s.to_json());
+  CHECK(back.features[0].integer);
 }
 
 TEST_CASE("descriptions, units and class names: applied from a describe file, kept through JSON", "[schema]") {
@@ -235,6 +289,11 @@ TEST_CASE("descriptions, units and class names: applied from a describe file, ke
   apply_descriptions(s, {{"features", {{"Age", {{"unit", ""}}}}}});
   CHECK(s.features[0].unit.empty());
   CHECK(s.features[0].description == "Age of the person");
+  // Immutable: a counterfactual never changes the feature.
+  apply_descriptions(s, {{"features", {{"Age", {{"immutable", true}}}}}});
+  CHECK(s.features[0].immutable);
+  CHECK(Schema::from_json(s.to_json()).features[0].immutable);
+  CHECK_THROWS_WITH(apply_descriptions(s, {{"features", {{"Age", {{"immutable", "yes"}}}}}}), Catch::Contains("'features.Age.immutable'"));
 }
 
 TEST_CASE("a describe file naming what the schema does not have changes nothing and says which field", "[schema]") {

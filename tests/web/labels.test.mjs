@@ -12,13 +12,16 @@ import { dist, missing, staticServer, launch, open, waitReady, readDistJson, wat
 const readJson = (name) => readDistJson(name);
 
 // The dist's schema with descriptions on Age and the first categorical feature, a unit on Age,
-// and a display name for each label (version 2), or stripped to version 1.
+// and a display name for each label (version 2), or stripped to version 1. Version 3's fields
+// (spreads, whole-number and immutable flags) go: an older file cannot hold them.
+const VERSION_3_FIELDS = ['spread', 'spread_statistic', 'integer', 'immutable'];
 function describedSchema() {
   const s = readJson('schema.json');
   s.version = 2;
   for (const f of s.features) {
     f.description = '';
     f.unit = '';
+    for (const key of VERSION_3_FIELDS) delete f[key];
   }
   const age = s.features.find((f) => f.type === 'numeric');
   age.description = 'Age of the person, in whole years';
@@ -36,6 +39,7 @@ function version1Schema() {
   for (const f of s.features) {
     delete f.description;
     delete f.unit;
+    for (const key of VERSION_3_FIELDS) delete f[key];
   }
   return s;
 }
