@@ -3,18 +3,21 @@
 // keeps the message for vd_last_error() (the treelite c_api_error pattern).
 #include <emscripten/emscripten.h>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <vector>
 #include <string>
 
 #include "shared/error.h"
+#include "shared/feature_curve.h"
 #include "shared/forest.h"
 #include "shared/forest_pack.h"
 #include "shared/predict.h"
 #include "shared/schema.h"
 #include "shared/shap_fast.h"
 #include "shared/shap_tree.h"
+#include "shared/similar_records.h"
 
 #ifdef VERDICT_COMPILED_MODEL_IN_WASM
 // The model compiled by `verdict compile`, built into this module (scripts/build-web --compiled).
@@ -37,6 +40,9 @@ struct Session {
   std::unique_ptr<verdict::FastTreeShap> shap;    // path-dependent TreeSHAP, per-leaf tables
   std::unique_ptr<verdict::TreeShap> classic;     // the same values, classic algorithm (on request)
   bool use_classic = false;
+  verdict::FeatureCurve curve;     // vd_feature_curve's answer, read by vd_curve_read
+  std::vector<float> records;      // vd_set_records: the rows vd_nearest searches
+  verdict::DistanceSpace space;    // how vd_nearest measures
 };
 
 std::unique_ptr<Session> session;
@@ -90,6 +96,7 @@ void open_session(verdict::Forest forest, const char* schema_json) {
 #endif
   }
   s->shap = std::make_unique<verdict::FastTreeShap>(s->forest);
+  s->space = verdict::schema_distance_space(s->schema);
   session = std::move(s);
 }
 
@@ -190,6 +197,72 @@ EMSCRIPTEN_KEEPALIVE int vd_use_classic_tree_shap(int classic) {
     if (classic && !session->classic) session->classic = std::make_unique<verdict::TreeShap>(session->forest);
     session->use_classic = classic != 0;
   });
+}
+
+// ---- feature curves and similar records (the review page's panels) ----
+
+// The exact curve of `feature` for the encoded row (shared/feature_curve): computed and kept
+// for vd_curve_read. Returns the number of cells (thresholds + 1), or -1.
+EMSCRIPTEN_KEEPALIVE int vd_feature_curve(const float* row, int feature) {
+  int cells = -1;
+  const int rc = guarded([&] {
+    if (!session) throw verdict::Error("no model loaded");
+    session->curve = verdict::feature_curve(session->forest, row, feature);
+    cells = static_cast<int>(session->curve.cells());
+  });
+  return rc == 0 ? cells : -1;
+}
+
+// The last curve into caller buffers sized by vd_feature_curve's answer: thresholds[cells - 1],
+// margin[cells], prediction[cells], missing[2] = the margin and prediction with the feature missing.
+EMSCRIPTEN_KEEPALIVE int vd_curve_read(float* thresholds, double* margin, double* prediction, double* missing) {
+  return guarded([&] {
+    if (!session || session->curve.margin.empty()) throw verdict::Error("no curve computed");
+    const verdict::FeatureCurve& c = session->curve;
+    std::copy(c.thresholds.begin(), c.thresholds.end(), thresholds);
+    std::copy(c.margin.begin(), c.margin.end(), margin);
+    std::copy(c.prediction.begin(), c.prediction.end(), prediction);
+    missing[0] = c.missing_margin;
+    missing[1] = c.missing_prediction;
+  });
+}
+
+// The last curve's predictions at n values (cells looked up: a category's code, the record's
+// value) into out[n]; NaN gives the prediction with the feature missing.
+EMSCRIPTEN_KEEPALIVE int vd_curve_at(const float* values, int n, double* out) {
+  return guarded([&] {
+    if (!session || session->curve.margin.empty()) throw verdict::Error("no curve computed");
+    const verdict::FeatureCurve& c = session->curve;
+    for (int i = 0; i < n; ++i) out[i] = std::isnan(values[i]) ? c.missing_prediction : c.prediction[c.cell_of(values[i])];
+  });
+}
+
+// The rows vd_nearest searches (n encoded rows of num_features floats, NaN = missing), copied.
+EMSCRIPTEN_KEEPALIVE int vd_set_records(const float* rows, unsigned long n) {
+  return guarded([&] {
+    if (!session) throw verdict::Error("no model loaded");
+    session->records.assign(rows, rows + n * static_cast<unsigned long>(session->forest.num_features));
+  });
+}
+
+// The k records of vd_set_records nearest to `query` (shared/similar_records), nearest first,
+// leaving out row `skip` (-1: none): their indices and distances. Returns how many, or -1.
+EMSCRIPTEN_KEEPALIVE int vd_nearest(const float* query, int k, long skip, int* index, double* distance) {
+  int found = -1;
+  const int rc = guarded([&] {
+    if (!session) throw verdict::Error("no model loaded");
+    if (k < 0) throw verdict::Error("k must not be negative");
+    const std::size_t cols = static_cast<std::size_t>(session->forest.num_features);
+    const std::size_t n = cols ? session->records.size() / cols : 0;
+    const auto near = verdict::nearest_records(session->space, session->records.data(), n, query,
+                                               static_cast<std::size_t>(k), skip < 0 ? n : static_cast<std::size_t>(skip));
+    for (std::size_t i = 0; i < near.size(); ++i) {
+      index[i] = static_cast<int>(near[i].index);
+      distance[i] = near[i].distance;
+    }
+    found = static_cast<int>(near.size());
+  });
+  return rc == 0 ? found : -1;
 }
 
 }  // extern "C"
