@@ -15,6 +15,7 @@ import { EditHistory } from './undo.js';
 import { Drafts } from './drafts.js';
 import { Session, showProgress } from './summary.js';
 import { Hotkeys } from './hotkeys.js';
+import { Panels } from './panels.js';
 
 const $ = (id) => document.getElementById(id);
 const S = {
@@ -31,12 +32,15 @@ const S = {
   methods: null,     // the batch's SHAP methods (expected values)
   link: null,        // the model's link: from the batch, then the engine
   early: null,       // server mode: the first calls, started with the page (startCalls)
+  whole: null,       // the whole batch, fetched once (static: after the first waterfall; the panels)
 };
+const wholeBatch = () => (S.whole ??= fetchJson(S.manifest.assets.batch));
 const firstWaterfall = new Promise((resolve) => { S.firstDrawn = resolve; });
 const editHistory = new EditHistory();  // undo of what-if edits, per record
 const session = new Session();      // answers given since the page opened
 const keys = new Hotkeys();         // the reviewer's shortcuts
 let drafts = null;                  // server mode: the task's answers kept until it is sent
+let panels = null;                  // feature curve, similar records, group context (web/panels.js)
 
 // A message above the page. A passing one (fade) goes after a few seconds or at the
 // reviewer's next key press or click, whichever comes first.
@@ -144,12 +148,28 @@ function renderScore() {
     edited: Object.keys(editsOf(rec)).map(Number), original: edited ? originalOf(rec) : null,
     threshold: isBinary() ? S.threshold ?? 0.5 : null, record: rec.row,
   });
+  updatePanels(rec, res);
   if (!S.drawn) {
     S.drawn = true;
     performance.mark('waterfall-drawn');
     S.firstDrawn();
   }
   window.verdictReady = Boolean(S.engine);  // a record drawn, and what-if can begin
+}
+
+// The panels under the record, for the record as edited (once the engine is there).
+function updatePanels(rec, res) {
+  if (!panels || !S.engine) return;
+  try {
+    panels.update({
+      schema: S.schema, engine: S.engine, rec, encoded: currentEncoded(rec), result: res,
+      threshold: isBinary() ? S.threshold ?? 0.5 : null,
+      display: (r, i) => displayValue(S.schema, r, editsOf(r), i),
+      label: (r) => (isBinary() ? className(S.schema, r.predicted_label ?? predictedLabel(r.prediction)) : fmtPrediction(r.prediction)),
+    });
+  } catch (e) {
+    banner(`The panels could not be drawn: ${e.message}`);
+  }
 }
 
 function onEdit(i, control) {
@@ -524,12 +544,15 @@ async function startStaticMode() {
   keys.load(S.config.worker_id);
   window.verdictExport = () => S.local.exportA2I(S.tasks, S.config);
   const loadAll = async () => {
-    useBatch(await fetchJson(S.manifest.assets.batch));
+    useBatch(await wholeBatch());
     $('export').hidden = false;
   };
   const partial = head.total_records > head.records.length;
   if (partial && !firstOpen()) await loadAll();  // the first task is done: find the next open one
-  else if (!partial) $('export').hidden = false;
+  else if (!partial) {
+    $('export').hidden = false;
+    S.whole = Promise.resolve(head);
+  }
   $('main').hidden = false;
   const next = firstOpen();
   show(...(next || [0, 0]));
@@ -609,6 +632,7 @@ function setUnits() {
 async function main() {
   try {
     S.manifest = readManifest();
+    panels = new Panels({ manifest: S.manifest, server: () => S.server, batch: wholeBatch });
     // Served or static? With a token kept from before, its first calls answer that (and start
     // the reviewer's task beside the schema); without, the service's health says.
     const token = localStorage.getItem('verdict:token');
