@@ -1,7 +1,9 @@
 // Screenshots of the review page in headless Chromium (Debian's /usr/bin/chromium): desktop
 // 1280x800, phone 375x812 (the whole page, and its waterfall card), dark (desktop,
 // prefers-color-scheme: dark), and a what-if edit that shows the ghost of the original bars and
-// the threshold line (the waterfall card on a desktop, and on a phone in dark mode).
+// the threshold line (the waterfall card on a desktop, and on a phone in dark mode); the panels
+// under the record (feature curve, similar records, group context) on a desktop, light and
+// dark, with a categorical curve, and on a phone.
 // Usage: node scripts/screenshots.mjs DIST OUTDIR. Prints one line per PNG written.
 import http from 'node:http';
 import fs from 'node:fs';
@@ -51,6 +53,9 @@ const shots = [
   { name: 'dark', viewport: { width: 1280, height: 800 }, colorScheme: 'dark' },
   { name: 'what-if', viewport: { width: 1280, height: 800 }, edit: true, waterfall: true },
   { name: 'what-if-phone-dark', viewport: { width: 375, height: 812 }, edit: true, waterfall: true, colorScheme: 'dark' },
+  { name: 'panels', viewport: { width: 1280, height: 800 }, edit: true, panels: true },
+  { name: 'panels-dark-category', viewport: { width: 1280, height: 800 }, panels: true, curve: 'Occupation', colorScheme: 'dark' },
+  { name: 'panels-phone', viewport: { width: 375, height: 812 }, panels: true },
 ];
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu',
   '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
@@ -64,7 +69,11 @@ try {
     await page.waitForFunction(() => window.verdictReady === true, null, { timeout: 30000 });
     if (s.edit) await edit(page);
     const file = path.join(out, `${s.name}.png`);
-    if (s.waterfall) {
+    if (s.panels) {
+      await page.locator('[data-testid=similar-row]').first().waitFor({ timeout: 20000 });
+      if (s.curve) await page.selectOption('[data-testid=curve-feature]', { label: s.curve });
+      await page.locator('.panels').screenshot({ path: file });
+    } else if (s.waterfall) {
       const card = page.locator('[data-testid=waterfall]').locator('xpath=ancestor::section[1]');
       await card.scrollIntoViewIfNeeded();
       await card.screenshot({ path: file });

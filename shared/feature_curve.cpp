@@ -49,6 +49,13 @@ std::size_t FeatureCurve::cell_of(float x) const {
   return static_cast<std::size_t>(std::upper_bound(thresholds.begin(), thresholds.end(), x) - thresholds.begin());
 }
 
+std::vector<float> cell_values(const FeatureCurve& curve) {
+  std::vector<float> out;
+  out.push_back(curve.thresholds.empty() ? 0.0f : std::nextafter(curve.thresholds[0], -INFINITY));
+  out.insert(out.end(), curve.thresholds.begin(), curve.thresholds.end());
+  return out;
+}
+
 FeatureCurve feature_curve(const Forest& forest, const float* row, int feature) {
   if (feature < 0 || feature >= forest.num_features) {
     throw Error("feature curve: no feature " + std::to_string(feature) + " (the model has " +

@@ -31,4 +31,8 @@ struct FeatureCurve {
 // of range or a multi-class forest.
 FeatureCurve feature_curve(const Forest& forest, const float* row, int feature);
 
+// A value inside each cell of the curve, in cell order: the threshold that starts the cell, and
+// for cell 0 the float just below the first threshold (0 when the feature has no split).
+std::vector<float> cell_values(const FeatureCurve& curve);
+
 }  // namespace verdict

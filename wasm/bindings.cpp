@@ -13,6 +13,7 @@
 #include "shared/feature_curve.h"
 #include "shared/forest.h"
 #include "shared/forest_pack.h"
+#include "shared/pdp.h"
 #include "shared/predict.h"
 #include "shared/schema.h"
 #include "shared/shap_fast.h"
@@ -41,6 +42,7 @@ struct Session {
   std::unique_ptr<verdict::TreeShap> classic;     // the same values, classic algorithm (on request)
   bool use_classic = false;
   verdict::FeatureCurve curve;     // vd_feature_curve's answer, read by vd_curve_read
+  int curve_feature = -1;
   std::vector<float> records;      // vd_set_records: the rows vd_nearest searches
   verdict::DistanceSpace space;    // how vd_nearest measures
 };
@@ -208,6 +210,7 @@ EMSCRIPTEN_KEEPALIVE int vd_feature_curve(const float* row, int feature) {
   const int rc = guarded([&] {
     if (!session) throw verdict::Error("no model loaded");
     session->curve = verdict::feature_curve(session->forest, row, feature);
+    session->curve_feature = feature;
     cells = static_cast<int>(session->curve.cells());
   });
   return rc == 0 ? cells : -1;
@@ -234,6 +237,23 @@ EMSCRIPTEN_KEEPALIVE int vd_curve_at(const float* values, int n, double* out) {
     if (!session || session->curve.margin.empty()) throw verdict::Error("no curve computed");
     const verdict::FeatureCurve& c = session->curve;
     for (int i = 0; i < n; ++i) out[i] = std::isnan(values[i]) ? c.missing_prediction : c.prediction[c.cell_of(values[i])];
+  });
+}
+
+// The average of the last curve's feature over vd_set_records's rows — partial dependence
+// (shared/pdp, the one implementation `verdict clarify` uses) at a value inside each cell
+// (cell_values) — into out[cells], and with the feature missing into out[cells].
+EMSCRIPTEN_KEEPALIVE int vd_average_curve(double* out) {
+  return guarded([&] {
+    if (!session || session->curve.margin.empty()) throw verdict::Error("no curve computed");
+    std::vector<float> grid = verdict::cell_values(session->curve);
+    grid.push_back(std::nanf(""));
+    const std::size_t cols = static_cast<std::size_t>(session->forest.num_features);
+    const std::size_t n = cols ? session->records.size() / cols : 0;
+    if (n == 0) throw verdict::Error("no records set (vd_set_records)");
+    const auto pd = verdict::partial_dependence(session->forest, session->records.data(), n, cols,
+                                                static_cast<std::size_t>(session->curve_feature), grid);
+    std::copy(pd.begin(), pd.end(), out);
   });
 }
 

@@ -162,10 +162,14 @@ function updatePanels(rec, res) {
   if (!panels || !S.engine) return;
   try {
     panels.update({
-      schema: S.schema, engine: S.engine, rec, encoded: currentEncoded(rec), result: res,
+      schema: S.schema, engine: S.engine, rec: { ...rec, edits: editsOf(rec) }, encoded: currentEncoded(rec), result: res,
+      focus: S.lastEdited,
       threshold: isBinary() ? S.threshold ?? 0.5 : null,
       display: (r, i) => displayValue(S.schema, r, editsOf(r), i),
-      label: (r) => (isBinary() ? className(S.schema, r.predicted_label ?? predictedLabel(r.prediction)) : fmtPrediction(r.prediction)),
+      label: (r) => {
+        const raw = isBinary() ? r.predicted_label ?? predictedLabel(r.prediction) : fmtPrediction(r.prediction);
+        return { text: raw, title: isBinary() ? className(S.schema, raw) : raw };
+      },
     });
   } catch (e) {
     banner(`The panels could not be drawn: ${e.message}`);
@@ -182,6 +186,7 @@ function onEdit(i, control) {
   const v = read.value;
   const original = rec.encoded[i];
   const edits = (S.edits[rec.row] ||= {});
+  S.lastEdited = i;
   const same = Number.isNaN(v) ? Number.isNaN(original) : Math.fround(v) === original;
   const changes = same ? i in edits : !(i in edits) || !Object.is(edits[i], v);
   if (changes) editHistory.before(rec.row, edits, i);  // an undo step (keystrokes merge)

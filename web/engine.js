@@ -146,6 +146,17 @@ Engine.prototype.curveAt = function curveAt(values) {
   });
 };
 
+// The batch's average curve (partial dependence over setRecords's rows, shared/pdp) of the last
+// featureCurve's feature, per cell: { prediction: Float64Array, missing }.
+Engine.prototype.averageCurve = function averageCurve(cells) {
+  const m = this.module;
+  return withBuffers(m, [8 * (cells + 1)], ([op]) => {
+    if (m._vd_average_curve(op) !== 0) throw new Error(m.UTF8ToString(m._vd_last_error()));
+    const all = new Float64Array(m.HEAPF64.buffer, op, cells + 1);
+    return { prediction: all.slice(0, cells), missing: all[cells] };
+  });
+};
+
 // The records similar-record searches run over: encoded rows (arrays of numFeatures values).
 Engine.prototype.setRecords = function setRecords(rows) {
   const m = this.module;

@@ -22,14 +22,17 @@ export class Panels {
     this.truth = new Map();  // row -> labels of completed loops (served)
     this.asked = new Set();
     this.last = null;
+    this.averages = new Map();  // feature -> the batch's average curve (computed once, after the record's)
     $('curve-feature').addEventListener('change', () => {
       this.feature = Number($('curve-feature').value);
       if (this.last) this.update(this.last);
     });
   }
 
-  // view: { schema, engine, rec, encoded (with edits), result ({ prediction, phi }), threshold
-  //   (binary: the probability threshold, else null), display(rec, i), label(rec), edits }.
+  // view: { schema, engine, rec (with its edits), encoded (with edits), result ({ prediction,
+  //   phi }), threshold (binary: the probability threshold, else null), display(rec, i),
+  //   label(rec) ({ text, title }), focus (the feature edited last) }. The curve shows the feature
+  //   the reviewer chose, else the one edited last, else the one with the largest |SHAP|.
   update(view) {
     this.last = view;
     if (!view.engine) return;
@@ -45,7 +48,7 @@ export class Panels {
     if (select.options.length !== schema.features.length) {
       select.replaceChildren(...schema.features.map((f, i) => new Option(f.name, String(i))));
     }
-    let i = this.feature;
+    let i = this.feature ?? (view.focus in view.rec.edits ? view.focus : null);
     if (i === null) {
       i = 0;
       result.phi.forEach((v, k) => { if (Math.abs(v) > Math.abs(result.phi[i])) i = k; });
@@ -57,17 +60,34 @@ export class Panels {
     const categorical = col.type === 'categorical';
     const categoryValues = categorical ? curve.at(col.categories.map((_, code) => code)) : [];
     const ms = performance.now() - started;
+    const average = categorical ? null : this.average(view, i, curve.prediction.length);
     const binary = view.threshold !== null;
     const scoreName = binary ? `Probability of ${schema.target.positive_label}` : `Predicted ${schema.target.name}`;
     drawCurve($('curve'), { name: col.name, unit: col.unit, categorical, categories: col.categories || [], min: col.min, max: col.max,
-      curve, categoryValues, value: encoded[i], prediction: result.prediction, threshold: view.threshold,
+      curve, categoryValues, average, value: encoded[i], prediction: result.prediction, threshold: view.threshold,
       probability: engine.link === 'logistic', scoreName });
     const values = categorical ? categoryValues : Array.from(curve.prediction);
     $('curve-summary').textContent = `${scoreName} from ${fmtScore(Math.min(...values))} to ${fmtScore(Math.max(...values))} as ` +
       `${col.name} takes every value${categorical ? ` (${col.categories.length} categories)`
         : `: ${curve.prediction.length} steps, one between each pair of the model's ${curve.thresholds.length} split points`}` +
-      `; missing: ${fmtScore(curve.missing.prediction)}. The dot is this record (${fmtScore(result.prediction)}).`;
+      `; missing: ${fmtScore(curve.missing.prediction)}. The dot is this record (${fmtScore(result.prediction)})` +
+      (average ? `; the dashed grey line is the average over the batch's ${this.pool.records.length} records (partial dependence).` : '.');
     $('curve').dataset.ms = String(ms);
+  }
+
+  // The batch's average curve of feature i (partial dependence: shared/pdp, in WebAssembly) once
+  // the batch is there: computed after the record's own curve is drawn, then kept.
+  average(view, i, cells) {
+    if (!this.pool) return null;
+    if (this.averages.has(i)) return this.averages.get(i);
+    this.averages.set(i, null);
+    setTimeout(() => {
+      const { engine, encoded } = this.last;
+      engine.featureCurve(encoded, i);  // the feature the average is of
+      this.averages.set(i, engine.averageCurve(cells));
+      if ((this.feature ?? i) === i) this.update(this.last);
+    }, 0);
+    return null;
   }
 
   similar(view) {
@@ -92,7 +112,7 @@ export class Panels {
     const text = (r, i) => (r.values[i] === null || r.values[i] === '' ? '(missing)' : String(r.values[i]));
     fillSimilar($('similar'), {
       neighbours, record: { values: rec.values.map((_, i) => view.display(rec, i)) }, names: view.schema.features.map((f) => f.name),
-      display: text, score: (r) => fmtScore(r.prediction), label: (r) => view.label(r),
+      display: text, score: (r) => fmtScore(r.prediction), label: view.label,
       truth: server ? this.truth : null, truthNote: 'not reviewed yet',
     });
     if (server) this.askTruth(server, neighbours.map((n) => n.record.row));
@@ -120,6 +140,9 @@ export class Panels {
       }
     }
     if (this.bias === null && this.ctx.manifest.assets.bias) return;  // still loading
+    const key = `${view.rec.row}:${this.bias ? 'bias' : 'none'}`;
+    if (this.groupDrawn === key) return;  // the group is the record's own, not its edits'
+    this.groupDrawn = key;
     fillGroup($('group'), { bias: this.bias, names: view.schema.features.map((f) => f.name), values: view.rec.values });
   }
 }

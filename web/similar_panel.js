@@ -11,7 +11,7 @@ const cell = (tag, text, attrs = {}) => {
 
 // spec: { neighbours: [{ index, distance, record }], record (the one under review: its values
 //   for the differences), edits, names[], display(rec, i) (a value's text), score(rec) (its
-//   score's text), label(rec) (the model's label's text), truth: Map row -> labels[] or null
+//   score's text), label(rec) (the model's label: { text, title }), truth: Map row -> labels[] or null
 //   (static hosting: no column), truthNote (why a cell is empty) }.
 export function fillSimilar(table, spec) {
   table.replaceChildren();
@@ -28,7 +28,8 @@ export function fillSimilar(table, spec) {
     tr.append(cell('td', String(n.record.row)));
     tr.append(cell('td', n.distance.toFixed(3), { class: 'num' }));
     tr.append(cell('td', spec.score(n.record), { class: 'num', 'data-testid': 'similar-score', 'data-value': n.record.prediction }));
-    tr.append(cell('td', spec.label(n.record), { 'data-testid': 'similar-label' }));
+    const label = spec.label(n.record);
+    tr.append(cell('td', label.text, { 'data-testid': 'similar-label', title: label.title }));
     if (spec.truth) {
       const labels = spec.truth.get(n.record.row);
       tr.append(cell('td', labels?.length ? labels.join(', ') : spec.truthNote, { 'data-testid': 'similar-truth',

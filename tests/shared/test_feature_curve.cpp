@@ -58,6 +58,9 @@ void check_against_samples(const Forest& f, const std::vector<float>& row, int f
     REQUIRE(c.margin[cell] == margin);  // bit for bit, not approximately
     REQUIRE(c.prediction[cell] == apply_link(f.link, margin));
   }
+  const std::vector<float> inside = cell_values(c);
+  REQUIRE(inside.size() == c.cells());
+  for (std::size_t i = 0; i < inside.size(); ++i) REQUIRE(c.cell_of(inside[i]) == i);
   x[static_cast<std::size_t>(feature)] = std::nanf("");
   CHECK(c.missing_margin == predict_margin(f, x.data()));
   CHECK(c.missing_prediction == apply_link(f.link, c.missing_margin));

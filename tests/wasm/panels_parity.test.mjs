@@ -1,12 +1,14 @@
 // The review page's panels in WebAssembly against the same core built natively
 // (tests/native/panels/panels_oracle.cpp): each feature's exact curve — thresholds,
 // predictions per cell, with the feature missing, per category — and the nearest records of the
-// batch, bit for bit, for records spread over the Adult batch.
+// batch, bit for bit, for records spread over the Adult batch; the batch's average curve
+// (partial dependence) over 200 of its records.
 // Env: VERDICT_DIST, VERDICT_MODEL_DIR, VERDICT_BATCH, VERDICT_PANELS_ORACLE.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -41,6 +43,21 @@ test('wasm panels equal native: feature curves and nearest records', { skip: !re
     const near = engine.nearest(rows[index], K, index);
     assert.deepEqual(near.map((n) => n.index), want.nearest.map((n) => n.index), `record ${index}: the nearest records`);
     assert.deepEqual(near.map((n) => n.distance), want.nearest.map((n) => n.distance), `record ${index}: their distances`);
+  }
+  // The batch's average curve (partial dependence, shared/pdp) over the first 200 records.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verdict-average-'));
+  try {
+    const few = { ...batch, records: batch.records.slice(0, 200) };
+    fs.writeFileSync(path.join(dir, 'few.json'), JSON.stringify(few));
+    const want = JSON.parse(execFileSync(oracle, [modelDir, path.join(dir, 'few.json'), '3', '1', '--average'], { encoding: 'utf8' }));
+    engine.setRecords(rows.slice(0, 200));
+    want.curves.forEach((w, f) => {
+      const c = engine.featureCurve(rows[3], f);
+      const got = engine.averageCurve(c.prediction.length);
+      assert.deepEqual([...got.prediction, got.missing], w.average, `${w.feature}: average curve, bit for bit`);
+    });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
   console.log(`wasm == native: ${picks.length} records × ${schema.features.length} features (${cells} cells), ${K} nearest of ${rows.length}`);
 });

@@ -23,11 +23,11 @@ function why() {
 }
 
 // The native numbers for record `index` of `batch` (written to a file for the oracle).
-function native(batch, index) {
+function native(batch, index, average = false) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verdict-panels-'));
   try {
     fs.writeFileSync(path.join(dir, 'batch.json'), JSON.stringify(batch));
-    return JSON.parse(execFileSync(oracle, [modelDir, path.join(dir, 'batch.json'), String(index), String(K)], { encoding: 'utf8' }));
+    return JSON.parse(execFileSync(oracle, [modelDir, path.join(dir, 'batch.json'), String(index), String(K), ...(average ? ['--average'] : [])], { encoding: 'utf8' }));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -53,6 +53,12 @@ async function assertCurve(page, schema, want, name) {
   } else {
     const cells = await readCells(page);
     assert.deepEqual(cells.map((c) => c.value), w.prediction, `${name}: every cell's prediction is native's, bit for bit`);
+    if (w.average) {  // the batch's average curve (partial dependence), drawn once computed
+      await page.waitForFunction(() => document.querySelector('[data-testid=curve-cell]').dataset.average !== undefined, null, { timeout: 10000 });
+      const avg = await page.$$eval('[data-testid=curve-cell]', (els) => els.map((e) => Number(e.dataset.average)));
+      assert.deepEqual(avg, w.average.slice(0, -1), `${name}: the average curve is native's partial dependence`);
+      assert.equal(Number(await page.getAttribute('[data-testid=curve-missing]', 'data-average')), w.average.at(-1));
+    }
     assert.deepEqual(cells.slice(1).map((c) => c.lower), w.thresholds, `${name}: the cells start at native's thresholds`);
     assert.equal(cells[0].lower, -Infinity);
     assert.equal(cells.at(-1).upper, Infinity);
@@ -70,7 +76,7 @@ test('feature curve and similar records equal the native computation, before and
     await page.locator('[data-testid=similar-row]').first().waitFor({ timeout: 20000 });
     const row = Number(await page.textContent('[data-testid=row-id]'));
     const index = batch.records.findIndex((r) => r.row === row);
-    let want = native(batch, index);
+    let want = native(batch, index, true);
     // The curve opens on the feature with the largest |SHAP|.
     const phi = batch.records[index].shap.tree;
     const top = phi.reduce((best, v, i) => (Math.abs(v) > Math.abs(phi[best]) ? i : best), 0);

@@ -1,15 +1,19 @@
 // The review page's panels computed natively, for the page's tests to compare with what the
 // browser shows (WebAssembly == native): one record of a review batch, each feature's exact
 // curve (and a categorical feature's prediction per category), and its nearest records of the
-// batch. Usage: verdict_panels_oracle MODEL_DIR BATCH_JSON RECORD_INDEX K > expected.json
+// batch; with --average, each feature's average curve over the batch (partial dependence at a
+// value inside each cell, then missing).
+// Usage: verdict_panels_oracle MODEL_DIR BATCH_JSON RECORD_INDEX K [--average] > expected.json
 #include <cmath>
 #include <cstdlib>
 #include <iostream>
+#include <string>
 #include <vector>
 
 #include "native/io/model_files.h"
 #include "shared/error.h"
 #include "shared/feature_curve.h"
+#include "shared/pdp.h"
 #include "shared/similar_records.h"
 
 using namespace verdict;
@@ -28,8 +32,9 @@ std::vector<float> encoded_row(const nlohmann::json& record) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 5) {
-    std::cerr << "usage: verdict_panels_oracle MODEL_DIR BATCH_JSON RECORD_INDEX K\n";
+  const bool average = argc == 6 && std::string(argv[5]) == "--average";
+  if (argc != 5 && !average) {
+    std::cerr << "usage: verdict_panels_oracle MODEL_DIR BATCH_JSON RECORD_INDEX K [--average]\n";
     return 2;
   }
   try {
@@ -39,6 +44,11 @@ int main(int argc, char** argv) {
     const std::size_t index = std::strtoul(argv[3], nullptr, 10), k = std::strtoul(argv[4], nullptr, 10);
     const nlohmann::json& records = batch.at("records");
     const std::vector<float> row = encoded_row(records.at(index));
+    std::vector<float> rows;
+    for (const nlohmann::json& r : records) {
+      const std::vector<float> x = encoded_row(r);
+      rows.insert(rows.end(), x.begin(), x.end());
+    }
     nlohmann::json curves = nlohmann::json::array();
     for (int f = 0; f < model.forest.num_features; ++f) {
       const FeatureCurve c = feature_curve(model.forest, row.data(), f);
@@ -52,12 +62,13 @@ int main(int argc, char** argv) {
         }
         out["categories"] = per;
       }
+      if (average) {
+        std::vector<float> grid = cell_values(c);
+        grid.push_back(std::nanf(""));
+        const std::size_t cols = static_cast<std::size_t>(model.forest.num_features);
+        out["average"] = partial_dependence(model.forest, rows.data(), records.size(), cols, static_cast<std::size_t>(f), grid);
+      }
       curves.push_back(out);
-    }
-    std::vector<float> rows;
-    for (const nlohmann::json& r : records) {
-      const std::vector<float> x = encoded_row(r);
-      rows.insert(rows.end(), x.begin(), x.end());
     }
     nlohmann::json nearest = nlohmann::json::array();
     for (const Neighbour& n : nearest_records(schema_distance_space(*model.schema), rows.data(), records.size(),
