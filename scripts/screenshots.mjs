@@ -71,7 +71,9 @@ try {
     const file = path.join(out, `${s.name}.png`);
     if (s.panels) {
       await page.locator('[data-testid=similar-row]').first().waitFor({ timeout: 20000 });
-      if (s.curve) await page.selectOption('[data-testid=curve-feature]', { label: s.curve });
+      if (s.curve && await page.locator(`[data-testid=curve-feature] option`, { hasText: s.curve }).count()) {
+        await page.selectOption('[data-testid=curve-feature]', { label: s.curve });
+      }
       await page.locator('.panels').screenshot({ path: file });
     } else if (s.waterfall) {
       const card = page.locator('[data-testid=waterfall]').locator('xpath=ancestor::section[1]');

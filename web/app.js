@@ -166,10 +166,10 @@ function updatePanels(rec, res) {
       focus: S.lastEdited,
       threshold: isBinary() ? S.threshold ?? 0.5 : null,
       display: (r, i) => displayValue(S.schema, r, editsOf(r), i),
-      label: (r) => {
-        const raw = isBinary() ? r.predicted_label ?? predictedLabel(r.prediction) : fmtPrediction(r.prediction);
-        return { text: raw, title: isBinary() ? className(S.schema, raw) : raw };
-      },
+      label: isBinary() ? (r) => {
+        const raw = r.predicted_label ?? predictedLabel(r.prediction);
+        return { text: raw, title: className(S.schema, raw) };
+      } : null,
     });
   } catch (e) {
     banner(`The panels could not be drawn: ${e.message}`);

@@ -11,12 +11,13 @@ const cell = (tag, text, attrs = {}) => {
 
 // spec: { neighbours: [{ index, distance, record }], record (the one under review: its values
 //   for the differences), edits, names[], display(rec, i) (a value's text), score(rec) (its
-//   score's text), label(rec) (the model's label: { text, title }), truth: Map row -> labels[] or null
+//   score's text), label(rec) (the model's label: { text, title }; null for a regression), truth: Map row -> labels[] or null
 //   (static hosting: no column), truthNote (why a cell is empty) }.
 export function fillSimilar(table, spec) {
   table.replaceChildren();
   const head = cell('tr');
-  for (const h of ['Row', 'Distance', 'Score', 'Model says', ...(spec.truth ? ['Reviewers said'] : []), 'Differs in']) {
+  const labels = Boolean(spec.label);  // a regression's label is its score: no column of its own
+  for (const h of ['Row', 'Distance', 'Score', ...(labels ? ['Model says'] : []), ...(spec.truth ? ['Reviewers said'] : []), 'Differs in']) {
     head.append(cell('th', h, { scope: 'col' }));
   }
   table.append(cell('thead'));
@@ -28,8 +29,10 @@ export function fillSimilar(table, spec) {
     tr.append(cell('td', String(n.record.row)));
     tr.append(cell('td', n.distance.toFixed(3), { class: 'num' }));
     tr.append(cell('td', spec.score(n.record), { class: 'num', 'data-testid': 'similar-score', 'data-value': n.record.prediction }));
-    const label = spec.label(n.record);
-    tr.append(cell('td', label.text, { 'data-testid': 'similar-label', title: label.title }));
+    if (labels) {
+      const label = spec.label(n.record);
+      tr.append(cell('td', label.text, { 'data-testid': 'similar-label', title: label.title }));
+    }
     if (spec.truth) {
       const labels = spec.truth.get(n.record.row);
       tr.append(cell('td', labels?.length ? labels.join(', ') : spec.truthNote, { 'data-testid': 'similar-truth',
