@@ -33,6 +33,7 @@ const S = {
   link: null,        // the model's link: from the batch, then the engine
   early: null,       // server mode: the first calls, started with the page (startCalls)
   whole: null,       // the whole batch, fetched once (static: after the first waterfall; the panels)
+  lastEdited: null,  // the feature edited last (the feature curve shows it unless one was chosen)
 };
 const wholeBatch = () => (S.whole ??= fetchJson(S.manifest.assets.batch));
 const firstWaterfall = new Promise((resolve) => { S.firstDrawn = resolve; });
