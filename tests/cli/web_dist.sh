@@ -11,5 +11,13 @@ fi
 rm -rf "$out.bias"
 "$VERDICT_BIN" bias --model "$adult/model" --data "$adult/data/test.csv" --label Target --label-values '>50K' \
   --facet Sex --facet-values Female --out "$out.bias" > /dev/null
-exec "$(dirname "$0")/../../scripts/build-web" --model "$adult/model" --batch "$adult/explain/review_batch.json" --out "$out" \
+build_web=$(dirname "$0")/../../scripts/build-web
+# An --analysis that is not there: one line, exit 2, before anything is built.
+set +e
+err=$("$build_web" --model "$adult/model" --batch "$adult/explain/review_batch.json" --out "$out.none" --analysis "$out.bias/none.json" 2>&1)
+rc=$?
+set -e
+[ "$rc" = 2 ] && [ "$(printf '%s\n' "$err" | wc -l)" = 1 ] && [ ! -e "$out.none" ] ||
+  { echo "FAIL: build-web with a missing --analysis: exit $rc, '$err'"; exit 1; }
+exec "$build_web" --model "$adult/model" --batch "$adult/explain/review_batch.json" --out "$out" \
   --analysis "$out.bias/analysis.json"
