@@ -81,6 +81,21 @@ TEST_CASE("API: ground truth of completed loops only; an open loop's answer is n
   got = ask(c, s.bob, {{"source", "other.csv"}, {"rows", {1}}});
   REQUIRE(got["records"].size() == 1);
   CHECK(got["records"][0]["labels"] == nlohmann::json({"<=50K"}));
+
+  // An answer whose label is not text, and a loop whose source is not, stop nothing.
+  const nlohmann::json odd = {{"flow", "one"}, {"name", "loop-4"}, {"input_content", {{"source", 7}, {"records", {{{"row", 1}}}}}}};
+  REQUIRE(ok(c.Post("/api/loops", Running::auth(s.admin), odd.dump(), "application/json")).status == 201);
+  add_loop(s, c, "one", "loop-5", "batch.csv", {5});
+  for (const char* loop : {"loop-4", "loop-5"}) {
+    REQUIRE(body(c.Post("/api/tasks/next", Running::auth(s.bob), "{}", "application/json"))["task"]["loop"] == loop);
+    const nlohmann::json a = {{"answer_id", std::string(loop) + "-bob"},
+                              {"answer_content", {{"records", {{{"row", loop == std::string("loop-4") ? 1 : 5}, {"verdict", "disagree"}, {"label", 5}}}}}}};
+    REQUIRE(ok(c.Post("/api/tasks/" + std::string(loop) + "/answer", Running::auth(s.bob), a.dump(), "application/json")).status == 201);
+  }
+  got = ask(c, s.alice, {{"source", "batch.csv"}, {"rows", {1, 5}}});
+  REQUIRE(got["records"].size() == 2);
+  CHECK(got["records"][0]["row"] == 1);
+  CHECK(got["records"][1] == nlohmann::json({{"row", 5}, {"loop", "loop-5"}, {"labels", nlohmann::json::array()}}));
 }
 
 TEST_CASE("API: ground truth refuses unbounded or malformed questions with JSON 4xx", "[server][ground-truth]") {
