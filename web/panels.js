@@ -69,8 +69,9 @@ export class Panels {
     const values = categorical ? categoryValues : Array.from(curve.prediction);
     $('curve-summary').textContent = `${scoreName} from ${fmtScore(Math.min(...values))} to ${fmtScore(Math.max(...values))} as ` +
       `${col.name} takes every value${categorical ? ` (${col.categories.length} categories)`
-        : `: ${curve.prediction.length} steps, one between each pair of the model's ${curve.thresholds.length} split points`}` +
-      `; missing: ${fmtScore(curve.missing.prediction)}. The dot is this record (${fmtScore(result.prediction)})` +
+        : `: ${curve.prediction.length} steps, cut by the model's ${curve.thresholds.length} split points`}` +
+      `; missing: ${fmtScore(curve.missing.prediction)}. ${categorical ? 'The highlighted bar is this record' : 'The dot is this record'} ` +
+      `(${fmtScore(result.prediction)})` +
       (average ? `; the dashed grey line is the average over the batch's ${this.pool.records.length} records (partial dependence).` : '.');
     $('curve').dataset.ms = String(ms);
   }
