@@ -13,7 +13,8 @@ nginx configuration in configs/ send as they are: nothing is compressed per requ
 
 Usage: assemble_web.py STAGE OUT CONFIG_JSON ESBUILD
   STAGE: web/*, verdict_wasm.mjs/.wasm, favicon.svg/.ico, data/model.bin, data/schema.json,
-         data/review_batch.json (the records to review)
+         data/review_batch.json (the records to review), data/bias.json (optional: the bias
+         analysis's figures for the group-context panel)
 """
 import gzip
 import hashlib
@@ -117,6 +118,9 @@ def main(stage, out, config_text, esbuild):
     add("favicon.svg", "assets/favicon.svg", open(os.path.join(stage, "favicon.svg"), "rb").read())
     add("model", "data/model.bin", open(os.path.join(stage, "data", "model.bin"), "rb").read())
     add("schema", "data/schema.json", open(os.path.join(stage, "data", "schema.json"), "rb").read())
+    bias = os.path.join(stage, "data", "bias.json")  # the group-context panel's figures, when there are any
+    if os.path.exists(bias):
+        add("bias", "data/bias.json", open(bias, "rb").read())
     batch = json.load(open(os.path.join(stage, "data", "review_batch.json")))
     per_task = max(1, int(config.get("records_per_task", 3)))
     compact = lambda v: json.dumps(v, separators=(",", ":")).encode("utf-8")

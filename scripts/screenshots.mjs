@@ -2,7 +2,9 @@
 // 1280x800, phone 375x812 (the whole page, and its waterfall card), dark (desktop,
 // prefers-color-scheme: dark), and a what-if edit that shows the ghost of the original bars and
 // the threshold line (the waterfall card on a desktop, and on a phone in dark mode); the "What
-// would flip it?" card (desktop, and a phone in dark mode).
+// would flip it?" card (desktop, and a phone in dark mode); the panels under the record (feature
+// curve, similar records, group context) on a desktop, light and dark, with a categorical curve,
+// and on a phone.
 // Usage: node scripts/screenshots.mjs DIST OUTDIR. Prints one line per PNG written.
 import http from 'node:http';
 import fs from 'node:fs';
@@ -54,6 +56,9 @@ const shots = [
   { name: 'what-if-phone-dark', viewport: { width: 375, height: 812 }, edit: true, waterfall: true, colorScheme: 'dark' },
   { name: 'flip-panel', viewport: { width: 1280, height: 800 }, flips: true },
   { name: 'flip-panel-phone-dark', viewport: { width: 375, height: 812 }, flips: true, colorScheme: 'dark' },
+  { name: 'panels', viewport: { width: 1280, height: 800 }, edit: true, panels: true },
+  { name: 'panels-dark-category', viewport: { width: 1280, height: 800 }, panels: true, curve: 'Occupation', colorScheme: 'dark' },
+  { name: 'panels-phone', viewport: { width: 375, height: 812 }, panels: true },
 ];
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu',
   '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
@@ -72,6 +77,12 @@ try {
       const card = page.locator('[data-testid=flip-panel]');
       await card.scrollIntoViewIfNeeded();
       await card.screenshot({ path: file });
+    } else if (s.panels) {
+      await page.locator('[data-testid=similar-row]').first().waitFor({ timeout: 20000 });
+      if (s.curve && await page.locator(`[data-testid=curve-feature] option`, { hasText: s.curve }).count()) {
+        await page.selectOption('[data-testid=curve-feature]', { label: s.curve });
+      }
+      await page.locator('.panels').screenshot({ path: file });
     } else if (s.waterfall) {
       const card = page.locator('[data-testid=waterfall]').locator('xpath=ancestor::section[1]');
       await card.scrollIntoViewIfNeeded();

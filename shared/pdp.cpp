@@ -5,6 +5,7 @@
 #include <set>
 
 #include "shared/error.h"
+#include "shared/feature_curve.h"
 #include "shared/predict.h"
 
 namespace verdict {
@@ -46,18 +47,28 @@ PdpGrid pdp_grid(const float* x, std::size_t rows, std::size_t cols, std::size_t
 std::vector<double> partial_dependence(const Forest& forest, const float* x, std::size_t rows, std::size_t cols,
                                        std::size_t feature, const std::vector<float>& grid) {
   if (feature >= cols) throw Error("pdp: feature index out of range");
-  std::vector<double> out;
-  std::vector<float> row(cols);
-  for (const float value : grid) {
-    double sum = 0;
+  std::vector<double> sum(grid.size(), 0.0);
+  if (feature < static_cast<std::size_t>(forest.num_features)) {
+    // Each row's exact curve (shared/feature_curve) holds its prediction at every grid value at
+    // once: the same numbers as scoring the row once per value, summed in the same row order.
+    std::vector<std::size_t> cell(grid.size());
     for (std::size_t r = 0; r < rows; ++r) {
-      std::copy(x + r * cols, x + (r + 1) * cols, row.begin());
-      row[feature] = value;
-      sum += apply_link(forest.link, predict_margin(forest, row.data()));
+      const FeatureCurve c = feature_curve(forest, x + r * cols, static_cast<int>(feature));
+      if (r == 0) {
+        for (std::size_t g = 0; g < grid.size(); ++g) cell[g] = c.cell_of(grid[g]);
+      }
+      for (std::size_t g = 0; g < grid.size(); ++g) {
+        sum[g] += std::isnan(grid[g]) ? c.missing_prediction : c.prediction[cell[g]];
+      }
     }
-    out.push_back(rows ? sum / static_cast<double>(rows) : 0.0);
+  } else {  // a column the model does not read: every value gives the same predictions
+    for (std::size_t r = 0; r < rows; ++r) {
+      const double p = apply_link(forest.link, predict_margin(forest, x + r * cols));
+      for (double& s : sum) s += p;
+    }
   }
-  return out;
+  for (double& s : sum) s = rows ? s / static_cast<double>(rows) : 0.0;
+  return sum;
 }
 
 }  // namespace verdict

@@ -3,6 +3,7 @@
 // keeps the message for vd_last_error() (the treelite c_api_error pattern).
 #include <emscripten/emscripten.h>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <vector>
@@ -10,13 +11,16 @@
 
 #include "shared/counterfactual.h"
 #include "shared/error.h"
+#include "shared/feature_curve.h"
 #include "shared/forest.h"
 #include "shared/forest_classes.h"
 #include "shared/forest_pack.h"
+#include "shared/pdp.h"
 #include "shared/predict.h"
 #include "shared/schema.h"
 #include "shared/shap_fast.h"
 #include "shared/shap_tree.h"
+#include "shared/similar_records.h"
 
 #ifdef VERDICT_COMPILED_MODEL_IN_WASM
 // The model compiled by `verdict compile`, built into this module (scripts/build-web --compiled).
@@ -45,6 +49,10 @@ struct Session {
   std::vector<std::unique_ptr<verdict::TreeShap>> class_classic;
   int num_class() const { return forest.num_class > 1 ? forest.num_class : 1; }
   std::unique_ptr<verdict::CounterfactualSearch> counterfactual;  // prepared on first use (vd_counterfactual)
+  verdict::FeatureCurve curve;     // vd_feature_curve's answer, read by vd_curve_read
+  int curve_feature = -1;
+  std::vector<float> records;      // vd_set_records: the rows vd_nearest searches
+  verdict::DistanceSpace space;    // how vd_nearest measures
 };
 
 std::unique_ptr<Session> session;
@@ -110,6 +118,7 @@ void open_session(verdict::Forest forest, const char* schema_json) {
   } else {
     s->shap = std::make_unique<verdict::FastTreeShap>(s->forest);
   }
+  s->space = verdict::schema_distance_space(s->schema);
   session = std::move(s);
 }
 
@@ -250,6 +259,90 @@ EMSCRIPTEN_KEEPALIVE int vd_use_classic_tree_shap(int classic) {
     if (classic && !session->classic) session->classic = std::make_unique<verdict::TreeShap>(session->forest);
     session->use_classic = classic != 0;
   });
+}
+
+// ---- feature curves and similar records (the review page's panels) ----
+
+// The exact curve of `feature` for the encoded row (shared/feature_curve): computed and kept
+// for vd_curve_read. Returns the number of cells (thresholds + 1), or -1.
+EMSCRIPTEN_KEEPALIVE int vd_feature_curve(const float* row, int feature) {
+  int cells = -1;
+  const int rc = guarded([&] {
+    if (!session) throw verdict::Error("no model loaded");
+    session->curve = verdict::feature_curve(session->forest, row, feature);
+    session->curve_feature = feature;
+    cells = static_cast<int>(session->curve.cells());
+  });
+  return rc == 0 ? cells : -1;
+}
+
+// The last curve into caller buffers sized by vd_feature_curve's answer: thresholds[cells - 1],
+// margin[cells], prediction[cells], missing[2] = the margin and prediction with the feature missing.
+EMSCRIPTEN_KEEPALIVE int vd_curve_read(float* thresholds, double* margin, double* prediction, double* missing) {
+  return guarded([&] {
+    if (!session || session->curve.margin.empty()) throw verdict::Error("no curve computed");
+    const verdict::FeatureCurve& c = session->curve;
+    std::copy(c.thresholds.begin(), c.thresholds.end(), thresholds);
+    std::copy(c.margin.begin(), c.margin.end(), margin);
+    std::copy(c.prediction.begin(), c.prediction.end(), prediction);
+    missing[0] = c.missing_margin;
+    missing[1] = c.missing_prediction;
+  });
+}
+
+// The last curve's predictions at n values (cells looked up: a category's code, the record's
+// value) into out[n]; NaN gives the prediction with the feature missing.
+EMSCRIPTEN_KEEPALIVE int vd_curve_at(const float* values, int n, double* out) {
+  return guarded([&] {
+    if (!session || session->curve.margin.empty()) throw verdict::Error("no curve computed");
+    const verdict::FeatureCurve& c = session->curve;
+    for (int i = 0; i < n; ++i) out[i] = std::isnan(values[i]) ? c.missing_prediction : c.prediction[c.cell_of(values[i])];
+  });
+}
+
+// The average of the last curve's feature over vd_set_records's rows — partial dependence
+// (shared/pdp, the one implementation `verdict clarify` uses) at a value inside each cell
+// (cell_values) — into out[cells], and with the feature missing into out[cells].
+EMSCRIPTEN_KEEPALIVE int vd_average_curve(double* out) {
+  return guarded([&] {
+    if (!session || session->curve.margin.empty()) throw verdict::Error("no curve computed");
+    std::vector<float> grid = verdict::cell_values(session->curve);
+    grid.push_back(std::nanf(""));
+    const std::size_t cols = static_cast<std::size_t>(session->forest.num_features);
+    const std::size_t n = cols ? session->records.size() / cols : 0;
+    if (n == 0) throw verdict::Error("no records set (vd_set_records)");
+    const auto pd = verdict::partial_dependence(session->forest, session->records.data(), n, cols,
+                                                static_cast<std::size_t>(session->curve_feature), grid);
+    std::copy(pd.begin(), pd.end(), out);
+  });
+}
+
+// The rows vd_nearest searches (n encoded rows of num_features floats, NaN = missing), copied.
+EMSCRIPTEN_KEEPALIVE int vd_set_records(const float* rows, unsigned long n) {
+  return guarded([&] {
+    if (!session) throw verdict::Error("no model loaded");
+    session->records.assign(rows, rows + n * static_cast<unsigned long>(session->forest.num_features));
+  });
+}
+
+// The k records of vd_set_records nearest to `query` (shared/similar_records), nearest first,
+// leaving out row `skip` (-1: none): their indices and distances. Returns how many, or -1.
+EMSCRIPTEN_KEEPALIVE int vd_nearest(const float* query, int k, long skip, int* index, double* distance) {
+  int found = -1;
+  const int rc = guarded([&] {
+    if (!session) throw verdict::Error("no model loaded");
+    if (k < 0) throw verdict::Error("k must not be negative");
+    const std::size_t cols = static_cast<std::size_t>(session->forest.num_features);
+    const std::size_t n = cols ? session->records.size() / cols : 0;
+    const auto near = verdict::nearest_records(session->space, session->records.data(), n, query,
+                                               static_cast<std::size_t>(k), skip < 0 ? n : static_cast<std::size_t>(skip));
+    for (std::size_t i = 0; i < near.size(); ++i) {
+      index[i] = static_cast<int>(near[i].index);
+      distance[i] = near[i].distance;
+    }
+    found = static_cast<int>(near.size());
+  });
+  return rc == 0 ? found : -1;
 }
 
 }  // extern "C"

@@ -17,6 +17,7 @@ import { Drafts } from './drafts.js';
 import { Session, showProgress } from './summary.js';
 import { Hotkeys } from './hotkeys.js';
 import { FlipPanel } from './flip_panel.js';
+import { Panels } from './panels.js';
 
 const $ = (id) => document.getElementById(id);
 const S = {
@@ -33,12 +34,16 @@ const S = {
   methods: null,     // the batch's SHAP methods (expected values)
   link: null,        // the model's link: from the batch, then the engine
   early: null,       // server mode: the first calls, started with the page (startCalls)
+  whole: null,       // the whole batch, fetched once (static: after the first waterfall; the panels)
+  lastEdited: null,  // the feature edited last (the feature curve shows it unless one was chosen)
 };
+const wholeBatch = () => (S.whole ??= fetchJson(S.manifest.assets.batch));
 const firstWaterfall = new Promise((resolve) => { S.firstDrawn = resolve; });
 const editHistory = new EditHistory();  // undo of what-if edits, per record
 const session = new Session();      // answers given since the page opened
 const keys = new Hotkeys();         // the reviewer's shortcuts
 let drafts = null;                  // server mode: the task's answers kept until it is sent
+let panels = null;                  // feature curve, similar records, group context (web/panels.js)
 
 // A message above the page. A passing one (fade) goes after a few seconds or at the
 // reviewer's next key press or click, whichever comes first.
@@ -184,12 +189,32 @@ function renderScore() {
     threshold: isBinary() ? S.threshold ?? 0.5 : null, record: rec.row,
   });
   showFlips(rec);
+  updatePanels(rec, res);
   if (!S.drawn) {
     S.drawn = true;
     performance.mark('waterfall-drawn');
     S.firstDrawn();
   }
   window.verdictReady = Boolean(S.engine);  // a record drawn, and what-if can begin
+}
+
+// The panels under the record, for the record as edited (once the engine is there).
+function updatePanels(rec, res) {
+  if (!panels || !S.engine) return;
+  try {
+    panels.update({
+      schema: S.schema, engine: S.engine, rec: { ...rec, edits: editsOf(rec) }, encoded: currentEncoded(rec), result: res,
+      focus: S.lastEdited,
+      threshold: isBinary() ? S.threshold ?? 0.5 : null,
+      display: (r, i) => displayValue(S.schema, r, editsOf(r), i),
+      label: isBinary() ? (r) => {
+        const raw = r.predicted_label ?? predictedLabel(r.prediction);
+        return { text: raw, title: className(S.schema, raw) };
+      } : null,
+    });
+  } catch (e) {
+    banner(`The panels could not be drawn: ${e.message}`);
+  }
 }
 
 function onEdit(i, control) {
@@ -202,6 +227,7 @@ function onEdit(i, control) {
   const v = read.value;
   const original = rec.encoded[i];
   const edits = (S.edits[rec.row] ||= {});
+  S.lastEdited = i;
   const same = Number.isNaN(v) ? Number.isNaN(original) : Math.fround(v) === original;
   const changes = same ? i in edits : !(i in edits) || !Object.is(edits[i], v);
   if (changes) editHistory.before(rec.row, edits, i);  // an undo step (keystrokes merge)
@@ -602,12 +628,15 @@ async function startStaticMode() {
   keys.load(S.config.worker_id);
   window.verdictExport = () => S.local.exportA2I(S.tasks, S.config);
   const loadAll = async () => {
-    useBatch(await fetchJson(S.manifest.assets.batch));
+    useBatch(await wholeBatch());
     $('export').hidden = false;
   };
   const partial = head.total_records > head.records.length;
   if (partial && !firstOpen()) await loadAll();  // the first task is done: find the next open one
-  else if (!partial) $('export').hidden = false;
+  else if (!partial) {
+    $('export').hidden = false;
+    S.whole = Promise.resolve(head);
+  }
   $('main').hidden = false;
   const next = firstOpen();
   show(...(next || [0, 0]));
@@ -692,6 +721,7 @@ function setUnits() {
 async function main() {
   try {
     S.manifest = readManifest();
+    panels = new Panels({ manifest: S.manifest, server: () => S.server, batch: wholeBatch });
     // Served or static? With a token kept from before, its first calls answer that (and start
     // the reviewer's task beside the schema); without, the service's health says.
     const token = localStorage.getItem('verdict:token');

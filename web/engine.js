@@ -148,3 +148,89 @@ export async function loadEngine(model, schemaText, options = {}) {
 // Starts making the WebAssembly module (fetching and compiling verdict_wasm.wasm) before the
 // model arrives; hand the promise to loadEngine as options.module.
 export const startModule = (options = {}) => createVerdictModule(options);
+
+// ---- the review page's panels: feature curves and similar records ----
+
+// The exact curve of feature i for an encoded row (shared/feature_curve through WebAssembly):
+// { thresholds, margin, prediction, missing: { margin, prediction }, at(values) }. Cell 0 is
+// x < thresholds[0], cell c is thresholds[c-1] <= x < thresholds[c]; at() gives the
+// prediction at each value (NaN: missing) by the core's lookup.
+Engine.prototype.featureCurve = function featureCurve(encoded, i) {
+  const m = this.module;
+  const n = this.numFeatures;
+  return withBuffers(m, [4 * n], ([row]) => {
+    const view = new Float32Array(m.HEAPF32.buffer, row, n);
+    for (let f = 0; f < n; f++) view[f] = encoded[f] ?? NaN;
+    const cells = m._vd_feature_curve(row, i);
+    if (cells < 0) throw new Error(m.UTF8ToString(m._vd_last_error()));
+    return withBuffers(m, [4 * (cells - 1), 8 * cells, 8 * cells, 16], ([tp, mp, pp, xp]) => {
+      if (m._vd_curve_read(tp, mp, pp, xp) !== 0) throw new Error(m.UTF8ToString(m._vd_last_error()));
+      return {
+        thresholds: new Float32Array(m.HEAPF32.buffer, tp, cells - 1).slice(),
+        margin: new Float64Array(m.HEAPF64.buffer, mp, cells).slice(),
+        prediction: new Float64Array(m.HEAPF64.buffer, pp, cells).slice(),
+        missing: { margin: m.HEAPF64[xp >> 3], prediction: m.HEAPF64[(xp >> 3) + 1] },
+        at: (values) => this.curveAt(values),
+      };
+    });
+  });
+};
+
+// Buffers of the given sizes in wasm memory (malloc: 8-byte aligned) for the length of fn.
+function withBuffers(module, sizes, fn) {
+  const ptrs = sizes.map((s) => module._malloc(Math.max(8, s)));
+  try {
+    return fn(ptrs);
+  } finally {
+    for (const p of ptrs) module._free(p);
+  }
+}
+
+// The last featureCurve's predictions at the given values (NaN: missing).
+Engine.prototype.curveAt = function curveAt(values) {
+  const m = this.module;
+  const n = values.length;
+  return withBuffers(m, [4 * n, 8 * n], ([vp, op]) => {
+    new Float32Array(m.HEAPF32.buffer, vp, n).set(Array.from(values, (v) => v ?? NaN));
+    if (m._vd_curve_at(vp, n, op) !== 0) throw new Error(m.UTF8ToString(m._vd_last_error()));
+    return Array.from(new Float64Array(m.HEAPF64.buffer, op, n));
+  });
+};
+
+// The batch's average curve (partial dependence over setRecords's rows, shared/pdp) of the last
+// featureCurve's feature, per cell: { prediction: Float64Array, missing }.
+Engine.prototype.averageCurve = function averageCurve(cells) {
+  const m = this.module;
+  return withBuffers(m, [8 * (cells + 1)], ([op]) => {
+    if (m._vd_average_curve(op) !== 0) throw new Error(m.UTF8ToString(m._vd_last_error()));
+    const all = new Float64Array(m.HEAPF64.buffer, op, cells + 1);
+    return { prediction: all.slice(0, cells), missing: all[cells] };
+  });
+};
+
+// The records similar-record searches run over: encoded rows (arrays of numFeatures values).
+Engine.prototype.setRecords = function setRecords(rows) {
+  const m = this.module;
+  const n = this.numFeatures;
+  withBuffers(m, [4 * rows.length * n], ([ptr]) => {
+    const view = new Float32Array(m.HEAPF32.buffer, ptr, rows.length * n);
+    rows.forEach((r, k) => { for (let f = 0; f < n; f++) view[k * n + f] = r[f] ?? NaN; });
+    if (m._vd_set_records(ptr, rows.length) !== 0) throw new Error(m.UTF8ToString(m._vd_last_error()));
+  });
+  this.recordCount = rows.length;
+};
+
+// The k records of setRecords nearest to an encoded row (shared/similar_records), nearest
+// first, leaving out index skip (-1: none): [{ index, distance }].
+Engine.prototype.nearest = function nearest(encoded, k, skip = -1) {
+  const m = this.module;
+  const n = this.numFeatures;
+  return withBuffers(m, [4 * n, 4 * k, 8 * k], ([qp, ip, dp]) => {
+    const q = new Float32Array(m.HEAPF32.buffer, qp, n);
+    for (let f = 0; f < n; f++) q[f] = encoded[f] ?? NaN;
+    const found = m._vd_nearest(qp, k, skip, ip, dp);
+    if (found < 0) throw new Error(m.UTF8ToString(m._vd_last_error()));
+    const dist = new Float64Array(m.HEAPF64.buffer, dp, found);
+    return Array.from(new Int32Array(m.HEAP32.buffer, ip, found), (index, j) => ({ index, distance: dist[j] }));
+  });
+};

@@ -1,5 +1,7 @@
 #include "native/review/api.h"
 
+#include <set>
+
 #include "native/review/sqlite.h"
 #include "shared/json_limits.h"
 
@@ -65,6 +67,24 @@ ApiReply post_answer(Store& store, const Reviewer& who, const std::string& loop,
                           {"queue", {{"waiting", result.waiting}}}};
   if (then_next) reply["next_task"] = result.next_task ? *result.next_task : nlohmann::json(nullptr);
   return {result.duplicate ? 200 : 201, reply};
+}
+
+ApiReply post_ground_truth(Store& store, std::string_view text, int max_depth) {
+  const nlohmann::json body = parse_body(text, max_depth);
+  const char* usage = "ask with {\"source\": the batch's source, \"rows\": [up to 100 row numbers]}";
+  if (!body.is_object() || !body.contains("source") || !body["source"].is_string() || !body.contains("rows") ||
+      !body["rows"].is_array()) {
+    throw ReviewError(400, usage);
+  }
+  const std::string source = body["source"];
+  if (source.size() > 1024) throw ReviewError(400, "source is longer than 1024 characters");
+  if (body["rows"].empty() || body["rows"].size() > kMaxGroundTruthRows) throw ReviewError(400, usage);
+  std::set<std::int64_t> rows;
+  for (const nlohmann::json& r : body["rows"]) {
+    if (!r.is_number_integer() || r.get<std::int64_t>() < 0) throw ReviewError(400, "rows must be whole numbers from 0");
+    rows.insert(r.get<std::int64_t>());
+  }
+  return {200, store.ground_truth(source, rows)};
 }
 
 ApiReply error_reply(const std::exception_ptr& error) {

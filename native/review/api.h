@@ -30,6 +30,11 @@ ApiReply post_answer(Store& store, const Reviewer& who, const std::string& loop,
 // PUT /api/tasks/{loop}/draft: the reviewer's pending answers of a task they hold (a JSON object).
 ApiReply put_draft(Store& store, const Reviewer& who, const std::string& loop, std::string_view body, int max_depth);
 
+// POST /api/ground-truth: {"source", "rows": [1 to kMaxGroundTruthRows row numbers]}; the
+// reviewers' labels of those rows in completed loops only (Store::ground_truth).
+inline constexpr std::size_t kMaxGroundTruthRows = 100;
+ApiReply post_ground_truth(Store& store, std::string_view body, int max_depth);
+
 // The reply for what a handler threw: a ReviewError's status (with its detail members), 400 for
 // a field of the wrong type, 507 for a full disk, 500 for anything else.
 ApiReply error_reply(const std::exception_ptr& error);

@@ -150,6 +150,10 @@ void add_task_routes(httplib::Server& s, Store& store, int max_depth) {
   s.Post(R"(/api/tasks/([A-Za-z0-9_-]+)/answer)", api(store, false, [&store, max_depth](const httplib::Request& req, httplib::Response& res, const Reviewer& r) {
     send(res, post_answer(store, r, req.matches[1], req.body, max_depth));
   }));
+  // Similar records' ground truth: completed loops only (any signed-in reviewer).
+  s.Post("/api/ground-truth", api(store, false, [&store, max_depth](const httplib::Request& req, httplib::Response& res, const Reviewer&) {
+    send(res, post_ground_truth(store, req.body, max_depth));
+  }));
   s.Put(R"(/api/tasks/([A-Za-z0-9_-]+)/draft)", api(store, false, [&store, max_depth](const httplib::Request& req, httplib::Response& res, const Reviewer& r) {
     send(res, put_draft(store, r, req.matches[1], req.body, max_depth));
   }));

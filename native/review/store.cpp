@@ -1179,6 +1179,55 @@ std::vector<nlohmann::json> Store::completed_outputs(const std::string& flow_nam
   });
 }
 
+namespace {
+
+// A member's text, or "" when it is absent or not a string: loops and answers hold whatever
+// their authors sent, and one odd answer must not stop the others from being read.
+std::string text_of(const nlohmann::json& j, const char* key) {
+  if (!j.is_object()) return "";
+  const auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+}  // namespace
+
+nlohmann::json Store::ground_truth(const std::string& source, const std::set<std::int64_t>& rows) {
+  return read([&](sql::Connection& db) {
+    nlohmann::json found = nlohmann::json::array();
+    auto loops = db.prepare("SELECT name, input_content FROM loops WHERE status='Completed' ORDER BY created_ms, name");
+    while (loops.step()) {
+      const nlohmann::json input = nlohmann::json::parse(loops.text(1), nullptr, false);
+      if (!input.is_object() || text_of(input, "source") != source || !input.contains("records") ||
+          !input["records"].is_array()) {
+        continue;
+      }
+      const std::string loop = loops.text(0);
+      for (const nlohmann::json& rec : input["records"]) {
+        if (!rec.is_object() || !rec.contains("row") || !rec["row"].is_number_integer()) continue;
+        if (!rows.count(rec["row"].get<std::int64_t>())) continue;
+        nlohmann::json labels = nlohmann::json::array();
+        auto answers = db.prepare("SELECT content FROM answers WHERE loop=? ORDER BY submitted_ms, answer_id");
+        answers.bind(1, loop);
+        while (answers.step()) {
+          const nlohmann::json content = nlohmann::json::parse(answers.text(0), nullptr, false);
+          if (!content.is_object() || !content.contains("records") || !content["records"].is_array()) continue;
+          for (const nlohmann::json& a : content["records"]) {
+            if (!a.is_object() || !a.contains("row") || a["row"] != rec["row"]) continue;
+            // verdict merge's rule: agree is the model's label, disagree the reviewer's.
+            const std::string verdict = text_of(a, "verdict");
+            const std::string label = verdict == "agree"      ? text_of(rec, "predicted_label")
+                                      : verdict == "disagree" ? text_of(a, "label")
+                                                              : "";
+            if (!label.empty()) labels.push_back(label);
+          }
+        }
+        found.push_back({{"row", rec["row"]}, {"loop", loop}, {"labels", labels}});
+      }
+    }
+    return nlohmann::json{{"source", source}, {"records", found}};
+  });
+}
+
 int Store::recover_outputs() {
   std::vector<std::string> missing;
   std::vector<std::pair<std::string, bool>> untracked;  // completed before outputs were tracked: written?

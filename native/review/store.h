@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -159,6 +160,11 @@ class Store {
   std::vector<nlohmann::json> audit(std::int64_t after_seq, int limit);
   // Completed loops of a flow (or all), with their outputs.
   std::vector<nlohmann::json> completed_outputs(const std::string& flow);
+  // The reviewers' labels of the given rows of a batch (its `source`) in completed loops only —
+  // an open loop's answers are never shown, so reviewers stay independent: {"source",
+  // "records": [{"row", "loop", "labels": [...]}]} (agree counts as the model's label, as in
+  // verdict merge). Reads every completed loop's input.
+  nlohmann::json ground_truth(const std::string& source, const std::set<std::int64_t>& rows);
   // Queues the output files a crash or a full disk left unwritten for the background writer
   // and removes the temp files beside them; returns how many (called at start-up).
   int recover_outputs();

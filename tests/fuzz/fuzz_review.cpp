@@ -1,7 +1,7 @@
 // Fuzz target: the review API's request bodies through the path the server uses
 // (native/review/api: parse within the bounds, check, store), without sockets. The first byte
-// picks the endpoint — a flow definition, a loop, or an answer to a task leased to a reviewer —
-// and the rest is the body. A stranger's body may be refused with a 4xx; a 500, a crash, a hang
+// picks the endpoint — a flow definition, a loop, an answer to a task leased to a reviewer, or
+// a question for the ground truth of completed loops — and the rest is the body. A stranger's body may be refused with a 4xx; a 500, a crash, a hang
 // or a leak is a finding, and so is a stored answer whose output cannot be read back.
 #include <unistd.h>
 
@@ -60,13 +60,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size == 0) return 0;
   World& w = world();
   const std::string_view body(reinterpret_cast<const char*>(data) + 1, size - 1);
-  const int endpoint = data[0] % 3;
+  const int endpoint = data[0] % 4;
   const std::string loop = endpoint == 2 ? w.leased_loop() : "";
   ApiReply reply;
   try {
     reply = endpoint == 0   ? post_flow(*w.store, w.admin, body, 64)
             : endpoint == 1 ? post_loop(*w.store, w.admin, body, 64)
-                            : post_answer(*w.store, w.alice, loop, body, 64);
+            : endpoint == 2 ? post_answer(*w.store, w.alice, loop, body, 64)
+                            : post_ground_truth(*w.store, body, 64);
   } catch (...) {
     reply = error_reply(std::current_exception());
   }

@@ -1,9 +1,12 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <random>
 #include <vector>
 
+#include "random_forest.h"
 #include "shared/pdp.h"
+#include "shared/predict.h"
 
 using namespace verdict;
 
@@ -52,4 +55,31 @@ TEST_CASE("pdp grid: evenly spaced over the range, or the distinct values; share
   const PdpGrid cat = pdp_grid(codes.data(), 4, 1, 0, true, 2);  // categories: the codes that occur
   CHECK(cat.values == std::vector<float>{0.0f, 2.0f});
   CHECK(cat.distribution == std::vector<double>{0.25, 0.75});
+}
+
+TEST_CASE("partial dependence equals scoring every row at every grid value, bit for bit", "[clarify][pdp]") {
+  std::mt19937 rng(11);
+  for (int trial = 0; trial < 6; ++trial) {
+    const int features = 3 + trial % 3;
+    const Forest f = load_xgboost_json(verdict::testing::random_xgboost_model({30, features, 4}, rng));
+    const std::size_t rows = 40;
+    std::vector<float> x;
+    for (std::size_t r = 0; r < rows; ++r) {
+      const auto row = verdict::testing::random_row(features, rng, 0.2);
+      x.insert(x.end(), row.begin(), row.end());
+    }
+    for (int feature = 0; feature < features; ++feature) {
+      const std::vector<float> grid = {-1.0f, 0.0f, 0.25f, 0.5f, 0.75f, 1.0f, 2.0f, std::nanf("")};
+      const auto pd = partial_dependence(f, x.data(), rows, features, feature, grid);
+      for (std::size_t g = 0; g < grid.size(); ++g) {
+        double sum = 0;  // the definition: the mean over the rows with the feature set to the value
+        for (std::size_t r = 0; r < rows; ++r) {
+          std::vector<float> row(x.begin() + r * features, x.begin() + (r + 1) * features);
+          row[feature] = grid[g];
+          sum += apply_link(f.link, predict_margin(f, row.data()));
+        }
+        CHECK(pd[g] == sum / rows);
+      }
+    }
+  }
 }
