@@ -23,7 +23,8 @@ std::size_t cell_of(const std::vector<float>& thresholds, float v) {
   return static_cast<std::size_t>(std::upper_bound(thresholds.begin(), thresholds.end(), v) - thresholds.begin());
 }
 
-// What an answer must reach, fixed by the record as given (not as changed on the way).
+// What an answer must reach, fixed by the record as given (not as changed on the way). Margins
+// come as one per class (one for a single-output model).
 struct Goal {
   Link link;
   bool binary;
@@ -31,13 +32,29 @@ struct Goal {
   double threshold;
   double p0, delta;   // regression: the record's prediction and the move asked for
   int direction;      // +1: the margin must rise, -1: fall
+  int classes = 1;    // multi-class: another class than `top` becomes the predicted one
+  int top = 0;
+  double gap0 = 0;    // multi-class: the record's lead of its class over the next
 
-  bool reaches(double margin) const {
-    const double p = apply_link(link, margin);
+  bool reaches(const double* margins) const {
+    if (classes > 1) return predicted_class(margins, classes) != top;
+    const double p = apply_link(link, margins[0]);
     if (binary) return above_threshold(p, threshold) != was_positive;
     return delta > 0 ? p - p0 >= delta : p - p0 <= delta;
   }
+  // How far toward the goal a move that does not reach it goes (> 0: closer).
+  double gain(const double* margins, double margin0) const {
+    if (classes == 1) return direction * (margins[0] - margin0);
+    double other = -std::numeric_limits<double>::infinity();
+    for (int k = 0; k < classes; ++k) {
+      if (k != top) other = std::max(other, margins[k]);
+    }
+    return gap0 - (margins[top] - other);
+  }
 };
+
+int classes_of(const Forest& f) { return f.num_class > 1 ? f.num_class : 1; }
+int class_of_tree(const Forest& f, std::size_t t) { return f.num_class > 1 ? f.tree_class[t] : 0; }
 
 // One feature's moves for this row: the candidate value and cost per cell (infinite where no
 // value can go), the row's own cell, and the cheapest move to another cell.
@@ -67,12 +84,14 @@ std::vector<std::size_t> features_of(const std::vector<FeatureChange>& changes) 
 }
 
 // The margins of one row with one or two features moved over their cells: only the trees whose
-// path splits on them change, each by (its leaf there − its leaf now).
+// path splits on them change, each its class's margin by (its leaf there − its leaf now).
+// Margins are K per cell (K = 1 for a single-output model), class order.
 class RowMargins {
  public:
   RowMargins(const Forest& forest, const std::vector<std::int32_t>& cut, const float* row)
-      : f_(forest), cut_(cut), row_(row), own_(forest.num_trees()), trees_of_(forest.num_features) {
-    margin_ = forest.base_margin;
+      : f_(forest), cut_(cut), row_(row), k_(static_cast<std::size_t>(classes_of(forest))), own_(forest.num_trees()),
+        trees_of_(forest.num_features) {
+    margin_.assign(k_, forest.base_margin);
     std::vector<int> seen(forest.num_features, -1);
     for (std::size_t t = 0; t < forest.num_trees(); ++t) {
       std::int32_t node = forest.tree_root[t];
@@ -82,51 +101,60 @@ class RowMargins {
         node = child_of(forest, node, row);
       }
       own_[t] = forest.value[node];
-      margin_ += own_[t];
+      margin_[static_cast<std::size_t>(class_of_tree(forest, t))] += own_[t];
     }
   }
 
-  double margin() const { return margin_; }
+  const double* margins() const { return margin_.data(); }
+  std::size_t classes() const { return k_; }
 
-  // Per cell of a's feature: the margin with that feature anywhere in the cell.
+  // Per cell of a's feature (K margins a cell): the margins with that feature anywhere in the cell.
   std::vector<double> single(const Moves& a) const {
     const std::size_t n = a.cost.size();
-    std::vector<double> diff(n + 1, 0.0);
+    std::vector<double> diff((n + 1) * k_, 0.0);
     for (std::size_t t : trees_of_[a.feature]) {
+      const auto k = static_cast<std::size_t>(class_of_tree(f_, t));
       walk(f_.tree_root[t], own_[t], a.feature, 0, n, a.feature, 0, 1, [&](std::size_t lo, std::size_t hi, std::size_t, std::size_t, double d) {
-        diff[lo] += d, diff[hi] -= d;
+        diff[lo * k_ + k] += d, diff[hi * k_ + k] -= d;
       });
     }
-    std::vector<double> out(n);
-    double sum = 0;
-    for (std::size_t c = 0; c < n; ++c) out[c] = margin_ + (sum += diff[c]);
+    std::vector<double> out(n * k_);
+    for (std::size_t k = 0; k < k_; ++k) {
+      double sum = 0;
+      for (std::size_t c = 0; c < n; ++c) out[c * k_ + k] = margin_[k] + (sum += diff[c * k_ + k]);
+    }
     return out;
   }
 
-  // Row-major (cells of a) × (cells of b): the margin with both features moved.
+  // Row-major (cells of a) × (cells of b), K margins each: the margins with both features moved.
   void pair(const Moves& a, const Moves& b, std::vector<double>& out) const {
     const std::size_t na = a.cost.size(), nb = b.cost.size(), w = nb + 1;
     std::vector<double>& diff = scratch_;
-    diff.assign((na + 1) * w, 0.0);
+    diff.assign((na + 1) * w * k_, 0.0);
     std::vector<std::size_t> trees;
     const auto& ta = trees_of_[a.feature];
     const auto& tb = trees_of_[b.feature];
     std::set_union(ta.begin(), ta.end(), tb.begin(), tb.end(), std::back_inserter(trees));
     for (std::size_t t : trees) {
+      double* d_k = diff.data() + static_cast<std::size_t>(class_of_tree(f_, t)) * (na + 1) * w;  // class k's plane
       walk(f_.tree_root[t], own_[t], a.feature, 0, na, b.feature, 0, nb,
            [&](std::size_t alo, std::size_t ahi, std::size_t blo, std::size_t bhi, double d) {
-             diff[alo * w + blo] += d, diff[alo * w + bhi] -= d;
-             diff[ahi * w + blo] -= d, diff[ahi * w + bhi] += d;
+             d_k[alo * w + blo] += d, d_k[alo * w + bhi] -= d;
+             d_k[ahi * w + blo] -= d, d_k[ahi * w + bhi] += d;
            });
     }
-    out.resize(na * nb);
-    std::vector<double> column(nb + 1, 0.0);  // running sums down each column of diff
-    for (std::size_t i = 0; i < na; ++i) {
-      double across = 0;
-      for (std::size_t j = 0; j < nb; ++j) {
-        column[j] += diff[i * w + j];
-        across += column[j];
-        out[i * nb + j] = margin_ + across;
+    out.resize(na * nb * k_);
+    std::vector<double> column(nb + 1);  // running sums down each column of class k's plane
+    for (std::size_t k = 0; k < k_; ++k) {
+      const double* d_k = diff.data() + k * (na + 1) * w;
+      std::fill(column.begin(), column.end(), 0.0);
+      for (std::size_t i = 0; i < na; ++i) {
+        double across = 0;
+        for (std::size_t j = 0; j < nb; ++j) {
+          column[j] += d_k[i * w + j];
+          across += column[j];
+          out[(i * nb + j) * k_ + k] = margin_[k] + across;
+        }
       }
     }
   }
@@ -165,7 +193,8 @@ class RowMargins {
   const Forest& f_;
   const std::vector<std::int32_t>& cut_;
   const float* row_;
-  double margin_ = 0;
+  std::size_t k_;
+  std::vector<double> margin_;  // per class
   std::vector<double> own_;                         // per tree: the leaf value the row reaches
   std::vector<std::vector<std::size_t>> trees_of_;  // per feature: trees whose path splits on it
   mutable std::vector<double> scratch_;
@@ -182,9 +211,9 @@ struct ExactResult {
 
 CounterfactualSearch::CounterfactualSearch(const Forest& forest, const Schema& schema)
     : forest_(forest), schema_(schema) {
-  if (forest.num_class > 1) {
-    throw Error("counterfactual: a multi-class model (" + std::to_string(forest.num_class) +
-                " classes) is not supported yet; binary and regression models are");
+  if ((forest.num_class > 1) != (schema.task == Task::Multiclass)) {
+    throw Error("counterfactual: the model has " + std::to_string(classes_of(forest)) + " output(s) but the schema's task is " +
+                (schema.task == Task::Multiclass ? "multi-class" : "single-output"));
   }
   if (schema.features.size() != static_cast<std::size_t>(forest.num_features)) {
     throw Error("counterfactual: the schema has " + std::to_string(schema.features.size()) + " features; the model has " +
@@ -275,13 +304,14 @@ ExactResult exact_search(const SearchContext& s, const float* row, const std::ve
   std::vector<double> single_best(fixed.size(), kInf);
   for (const Moves& m : moves) {
     const std::vector<double> margin = margins.single(m);
+    const std::size_t k = margins.classes();
     std::size_t best = m.here;
     Progress furthest{0.0, {}};
-    for (std::size_t c = 0; c < margin.size(); ++c) {
+    for (std::size_t c = 0; c < m.cost.size(); ++c) {
       if (c == m.here || m.cost[c] == kInf) continue;
-      if (s.goal.reaches(margin[c])) {
+      if (s.goal.reaches(&margin[c * k])) {
         if (best == m.here || m.cost[c] < m.cost[best]) best = c;
-      } else if (const double gain = s.goal.direction * (margin[c] - margins.margin()); gain > furthest.gain) {
+      } else if (const double gain = s.goal.gain(&margin[c * k], margins.margins()[0]); gain > furthest.gain) {
         furthest = {gain, {m.feature, row[m.feature], m.value[c], m.cost[c]}};
       }
     }
@@ -324,7 +354,7 @@ ExactResult exact_search(const SearchContext& s, const float* row, const std::ve
       for (std::size_t j = 0; j < nb; ++j) {
         const double cost = a.cost[i] + b.cost[j];
         if (j == b.here || cost >= best) continue;
-        if (s.goal.reaches(grid[i * nb + j])) best = cost, best_a = i, best_b = j;
+        if (s.goal.reaches(&grid[(i * nb + j) * margins.classes()])) best = cost, best_a = i, best_b = j;
       }
     }
     if (best < ceiling) {
@@ -396,19 +426,34 @@ std::vector<Counterfactual> CounterfactualSearch::find(const float* row, const C
                 " features");
   }
   const bool regression = schema_.task == Task::Regression;
+  const bool multiclass = schema_.task == Task::Multiclass;
   if (regression && !(o.goal.target_delta != 0 && std::isfinite(o.goal.target_delta))) {
     throw Error("counterfactual: a regression model needs target_delta, the move of the prediction asked for (not 0)");
   }
   if (!regression && o.goal.target_delta != 0) {
-    throw Error("counterfactual: target_delta is for regression models; a binary decision flips at its threshold");
+    throw Error(std::string("counterfactual: target_delta is for regression models; ") +
+                (multiclass ? "a multi-class decision flips when another class becomes the top one" : "a binary decision flips at its threshold"));
   }
   if (!regression && !(o.goal.threshold >= 0 && o.goal.threshold <= 1)) {
     throw Error("counterfactual: threshold must be a probability from 0 to 1");
   }
-  const double m0 = predict_margin(forest_, row);
-  Goal goal{forest_.link, !regression, false, o.goal.threshold, apply_link(forest_.link, m0), o.goal.target_delta, 1};
-  goal.was_positive = !regression && above_threshold(goal.p0, goal.threshold);
-  goal.direction = regression ? (o.goal.target_delta > 0 ? 1 : -1) : (goal.was_positive ? -1 : 1);
+  const int k = classes_of(forest_);
+  std::vector<double> m0(static_cast<std::size_t>(k));
+  predict_class_margins(forest_, row, m0.data());
+  Goal goal{forest_.link, !regression && !multiclass, false, o.goal.threshold, multiclass ? 0.0 : apply_link(forest_.link, m0[0]),
+            o.goal.target_delta, 1};
+  if (multiclass) {
+    goal.classes = k;
+    goal.top = predicted_class(m0.data(), k);
+    double other = -kInf;
+    for (int c = 0; c < k; ++c) {
+      if (c != goal.top) other = std::max(other, m0[static_cast<std::size_t>(c)]);
+    }
+    goal.gap0 = m0[static_cast<std::size_t>(goal.top)] - other;
+  } else {
+    goal.was_positive = !regression && above_threshold(goal.p0, goal.threshold);
+    goal.direction = regression ? (o.goal.target_delta > 0 ? 1 : -1) : (goal.was_positive ? -1 : 1);
+  }
   std::vector<bool> fixed(n);
   for (std::size_t f = 0; f < n; ++f) {
     fixed[f] = schema_.features[f].immutable || (!o.immutable.empty() && o.immutable[f]) || std::isnan(row[f]);
@@ -421,13 +466,20 @@ std::vector<Counterfactual> CounterfactualSearch::find(const float* row, const C
   });
   std::vector<Counterfactual> out;
   std::vector<float> changed(row, row + n);
+  std::vector<double> margins(static_cast<std::size_t>(k)), p(margins.size());
   for (const Found& f : r.found) {
     if (out.size() == o.answers) break;
     for (const FeatureChange& c : f.changes) changed[c.feature] = c.to;
-    const double margin = predict_margin(forest_, changed.data());
+    predict_class_margins(forest_, changed.data(), margins.data());
     for (const FeatureChange& c : f.changes) changed[c.feature] = c.from;
-    if (!goal.reaches(margin)) continue;  // the grid's sum and the forest's disagree in the last bit
-    out.push_back({f.changes, f.cost, margin, apply_link(forest_.link, margin), f.exact});
+    if (!goal.reaches(margins.data())) continue;  // the grid's sum and the forest's disagree in the last bit
+    if (multiclass) {  // the new predicted class: its margin and probability
+      const int top = predicted_class(margins.data(), k);
+      softmax(margins.data(), k, p.data());
+      out.push_back({f.changes, f.cost, margins[static_cast<std::size_t>(top)], p[static_cast<std::size_t>(top)], f.exact, top});
+    } else {
+      out.push_back({f.changes, f.cost, margins[0], apply_link(forest_.link, margins[0]), f.exact, -1});
+    }
   }
   return out;
 }

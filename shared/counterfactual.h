@@ -1,5 +1,6 @@
 // The nearest decision flip (a counterfactual): the cheapest change of a record's values that
-// moves a binary decision across its threshold, or a regression's prediction by a given amount.
+// moves a binary decision across its threshold, makes another class the top one (multi-class),
+// or moves a regression's prediction by a given amount.
 //
 // A tree ensemble is constant between consecutive split thresholds of a feature, so each feature's
 // values fall into cells (between its thresholds, in the forest), and the search is over a finite
@@ -48,15 +49,16 @@ struct FeatureChange {
 struct Counterfactual {
   std::vector<FeatureChange> changes;  // in feature order
   double cost = 0;                     // the sum of the changes' costs
-  double margin = 0, prediction = 0;   // the changed row re-scored by predict_margin
+  double margin = 0, prediction = 0;   // the changed row re-scored (multi-class: its new class's margin and probability)
   bool exact = true;                   // false: found by the three-feature heuristic
+  int predicted_class = -1;            // multi-class: the class the changed row is predicted (another than the record's)
 };
 
 // Prepared once per forest (read-only afterwards: threads may share it).
 class CounterfactualSearch {
  public:
-  // Throws verdict::Error for a multi-class forest (not supported yet) or a schema whose
-  // feature count differs from the forest's.
+  // A multi-class forest's flip is another class becoming the top one. Throws verdict::Error
+  // for a schema whose feature count or task does not fit the forest.
   CounterfactualSearch(const Forest& forest, const Schema& schema);
 
   // Up to options.answers answers, cheapest first, each a different set of features; a set that

@@ -400,12 +400,14 @@ verdict::CounterfactualOptions counterfactual_options(const char* options_json) 
 extern "C" {
 
 // Doubles one answer takes in vd_counterfactual's output.
-EMSCRIPTEN_KEEPALIVE int vd_counterfactual_stride() { return 5 + 4 * 3; }
+EMSCRIPTEN_KEEPALIVE int vd_counterfactual_stride() { return 5 + 4 * 3 + 1; }
 
 // The nearest decision flips of one encoded row (num_features floats, NaN = missing) under
 // options (JSON text, see counterfactual_options) into out[0, capacity): out[0] = the number of
 // answers, then per answer vd_counterfactual_stride() doubles: cost, margin, prediction, exact
-// (1/0), changes n, then n × (feature, from, to, cost).
+// (1/0), changes n, then n × (feature, from, to, cost) in room for 3, and last the class the
+// changed row is predicted (a multi-class model; -1 otherwise: margin and prediction are that
+// class's).
 EMSCRIPTEN_KEEPALIVE int vd_counterfactual(const float* row, const char* options_json, double* out, unsigned long capacity) {
   return guarded([&] {
     const auto& search = counterfactual_search();
@@ -421,6 +423,7 @@ EMSCRIPTEN_KEEPALIVE int vd_counterfactual(const float* row, const char* options
       double* o = out + 1 + a * stride;
       const auto& cf = found[a];
       o[0] = cf.cost, o[1] = cf.margin, o[2] = cf.prediction, o[3] = cf.exact ? 1 : 0;
+      o[stride - 1] = cf.predicted_class;
       o[4] = static_cast<double>(cf.changes.size());
       for (std::size_t c = 0; c < cf.changes.size(); ++c) {
         o[5 + 4 * c] = static_cast<double>(cf.changes[c].feature);

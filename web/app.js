@@ -329,14 +329,15 @@ function formMessage(text, error = false) {
 function flipOptions() {
   const o = { max_features: Number(S.config.counterfactual_max_features) || 2, immutable: S.config.immutable || [] };
   if (isBinary()) o.threshold = S.threshold ?? 0.5;
-  else o.target_delta = Number(S.config.counterfactual_target_delta) || 0;
+  else if (!isMulticlass()) o.target_delta = Number(S.config.counterfactual_target_delta) || 0;  // multi-class: another class on top
   return o;
 }
 
 const flips = new FlipPanel(document.getElementById('flip-panel'), applyFlip);
 function showFlips(rec) {
-  if (!S.engine || (!isBinary() && !flipOptions().target_delta)) return;
-  flips.update({ engine: S.engine, schema: S.schema, encoded: currentEncoded(rec), prediction: S.result.prediction, options: flipOptions() });
+  if (!S.engine || (!isBinary() && !isMulticlass() && !flipOptions().target_delta)) return;
+  flips.update({ engine: S.engine, schema: S.schema, encoded: currentEncoded(rec), prediction: S.result.prediction,
+    probabilities: S.result.probabilities, options: flipOptions() });
 }
 
 // One answer becomes what-if edits, one undo step.

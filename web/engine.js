@@ -107,7 +107,9 @@ Engine.prototype.counterfactuals = function counterfactuals(encoded, options = {
       const at = o + 5 + 4 * c;
       changes.push({ feature: out[at], from: out[at + 1], to: out[at + 2], cost: out[at + 3] });
     }
-    answers.push({ cost: out[o], margin: out[o + 1], prediction: out[o + 2], exact: out[o + 3] === 1, changes });
+    // predictedClass: a multi-class model's new top class (its margin and probability above); -1 otherwise.
+    answers.push({ cost: out[o], margin: out[o + 1], prediction: out[o + 2], exact: out[o + 3] === 1, changes,
+      predictedClass: out[o + stride - 1] });
   }
   return answers;
 };

@@ -12,13 +12,16 @@ export function valueWords(col, v) {
   return col.type === 'categorical' ? col.categories[v] ?? String(v) : number.format(v);
 }
 
-// One answer in words, e.g. "Capital Gain 0 → 5,100 flips to >50K, 0.44 → 0.71".
+// One answer in words, e.g. "Capital Gain 0 → 5,100 flips to >50K, 0.44 → 0.71". `now` is the
+// score before (a number, or a function of the answer: a multi-class model's probability of the
+// class the answer makes the top one).
 export function answerWords(schema, answer, now, outcome) {
   const moves = answer.changes.map((c) => {
     const col = schema.features[c.feature];
     return `${col.name} ${valueWords(col, c.from)} \u2192 ${valueWords(col, c.to)}`;
   });
-  return `${moves.join(', ')} ${outcome(answer.prediction)}, ${now.toFixed(2)} \u2192 ${answer.prediction.toFixed(2)}`;
+  const before = typeof now === 'function' ? now(answer) : now;
+  return `${moves.join(', ')} ${outcome(answer.prediction, answer)}, ${before.toFixed(2)} \u2192 ${answer.prediction.toFixed(2)}`;
 }
 
 export class FlipPanel {
@@ -38,13 +41,17 @@ export class FlipPanel {
     this.timer = setTimeout(() => this.show(view), 0);
   }
 
-  show({ engine, schema, encoded, prediction, options }) {
+  show({ engine, schema, encoded, prediction, probabilities, options }) {
     const list = this.el.querySelector('[data-testid=flip-answers]');
     const note = this.el.querySelector('[data-testid=flip-method]');
-    const binary = schema.task === 'binary';
+    const binary = schema.task === 'binary', multiclass = schema.task === 'multiclass';
     const threshold = options.threshold ?? 0.5;
     const flipLabel = (p) => (isPositive(p, threshold) ? schema.target.positive_label : schema.target.labels.find((l) => l !== schema.target.positive_label));
-    const outcome = binary ? (p) => `flips to ${flipLabel(p)}` : () => 'moves the prediction';
+    const className = (k) => schema.target.class_names?.[schema.target.labels[k]] ?? schema.target.labels[k];
+    // Multi-class: the answer's class becomes the top one; before → after is that class's probability.
+    const outcome = multiclass ? (p, a) => `flips to ${className(a.predictedClass)}`
+      : binary ? (p) => `flips to ${flipLabel(p)}` : () => 'moves the prediction';
+    const now = multiclass ? (a) => probabilities[a.predictedClass] : prediction;
     let answers;
     const started = performance.now();
     try {
@@ -62,7 +69,7 @@ export class FlipPanel {
       : `Exact: the cheapest changes of up to ${k} feature${k > 1 ? 's' : ''} over the model's own split values. Cost: change ÷ the feature's usual spread; a category 1.`;
     const kept = schema.features.filter((f) => f.immutable || (options.immutable || []).includes(f.name)).map((f) => f.name);
     if (kept.length) note.textContent += ` Never changed: ${kept.join(', ')}.`;
-    list.replaceChildren(...answers.map((a, i) => this.item(schema, a, i, prediction, outcome)));
+    list.replaceChildren(...answers.map((a, i) => this.item(schema, a, i, now, outcome)));
     if (!answers.length) {
       const li = document.createElement('li');
       li.className = 'flip-none';
@@ -80,6 +87,7 @@ export class FlipPanel {
     li.dataset.score = String(answer.prediction);
     li.dataset.changed = answer.changes.map((c) => schema.features[c.feature].name).join(';');
     li.dataset.method = answer.exact ? 'exact' : 'heuristic';
+    if (answer.predictedClass >= 0) li.dataset.class = schema.target.labels[answer.predictedClass];
     const words = document.createElement('span');
     words.className = 'flip-words';
     words.textContent = answerWords(schema, answer, prediction, outcome);

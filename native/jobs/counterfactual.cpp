@@ -40,6 +40,11 @@ CounterfactualOptions options_of(const CounterfactualPlan& o, const Schema& sche
     if (o.threshold) throw Error("--threshold is for binary models; a regression model needs --target-delta");
     if (!o.target_delta) throw Error("a regression model needs --target-delta D (the move of the prediction asked for)");
     opt.goal.target_delta = *o.target_delta;
+  } else if (schema.task == Task::Multiclass) {
+    if (o.threshold || o.target_delta) {
+      throw Error(std::string(o.threshold ? "--threshold" : "--target-delta") +
+                  " does not apply to a multi-class model: its decision flips when another class becomes the top one");
+    }
   } else {
     if (o.target_delta) throw Error("--target-delta is for regression models; a binary decision flips at --threshold");
     opt.goal.threshold = o.threshold.value_or(0.5);
@@ -56,10 +61,10 @@ std::string changed_names(const Schema& schema, const Counterfactual& cf) {
 }  // namespace
 
 void find_counterfactuals(const CounterfactualPlan& o, std::ostream& log) {
-  const ModelFiles model = load_model_files(o.model, "");
+  const ModelFiles model = load_model_files(o.model, "", ForestLoadOptions{true});
   CsvReader reader(o.data);
   const Schema schema = schema_for_data(model, reader.header(), "", o.data);
-  if (schema.task == Task::Multiclass) throw Error("counterfactual: multi-class models are not supported yet");
+  const bool multiclass = schema.task == Task::Multiclass;
   const CounterfactualOptions options = options_of(o, schema);
   const CounterfactualSearch search(model.forest, schema);
   const unsigned threads = resolve_threads(o.threads);
@@ -67,6 +72,7 @@ void find_counterfactuals(const CounterfactualPlan& o, std::ostream& log) {
   std::ofstream file(out.stage(o.out), std::ios::binary);
   std::vector<std::string> header = reader.header();
   for (const char* extra : {"row", "rank", "cost", "changed", "score", "method"}) header.emplace_back(extra);
+  if (multiclass) header.emplace_back("class");  // the class the changed row is predicted; score is its probability
   write_csv_row(file, header);
   Table chunk;
   std::size_t total = 0, flipped = 0, written = 0, heuristic = 0;
@@ -84,6 +90,7 @@ void find_counterfactuals(const CounterfactualPlan& o, std::ostream& log) {
         }
         cells.insert(cells.end(), {std::to_string(total + r), std::to_string(rank + 1), number(cf.cost), changed_names(schema, cf),
                                    number(cf.prediction), cf.exact ? "exact" : "heuristic"});
+        if (multiclass) cells.push_back(schema.labels.at(static_cast<std::size_t>(cf.predicted_class)));
         write_csv_row(file, cells);
         ++written;
         heuristic += !cf.exact;

@@ -457,7 +457,9 @@ nlohmann::json flips_json(const Schema& schema, const std::vector<Counterfactual
       changes.push_back({{"feature", schema.features[c.feature].name}, {"from", decode_value(schema, c.feature, c.from)},
                          {"to", decode_value(schema, c.feature, c.to)}, {"cost", c.cost}});
     }
-    out.push_back({{"cost", cf.cost}, {"score", cf.prediction}, {"method", cf.exact ? "exact" : "heuristic"}, {"changes", changes}});
+    nlohmann::json answer = {{"cost", cf.cost}, {"score", cf.prediction}, {"method", cf.exact ? "exact" : "heuristic"}, {"changes", changes}};
+    if (cf.predicted_class >= 0) answer["class"] = schema.labels.at(static_cast<std::size_t>(cf.predicted_class));  // score: its probability
+    out.push_back(std::move(answer));
   }
   return out;
 }
@@ -673,8 +675,8 @@ void explain_file(const ExplainPlan& o, std::ostream& log) {
   totals.unseen.unseen_category.assign(schema.features.size(), 0);
   std::optional<FlipStep> flip;
   if (o.counterfactual_features > 0) {
-    if (schema.task != Task::Binary) {
-      throw Error("--counterfactuals is for binary models; a regression's move needs verdict counterfactual --target-delta");
+    if (schema.task == Task::Regression) {
+      throw Error("--counterfactuals is for classification models; a regression's move needs verdict counterfactual --target-delta");
     }
     flip.emplace(FlipStep{CounterfactualSearch(model.forest, schema), {}});
     flip->options.max_features = o.counterfactual_features;

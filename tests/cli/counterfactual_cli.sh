@@ -143,7 +143,7 @@ expect "no such data file" "nope.csv" -- cf --data "$tmp/nope.csv"
 awk -F, 'NR == 1 { print "age,hours,job,gain,pay"; next } { print $1 "," $2 "," $3 "," $4 "," ($2 * 10 + $4 / 100) }' "$tmp/train.csv" > "$tmp/reg.csv"
 "$verdict" train --data "$tmp/reg.csv" --target pay --objective reg:squarederror --rounds 20 --out "$tmp/reg" > /dev/null 2>&1 ||
   { echo "FAIL: could not train the regression model"; exit 1; }
-expect "explain --counterfactuals on a regression" "--counterfactuals is for binary models" -- "$verdict" explain --model "$tmp/reg" --data "$tmp/rows.csv" --out "$tmp/bad/x" --counterfactuals 2
+expect "explain --counterfactuals on a regression" "--counterfactuals is for classification models" -- "$verdict" explain --model "$tmp/reg" --data "$tmp/rows.csv" --out "$tmp/bad/x" --counterfactuals 2
 expect "regression without --target-delta" "a regression model needs --target-delta" -- "$verdict" counterfactual --model "$tmp/reg" --data "$tmp/rows.csv" --out "$tmp/bad/cf.csv"
 if "$verdict" counterfactual --model "$tmp/reg" --data "$tmp/rows.csv" --out "$tmp/cfr.csv" --target-delta 50 > /dev/null 2> "$tmp/stderr" &&
    cut -d, -f1-4 "$tmp/cfr.csv" > "$tmp/cfr_in.csv" &&

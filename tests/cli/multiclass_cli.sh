@@ -267,6 +267,30 @@ else
   fail "verdict run of the 3-class config: $(grep -v '%' "$tmp/run.log" | tail -3)"
 fi
 
+# Counterfactuals for K classes: each answer, re-scored by `verdict score`, is predicted another
+# class than its record (the class column says which, the score is its probability).
+cut -d, -f1-3 "$tmp/train.csv" | head -41 > "$tmp/rows.csv"
+ran "counterfactual of a multi-class model" "$tmp/cf.log" -- \
+  "$verdict" counterfactual --model "$tmp/model" --data "$tmp/rows.csv" --out "$tmp/cf.csv"
+cut -d, -f1-3 "$tmp/cf.csv" > "$tmp/cf_rows.csv"
+"$verdict" score --model "$tmp/model" --data "$tmp/cf_rows.csv" --digits 17 --out "$tmp/cf_scores.txt" > /dev/null 2>&1
+"$verdict" score --model "$tmp/model" --data "$tmp/rows.csv" --digits 17 --out "$tmp/row_scores.txt" > /dev/null 2>&1
+/usr/bin/python3 - "$tmp/cf.csv" "$tmp/cf_scores.txt" "$tmp/row_scores.txt" <<'PY' || failures=$((failures + 1))
+import csv, sys
+classes = ["approve", "refuse", "review"]
+answers = list(csv.DictReader(open(sys.argv[1])))
+after = [list(map(float, l.split(","))) for l in open(sys.argv[2])]
+before = [list(map(float, l.split(","))) for l in open(sys.argv[3])]
+top = lambda p: p.index(max(p))
+ok = len(answers) > 20 and all(
+    top(p) != top(before[int(a["row"])]) and classes[top(p)] == a["class"] and abs(float(a["score"]) - max(p)) < 1e-9
+    for a, p in zip(answers, after))
+print(("ok: " if ok else "FAIL: ") + "counterfactual: %d answers, each re-scored to another class (the class column's)" % len(answers))
+sys.exit(0 if ok else 1)
+PY
+expect "counterfactual --threshold on a multi-class model" "--threshold does not apply to a multi-class model" -- \
+  "$verdict" counterfactual --model "$tmp/model" --data "$tmp/rows.csv" --threshold 0.4 --out "$tmp/cf_bad.csv"
+
 # Sharded and merged: the same files as one run (6,000 rows: two blocks of 4,096, one a shard).
 { head -1 "$tmp/train.csv"; for _ in $(seq 40); do tail -n +2 "$tmp/train.csv"; done; } > "$tmp/big.csv"
 "$verdict" explain --model "$tmp/model" --data "$tmp/big.csv" --shap tree,baseline --out "$tmp/whole" > /dev/null 2>&1 || fail "explain big.csv"

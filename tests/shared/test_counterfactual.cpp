@@ -25,6 +25,7 @@ Schema test_schema(Task task, std::mt19937& rng) {
   s.task = task;
   s.target = "y";
   if (task == Task::Binary) s.labels = {"no", "yes"}, s.positive_label = "yes";
+  if (task == Task::Multiclass) s.labels = {"approve", "decline", "refer"};
   for (int f = 0; f < 5; ++f) {
     Column c;
     c.name = "x" + std::to_string(f);
@@ -84,7 +85,7 @@ double change_cost(const Column& c, float from, float to) {
 // fewer of its features; the `answers` cheapest costs.
 std::vector<double> brute_force_costs(const Forest& forest, const Schema& schema, const std::vector<float>& row,
                                       const std::vector<bool>& fixed, int k, std::size_t answers,
-                                      const std::function<bool(double)>& reaches) {
+                                      const std::function<bool(const float*)>& reaches) {
   const std::size_t n = row.size();
   std::vector<std::vector<float>> values(n);
   std::vector<std::size_t> free;
@@ -107,7 +108,7 @@ std::vector<double> brute_force_costs(const Forest& forest, const Schema& schema
         x[set[i]] = values[set[i]][at[i]];
         cost += change_cost(schema.features[set[i]], row[set[i]], x[set[i]]);
       }
-      if (cost < cheapest && reaches(predict_margin(forest, x.data()))) cheapest = cost;
+      if (cost < cheapest && reaches(x.data())) cheapest = cost;
       std::size_t i = 0;
       while (i < set.size() && ++at[i] == values[set[i]].size()) at[i++] = 0;
       if (i == set.size()) break;
@@ -199,7 +200,8 @@ TEST_CASE("counterfactual: each answer flips the decision, and the costs equal a
           pairs += cf.changes.size() == 2;
           for (const auto& c : cf.changes) whole_moves += c.feature == 2, category_moves += c.feature == 3;
         }
-        const auto expected = brute_force_costs(forest, schema, row, fixed, k, 3, reaches);
+        const auto expected = brute_force_costs(forest, schema, row, fixed, k, 3,
+                                                [&](const float* x) { return reaches(predict_margin(forest, x)); });
         REQUIRE(costs.size() == expected.size());
         for (std::size_t i = 0; i < costs.size(); ++i) CHECK(costs[i] == Approx(expected[i]).epsilon(1e-12));
         with_answers += !found.empty();
@@ -226,7 +228,8 @@ TEST_CASE("counterfactual: a regression prediction moved by the amount asked, ex
       const auto reaches = [&](double m) { return o.goal.target_delta > 0 ? m - p0 >= 0.3 : m - p0 <= -0.2; };
       const auto found = search.find(row.data(), o);
       check_answers(forest, schema, row, std::vector<bool>(5), found, reaches);
-      const auto expected = brute_force_costs(forest, schema, row, std::vector<bool>(5), 2, 3, reaches);
+      const auto expected = brute_force_costs(forest, schema, row, std::vector<bool>(5), 2, 3,
+                                              [&](const float* x) { return reaches(predict_margin(forest, x)); });
       REQUIRE(found.size() == expected.size());
       for (std::size_t i = 0; i < found.size(); ++i) CHECK(found[i].cost == Approx(expected[i]).epsilon(1e-12));
     }
@@ -307,11 +310,63 @@ TEST_CASE("counterfactual: candidate values sit at the near end of each cell, wh
   CHECK(one[0].cost == Approx(1.0));
 }
 
+TEST_CASE("counterfactual: K classes — another class becomes the top one, exactly as the brute force", "[counterfactual][multiclass]") {
+  std::mt19937 rng(31);
+  int with_answers = 0, pairs = 0;
+  for (int model = 0; model < 6; ++model) {
+    const Forest forest = spread_thresholds(testing::random_multiclass_forest(rng, 5, 3, 3 + model % 3, 3));
+    const Schema schema = test_schema(Task::Multiclass, rng);
+    const CounterfactualSearch search(forest, schema);
+    for (int r = 0; r < 20; ++r) {
+      const std::vector<float> row = random_row(rng);
+      std::vector<double> m(3), p(3);
+      predict_class_margins(forest, row.data(), m.data());
+      const int top0 = predicted_class(m.data(), 3);
+      const auto reaches = [&](const float* x) {
+        std::vector<double> mx(3);
+        predict_class_margins(forest, x, mx.data());
+        return predicted_class(mx.data(), 3) != top0;
+      };
+      for (int k : {1, 2}) {
+        CounterfactualOptions o;
+        o.max_features = k;
+        const auto found = search.find(row.data(), o);
+        std::vector<double> costs;
+        for (const Counterfactual& cf : found) {
+          std::vector<float> x = row;
+          for (const FeatureChange& c : cf.changes) x[c.feature] = c.to;
+          predict_class_margins(forest, x.data(), m.data());
+          softmax(m.data(), 3, p.data());
+          const int top = predicted_class(m.data(), 3);
+          CHECK(top != top0);  // re-scored: another class is the top one
+          CHECK(cf.predicted_class == top);
+          CHECK(cf.margin == m[static_cast<std::size_t>(top)]);
+          CHECK(cf.prediction == p[static_cast<std::size_t>(top)]);
+          costs.push_back(cf.cost);
+          pairs += cf.changes.size() == 2;
+        }
+        const auto expected = brute_force_costs(forest, schema, row, std::vector<bool>(5), k, 3, reaches);
+        REQUIRE(costs.size() == expected.size());
+        for (std::size_t i = 0; i < costs.size(); ++i) CHECK(costs[i] == Approx(expected[i]).epsilon(1e-12));
+        with_answers += !found.empty();
+      }
+    }
+  }
+  CHECK(with_answers > 100);
+  CHECK(pairs > 10);
+  std::mt19937 again(2);
+  const Forest multi = testing::random_multiclass_forest(again, 5, 3, 2, 2);
+  const CounterfactualSearch search(multi, test_schema(Task::Multiclass, again));
+  CounterfactualOptions o;
+  o.goal.target_delta = 1;
+  CHECK_THROWS_WITH(search.find(random_row(again).data(), o), Catch::Contains("another class becomes the top one"));
+}
+
 TEST_CASE("counterfactual: what it refuses, by name", "[counterfactual]") {
   std::mt19937 rng(1);
   const Forest multi = testing::random_multiclass_forest(rng, 5, 3, 2, 2);
   Schema schema = test_schema(Task::Binary, rng);
-  CHECK_THROWS_WITH(CounterfactualSearch(multi, schema), Catch::Contains("multi-class"));
+  CHECK_THROWS_WITH(CounterfactualSearch(multi, schema), Catch::Contains("the model has 3 output(s) but the schema's task is single-output"));
   const Forest forest = load_xgboost_json(testing::random_xgboost_model({4, 5, 2}, rng));
   const CounterfactualSearch search(forest, schema);
   const std::vector<float> row = random_row(rng);

@@ -6,7 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { staticServer, launch, open, waitReady, nativeScore, readDistJson } from './harness.mjs';
 
 const dist = process.env.VERDICT_DIST_MULTICLASS;
@@ -19,6 +21,17 @@ const readBars = (page) => page.$$eval('[data-testid=shap-bar]', (gs) => gs.map(
   feature: g.dataset.feature, value: Number(g.dataset.value) })));
 const attr = async (page, id) => Number(await page.getAttribute(`[data-testid=${id}]`, 'data-value'));
 const top = (p) => p.indexOf(Math.max(...p));
+
+// `verdict counterfactual` on one record: its answers as cf.csv rows (cost, changed, score, class).
+function nativeFlips(model, features, values) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verdict-cf-'));
+  const quote = (c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c);
+  fs.writeFileSync(path.join(dir, 'row.csv'), `${features.map(quote).join(',')}\n${values.map(quote).join(',')}\n`);
+  execFileSync(bin, ['counterfactual', '--model', model, '--data', path.join(dir, 'row.csv'), '--out', path.join(dir, 'cf.csv')], { stdio: 'ignore' });
+  const [head, ...rows] = fs.readFileSync(path.join(dir, 'cf.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
+  fs.rmSync(dir, { recursive: true, force: true });
+  return rows.map((r) => Object.fromEntries(head.map((h, i) => [h, r[i]])));
+}
 
 async function expectClass(page, rec, k, features, expected, what) {
   assert.equal(await page.inputValue('[data-testid=shap-class]'), String(k), `${what}: the class shown`);
@@ -79,7 +92,31 @@ test('multi-class page: top classes, a waterfall per class, what-if on every cla
     await page.click('[data-testid=reset]');
     await expectClass(page, first, other, features, expected, 'after reset');
 
-    // 4. A verdict by keyboard: disagree proposes the runner-up class; the answer's label is a class.
+    // 4. What would flip it: another class becomes the top one; the answers equal the native CLI's,
+    // and Apply makes the answer's class the predicted one.
+    await page.waitForFunction(() => document.querySelector('[data-testid=flip-panel]')?.dataset.state === 'done');
+    const shown = await page.$$eval('[data-testid=flip-answer]', (li) => li.map((e) => ({
+      cost: Number(e.dataset.cost), score: Number(e.dataset.score), changed: e.dataset.changed, cls: e.dataset.class,
+      words: e.querySelector('.flip-words').textContent })));
+    const cli = nativeFlips(modelDir, features, first.values);
+    assert.ok(cli.length > 0, 'the record has an answer');
+    assert.equal(shown.length, cli.length);
+    shown.forEach((a, i) => {
+      const n = cli[i];
+      assert.ok(Math.abs(a.cost - Number(n.cost)) < 1e-9, `answer ${i}: cost ${a.cost} vs ${n.cost}`);
+      assert.ok(Math.abs(a.score - Number(n.score)) < 1e-9, `answer ${i}: score`);
+      assert.equal(a.changed, n.changed);
+      assert.equal(a.cls, n.class);
+      assert.notEqual(a.cls, first.predicted_label);
+      assert.match(a.words, new RegExp(`flips to ${name(a.cls)}`));
+    });
+    await page.click('[data-testid=flip-apply] >> nth=0');
+    assert.equal(await page.textContent('[data-testid=predicted-outcome]'), name(shown[0].cls), 'Apply: the answer\'s class is on top');
+    assert.ok(Math.abs(await attr(page, 'probability') - shown[0].score) < 1e-9);
+    await page.click('[data-testid=reset]');
+    await page.selectOption('[data-testid=shap-class]', String(k0));
+
+    // 5. A verdict by keyboard: disagree proposes the runner-up class; the answer's label is a class.
     await page.selectOption('[data-testid=shap-class]', String(k0));
     await page.keyboard.press('d');
     const order = [...first.probabilities.keys()].sort((a, b) => first.probabilities[b] - first.probabilities[a]);
