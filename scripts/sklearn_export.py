@@ -568,8 +568,44 @@ def class_of_cell(cell, classes):
     return None
 
 
+def quantile(sorted_values, p):
+    """Linear interpolation between order statistics, as shared/schema.cpp's quantile."""
+    at = p * (len(sorted_values) - 1)
+    lo = math.floor(at)
+    hi = min(lo + 1, len(sorted_values) - 1)
+    return sorted_values[lo] + (at - lo) * (sorted_values[hi] - sorted_values[lo])
+
+
+def spread_of(values):
+    """A numeric feature's spread and its statistic: MAD, IQR, standard deviation, range, never 0
+    (shared/schema.cpp's spread_of, the same operations in the same order)."""
+    values = sorted(values)
+    if not values:
+        return 1.0, "none"
+    median = quantile(values, 0.5)
+    mad = quantile(sorted(abs(v - median) for v in values), 0.5)
+    if mad > 0:
+        return mad, "mad"
+    iqr = quantile(values, 0.75) - quantile(values, 0.25)
+    if iqr > 0:
+        return iqr, "iqr"
+    mean = 0.0
+    for v in values:
+        mean += v
+    mean /= len(values)
+    square = 0.0
+    for v in values:
+        square += (v - mean) * (v - mean)
+    sd = math.sqrt(square / len(values))
+    if sd > 0:
+        return sd, "std"
+    if values[-1] - values[0] > 0:
+        return values[-1] - values[0], "range"
+    return 1.0, "none"
+
+
 def build_schema(cols, est, classifier, target, data):
-    schema = {"format": "verdict-schema", "version": 2,
+    schema = {"format": "verdict-schema", "version": 3,
               "task": "binary" if classifier else "regression"}
     header, rows = data if data else (None, None)
     where = {}
@@ -603,7 +639,10 @@ def build_schema(cols, est, classifier, target, data):
     features = []
     for f in cols.features:
         c = {"name": f["name"], "type": f["kind"], "min": None, "max": None, "mean": None,
-             "description": "", "unit": ""}
+             "description": "", "unit": "", "spread": 1.0, "spread_statistic": "none", "integer": False,
+             "immutable": False}
+        if f["kind"] == "categorical":
+            c["spread_statistic"], c["integer"] = "category", True
         if f["kind"] == "categorical":
             c["categories"] = f["categories"]
         if rows is not None:
@@ -632,6 +671,9 @@ def build_schema(cols, est, classifier, target, data):
                 c["min"], c["max"], c["mean"] = min(values), max(values), total / len(values)
             else:
                 c["min"], c["max"], c["mean"] = 0.0, 0.0, 0.0
+            if f["kind"] != "categorical":  # verdict's set_spread
+                c["spread"], c["spread_statistic"] = spread_of(values)
+                c["integer"] = all(v == math.floor(v) for v in values)
         features.append(c)
     schema["features"] = features
     return schema
