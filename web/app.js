@@ -327,7 +327,10 @@ function formMessage(text, error = false) {
 // The search's options: the flow's threshold, the page config's immutable features (on top of
 // the schema's) and, for a regression, the move asked for (config counterfactual_target_delta).
 function flipOptions() {
-  const o = { max_features: Number(S.config.counterfactual_max_features) || 2, immutable: S.config.immutable || [] };
+  // Immutable features: the schema's (in the engine), the page config's and the served flow's.
+  const immutable = [...new Set([...(S.config.immutable || []), ...(S.flowImmutable || [])])]
+    .filter((name) => S.schema.features.some((f) => f.name === name));
+  const o = { max_features: Number(S.config.counterfactual_max_features) || 2, immutable };
   if (isBinary()) o.threshold = S.threshold ?? 0.5;
   else if (!isMulticlass()) o.target_delta = Number(S.config.counterfactual_target_delta) || 0;  // multi-class: another class on top
   return o;
@@ -522,6 +525,7 @@ function showServerTask(t) {
   S.tasks = [{ name: t.loop, accepted: t.accepted, records: input.records.map((r) => normalize(r, input.features)) }];
   S.pending = drafts.resume(t);
   $('title').textContent = t.flow.title || t.flow.name;
+  S.flowImmutable = Array.isArray(t.flow.immutable) ? t.flow.immutable : [];
   $('instructions').textContent = t.flow.instructions || '';
   $('instructions').hidden = !t.flow.instructions;
   $('main').hidden = false;

@@ -54,6 +54,9 @@ void add_flow_commands(CLI::App& app) {
   create->add_option("--task-time-limit", fo->flow.task_time_limit, "Seconds a reviewer's lease lasts")->capture_default_str();
   create->add_option("--lifetime", fo->flow.lifetime, "Seconds a loop stays available before it fails")->capture_default_str();
   create->add_option("--output", fo->flow.output_dir, "Output folder (default: review-output beside the database)");
+  create->add_option("--immutable", fo->flow.immutable,
+                     "Features the page's \"What would flip it?\" never changes for this flow, on top of the schema's (comma-separated)")
+      ->delimiter(',');
   create->add_flag("--exist-ok", fo->exist_ok, "A flow of that name already there is not an error (it is kept)");
   create->callback([fo] { create_flow(*fo, std::cout); });
   auto fl = std::make_shared<std::string>("review.db");

@@ -257,6 +257,13 @@ class Config {
     }
     if (f.contains("task_time_limit_seconds")) p.flow.task_time_limit = whole(f["task_time_limit_seconds"], "task_time_limit_seconds");
     if (f.contains("lifetime_seconds")) p.flow.lifetime = whole(f["lifetime_seconds"], "lifetime_seconds");
+    if (f.contains("immutable")) {
+      if (!f["immutable"].is_array()) throw Error("config: review.flow.immutable must be a list of feature names");
+      for (const auto& n : f["immutable"]) {
+        if (!n.is_string()) throw Error("config: review.flow.immutable must be a list of feature names");
+        p.flow.immutable.push_back(n.get<std::string>());
+      }
+    }
     return p;
   }
   StartLoopsPlan start_loops() const {

@@ -194,7 +194,7 @@ nlohmann::json Flow::to_json() const {
   return {{"name", name}, {"title", title}, {"description", description}, {"instructions", instructions},
           {"activation_conditions", conditions.to_json()}, {"records_per_task", records_per_task},
           {"reviewers_per_record", reviewers_per_record}, {"task_time_limit_seconds", task_time_limit},
-          {"lifetime_seconds", lifetime}, {"output_dir", output_dir}, {"created", iso_time(created_ms)}};
+          {"lifetime_seconds", lifetime}, {"output_dir", output_dir}, {"immutable", immutable}, {"created", iso_time(created_ms)}};
 }
 
 Flow Flow::from_json(const nlohmann::json& j) {
@@ -211,6 +211,16 @@ Flow Flow::from_json(const nlohmann::json& j) {
     f.task_time_limit = j.value("task_time_limit_seconds", std::int64_t{3600});
     f.lifetime = j.value("lifetime_seconds", std::int64_t{14 * 86400});
     f.output_dir = j.value("output_dir", "");
+    if (j.contains("immutable")) {
+      const nlohmann::json& names = j["immutable"];
+      if (!names.is_array() || names.size() > 1000) throw ReviewError(400, "flow definition: 'immutable' must be a list of at most 1000 feature names");
+      for (const auto& n : names) {
+        if (!n.is_string() || n.get<std::string>().empty() || n.get<std::string>().size() > 200) {
+          throw ReviewError(400, "flow definition: 'immutable' holds something that is not a feature name (1-200 characters)");
+        }
+        f.immutable.push_back(n.get<std::string>());
+      }
+    }
   } catch (const ReviewError&) {
     throw;
   } catch (const nlohmann::json::exception& e) {
@@ -822,7 +832,8 @@ namespace {
 // A task as the reviewer sees it.
 nlohmann::json view_of(const std::string& loop, const Flow& f, const std::string& input_content, std::int64_t accepted_ms,
                        std::int64_t expires_ms) {
-  return {{"loop", loop}, {"flow", {{"name", f.name}, {"title", f.title}, {"description", f.description}, {"instructions", f.instructions}}},
+  return {{"loop", loop}, {"flow", {{"name", f.name}, {"title", f.title}, {"description", f.description}, {"instructions", f.instructions},
+                                    {"immutable", f.immutable}}},
           {"input_content", nlohmann::json::parse(input_content)}, {"accepted", iso_time(accepted_ms)},
           {"lease_expires", iso_time(expires_ms)}};
 }

@@ -42,6 +42,9 @@ struct Flow {
   std::int64_t task_time_limit = 3600;  // seconds a lease lasts
   std::int64_t lifetime = 14 * 86400;   // seconds a loop stays available
   std::string output_dir;
+  // Features a reviewer's "What would flip it?" never changes, on top of the schema's immutable
+  // ones (the "overridden by the flow"): names, checked against the model by the page.
+  std::vector<std::string> immutable;
   std::int64_t created_ms = 0;
 
   nlohmann::json to_json() const;

@@ -9,6 +9,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { bin, dist, missing, startProcess, launch, waitReady, readDistJson, distPath } from './harness.mjs';
 
+// The feature the served flow marks immutable on top of the schema's: Capital Gain (Adult), or
+// the first feature the schema lets change.
+function flowImmutable() {
+  const features = readDistJson('schema.json').features;
+  return (features.find((f) => f.name === 'Capital Gain' && !f.immutable) ?? features.find((f) => !f.immutable)).name;
+}
+
 // A database with one flow of `tasks` loops (one record each) and one reviewer; serves dist.
 async function serve(tasks) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verdict-served-'));
@@ -18,7 +25,7 @@ async function serve(tasks) {
   batch.records = batch.records.filter((r) => r.prediction < 0.99).slice(0, tasks);
   fs.writeFileSync(path.join(dir, 'batch.json'), JSON.stringify(batch));
   cli('flow', 'create', '--db', db, '--name', 'served', '--title', 'Served page', '--probability-below', '0.99',
-    '--records-per-task', '1', '--output', path.join(dir, 'out'));
+    '--records-per-task', '1', '--output', path.join(dir, 'out'), '--immutable', flowImmutable());
   const token = cli('reviewer', 'add', '--db', db, '--name', 'carol');
   cli('review', 'start', '--db', db, '--flow', 'served', '--batch', path.join(dir, 'batch.json'), '--schema', distPath('schema.json'));
   const { child, match } = await startProcess(bin, ['serve', '--db', db, '--dist', dist, '--port', '0'], /http:\/\/127\.0\.0\.1:(\d+)\//);
@@ -98,4 +105,15 @@ test('served page: the "Task submitted" banner goes; after the last task the hea
   await page.waitForFunction(() => /No task is waiting/.test(document.querySelector('[data-testid=banner]').textContent));
   assert.equal((await page.textContent('[data-testid=progress]')).trim(), '', 'no stale progress in the header');
   assert.equal(await page.isVisible('main'), false);
+}));
+
+test('served page: the flow\'s immutable features are never changed by "What would flip it?"', { timeout: 60000 }, (t) => withServed(t, 1, async (page, { token }) => {
+  await page.fill('[data-testid=token]', token);
+  await page.keyboard.press('Enter');
+  await waitReady(page);
+  await page.waitForFunction(() => document.querySelector('[data-testid=flip-panel]')?.dataset.state === 'done');
+  const kept = flowImmutable();
+  assert.match(await page.textContent('[data-testid=flip-method]'), new RegExp(`Never changed: .*${kept}`));
+  const changed = await page.$$eval('[data-testid=flip-answer]', (li) => li.map((e) => e.dataset.changed));
+  for (const c of changed) assert.ok(!c.split(';').includes(kept), `an answer changes ${kept}: ${c}`);
 }));

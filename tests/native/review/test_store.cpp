@@ -218,3 +218,23 @@ TEST_CASE("tokens: unknown ones are refused, a reviewer added by another process
   CHECK(bob->admin);
   CHECK(fx.store->authenticate(token)->name == "ann");
 }
+
+TEST_CASE("a flow's immutable features: kept in its definition, given to the reviewer with each task", "[review-store]") {
+  Fixture fx;
+  Flow f = Flow::from_json({{"name", "cf"}, {"activation_conditions", {{"probability_below", 0.5}}},
+                            {"immutable", {"age", "sex"}}, {"output_dir", (fx.dir / "out").string()}});
+  CHECK(f.immutable == std::vector<std::string>{"age", "sex"});
+  CHECK(Flow::from_json(f.to_json()).immutable == f.immutable);
+  fx.store->create_flow(f, "test");
+  CHECK(fx.store->flow("cf").immutable == f.immutable);
+  fx.store->start_from_batch("cf", batch(4), "yes", "test");
+  const auto task = fx.store->next_task(*fx.store->authenticate(fx.store->add_reviewer("rita", false)));
+  REQUIRE(task);
+  CHECK((*task)["flow"]["immutable"] == nlohmann::json({"age", "sex"}));
+  // Without the field: none; a wrong one is a 400 naming it.
+  CHECK(Flow::from_json({{"name", "g"}, {"activation_conditions", {{"probability_below", 0.5}}}}).immutable.empty());
+  CHECK_THROWS_WITH(Flow::from_json({{"name", "h"}, {"activation_conditions", {{"probability_below", 0.5}}}, {"immutable", "age"}}),
+                    Catch::Contains("'immutable' must be a list"));
+  CHECK_THROWS_WITH(Flow::from_json({{"name", "h"}, {"activation_conditions", {{"probability_below", 0.5}}}, {"immutable", {1}}}),
+                    Catch::Contains("not a feature name"));
+}
