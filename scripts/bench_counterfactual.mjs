@@ -2,10 +2,9 @@
 // search the page's "What would flip it?" panel runs) per record: of BATCH (a review_batch.json
 // from verdict explain, every record explained) or else the page's own (the flagged ones).
 // Usage: node scripts/bench_counterfactual.mjs DIST [RECORDS] [MAX_FEATURES] [BATCH]. Prints a line and one JSON line.
-import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { serveDist, launchChromium, pct } from './page_host.mjs';
 
 const dist = path.resolve(process.argv[2] || 'dist');
 const records = Number(process.argv[3] || 1000);
@@ -13,28 +12,10 @@ const maxFeatures = Number(process.argv[4] || 2);
 const batchFile = process.argv[5];
 const given = batchFile ? JSON.parse(fs.readFileSync(batchFile, 'utf8')) : null;
 const rowsGiven = given ? { threshold: given.threshold, encoded: given.records.slice(0, records).map((r) => r.encoded) } : null;
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript',
-  '.css': 'text/css', '.json': 'application/json', '.wasm': 'application/wasm' };
 const { assets } = JSON.parse(fs.readFileSync(path.join(dist, 'manifest.json'), 'utf8'));
 
-// Cross-origin isolated, so performance.now() resolves 5 µs (as scripts/bench_web.mjs).
-const server = http.createServer((req, res) => {
-  const rel = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-  const file = path.join(dist, rel === '/' ? 'index.html' : rel);
-  if (!file.startsWith(dist) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
-    res.writeHead(404).end();
-    return;
-  }
-  res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream',
-    'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' });
-  fs.createReadStream(file).pipe(res);
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const url = `http://127.0.0.1:${server.address().port}/`;
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox',
-  '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync'] });
-const pct = (v, p) => { const s = [...v].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]; };
+const { url, server } = await serveDist(dist, { isolated: true });
+const browser = await launchChromium();
 try {
   const page = await browser.newPage();
   await page.goto(url);

@@ -2,38 +2,18 @@
 // an edit (WebAssembly), one record's exact feature curve (every feature in turn) and its
 // similar records, the page's edit-to-redraw time. (Opening the page: bench_web_load.mjs.)
 // Usage: node scripts/bench_web.mjs DIST [EDITS]. Prints a table and one JSON line.
-import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { chromium } from 'playwright-core';
+import { serveDist, launchChromium, pct } from './page_host.mjs';
 
 const dist = path.resolve(process.argv[2] || 'dist');
 const edits = Number(process.argv[3] || 2000);
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript',
-  '.css': 'text/css', '.json': 'application/json', '.wasm': 'application/wasm' };
 const { assets } = JSON.parse(fs.readFileSync(path.join(dist, 'manifest.json'), 'utf8'));
 
-// A static server that sends the cross-origin isolation headers: with them Chromium's
-// performance.now() resolves 5 µs instead of 100 µs.
-const server = http.createServer((req, res) => {
-  const rel = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-  const file = path.join(dist, rel === '/' ? 'index.html' : rel);
-  if (!file.startsWith(dist) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
-    res.writeHead(404).end();
-    return;
-  }
-  res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream',
-    'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' });
-  fs.createReadStream(file).pipe(res);
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const url = `http://127.0.0.1:${server.address().port}/`;
+const { url, server } = await serveDist(dist, { isolated: true });
 
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox',
-  '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync'] });
-const pct = (v, p) => { const s = [...v].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]; };
+const browser = await launchChromium();
 const median = (v) => pct(v, 0.5);
 try {
   const page = await browser.newPage();

@@ -6,28 +6,14 @@
 // curve, similar records, group context) on a desktop, light and dark, with a categorical curve,
 // and on a phone.
 // Usage: node scripts/screenshots.mjs DIST OUTDIR. Prints one line per PNG written.
-import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { serveDist, launchChromium } from './page_host.mjs';
 
 const dist = path.resolve(process.argv[2] || 'dist');
 const out = path.resolve(process.argv[3] || 'build/screenshots');
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css',
-  '.json': 'application/json', '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.ico': 'image/x-icon' };
 
-const server = http.createServer((req, res) => {
-  const rel = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-  const file = path.join(dist, rel === '/' ? 'index.html' : rel);
-  if (!file.startsWith(dist) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
-    res.writeHead(404).end();
-    return;
-  }
-  res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream' });
-  fs.createReadStream(file).pipe(res);
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const url = `http://127.0.0.1:${server.address().port}/`;
+const { url, server } = await serveDist(dist);
 
 // A what-if edit a reviewer would make: a numeric feature of the first record moved by a
 // quarter of its training range (Adult: Hours per week), typed key by key.
@@ -60,8 +46,7 @@ const shots = [
   { name: 'panels-dark-category', viewport: { width: 1280, height: 800 }, panels: true, curve: 'Occupation', colorScheme: 'dark' },
   { name: 'panels-phone', viewport: { width: 375, height: 812 }, panels: true },
 ];
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu',
-  '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+const browser = await launchChromium();
 fs.mkdirSync(out, { recursive: true });
 try {
   for (const s of shots) {
