@@ -102,7 +102,7 @@ expect "a tree whose node loops back" "trees[0]' node 1 is reached twice" -- tim
 
 mkdir -p "$tmp/multi"
 sed 's/"binary:logistic"/"multi:softprob"/' "$tmp/model/model.json" > "$tmp/multi/model.json"
-expect "unsupported model" "objective 'multi:softprob' is not supported" -- "$verdict" explain --model "$tmp/multi/model.json" --data "$tmp/train.csv" --target label --out "$tmp/out"
+expect "a multi-class objective without its classes" "field 'learner.learner_model_param.num_class' must be at least 2 for 'multi:softprob'" -- "$verdict" explain --model "$tmp/multi/model.json" --data "$tmp/train.csv" --target label --out "$tmp/out"
 
 expect "unknown option" "--bogus" -- explain --data "$tmp/train.csv" --bogus 1
 expect "missing file for train" "cannot open" -- "$verdict" train --data "$tmp/none.csv" --target label --out "$tmp/out"
