@@ -56,12 +56,15 @@ std::vector<float> cell_values(const FeatureCurve& curve) {
   return out;
 }
 
-FeatureCurve feature_curve(const Forest& forest, const float* row, int feature) {
+FeatureCurve feature_curve(const Forest& forest, const float* row, int feature, int cls) {
   if (feature < 0 || feature >= forest.num_features) {
     throw Error("feature curve: no feature " + std::to_string(feature) + " (the model has " +
                 std::to_string(forest.num_features) + ")");
   }
-  if (forest.num_class > 1) throw Error("feature curve: a multi-class model has one curve per class (not supported)");
+  const int classes = forest.num_class > 1 ? forest.num_class : 1;
+  if (cls < 0 || cls >= classes) {
+    throw Error("feature curve: no class " + std::to_string(cls) + " (the model has " + std::to_string(classes) + ")");
+  }
   FeatureCurve c;
   for (std::size_t n = 0; n < forest.num_nodes(); ++n) {
     if (!forest.is_leaf(static_cast<std::int32_t>(n)) && forest.feature[n] == feature) c.thresholds.push_back(forest.threshold[n]);
@@ -80,19 +83,30 @@ FeatureCurve feature_curve(const Forest& forest, const float* row, int feature) 
   std::vector<std::size_t> at(first.begin(), first.end() - 1);
   c.margin.resize(cells);
   c.prediction.resize(cells);
+  const auto k = static_cast<std::size_t>(classes);
+  std::vector<double> sums(k), p(k);
+  // A class's score: its margin, and after the link (softmax over every class's margin).
+  auto score = [&](double& margin, double& prediction) {
+    margin = sums[static_cast<std::size_t>(cls)];
+    if (classes > 1) {
+      softmax(sums.data(), classes, p.data());
+      prediction = p[static_cast<std::size_t>(cls)];
+    } else {
+      prediction = apply_link(forest.link, margin);
+    }
+  };
   for (std::size_t cell = 0; cell < cells; ++cell) {
-    double sum = forest.base_margin;
+    std::fill(sums.begin(), sums.end(), forest.base_margin);
     for (std::size_t t = 0; t < forest.num_trees(); ++t) {
       while (segments[at[t]].end <= cell) ++at[t];
-      sum += segments[at[t]].value;
+      sums[classes > 1 ? static_cast<std::size_t>(forest.tree_class[t]) : 0] += segments[at[t]].value;
     }
-    c.margin[cell] = sum;
-    c.prediction[cell] = apply_link(forest.link, sum);
+    score(c.margin[cell], c.prediction[cell]);
   }
   std::vector<float> missing(row, row + forest.num_features);
   missing[static_cast<std::size_t>(feature)] = std::nanf("");
-  c.missing_margin = predict_margin(forest, missing.data());
-  c.missing_prediction = apply_link(forest.link, c.missing_margin);
+  predict_class_margins(forest, missing.data(), sums.data());
+  score(c.missing_margin, c.missing_prediction);
   return c;
 }
 

@@ -28,8 +28,9 @@ struct FeatureCurve {
 // feature's own value is ignored). Each cell's margin is summed as predict_margin sums it
 // (base margin, then the trees in order), so it equals predict_margin of the row with the
 // feature set to any value of the cell, bit for bit. Throws verdict::Error for a feature out
-// of range or a multi-class forest.
-FeatureCurve feature_curve(const Forest& forest, const float* row, int feature);
+// of range. A multi-class forest's curve is class `cls`'s: its margin (base margin, then its
+// trees in order, as predict_class_margins sums it) and its softmax probability per cell.
+FeatureCurve feature_curve(const Forest& forest, const float* row, int feature, int cls = 0);
 
 // A value inside each cell of the curve, in cell order: the threshold that starts the cell, and
 // for cell 0 the float just below the first threshold (0 when the feature has no split).

@@ -265,16 +265,19 @@ EMSCRIPTEN_KEEPALIVE int vd_use_classic_tree_shap(int classic) {
 
 // The exact curve of `feature` for the encoded row (shared/feature_curve): computed and kept
 // for vd_curve_read. Returns the number of cells (thresholds + 1), or -1.
-EMSCRIPTEN_KEEPALIVE int vd_feature_curve(const float* row, int feature) {
+EMSCRIPTEN_KEEPALIVE int vd_feature_curve_class(const float* row, int feature, int cls) {
   int cells = -1;
   const int rc = guarded([&] {
     if (!session) throw verdict::Error("no model loaded");
-    session->curve = verdict::feature_curve(session->forest, row, feature);
+    session->curve = verdict::feature_curve(session->forest, row, feature, cls);
     session->curve_feature = feature;
     cells = static_cast<int>(session->curve.cells());
   });
   return rc == 0 ? cells : -1;
 }
+
+// vd_feature_curve_class of class 0 (a single-output model's one curve).
+EMSCRIPTEN_KEEPALIVE int vd_feature_curve(const float* row, int feature) { return vd_feature_curve_class(row, feature, 0); }
 
 // The last curve into caller buffers sized by vd_feature_curve's answer: thresholds[cells - 1],
 // margin[cells], prediction[cells], missing[2] = the margin and prediction with the feature missing.

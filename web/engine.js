@@ -157,13 +157,14 @@ export const startModule = (options = {}) => createVerdictModule(options);
 // { thresholds, margin, prediction, missing: { margin, prediction }, at(values) }. Cell 0 is
 // x < thresholds[0], cell c is thresholds[c-1] <= x < thresholds[c]; at() gives the
 // prediction at each value (NaN: missing) by the core's lookup.
-Engine.prototype.featureCurve = function featureCurve(encoded, i) {
+// cls: a multi-class model's class (its margin and probability per cell); 0 otherwise.
+Engine.prototype.featureCurve = function featureCurve(encoded, i, cls = 0) {
   const m = this.module;
   const n = this.numFeatures;
   return withBuffers(m, [4 * n], ([row]) => {
     const view = new Float32Array(m.HEAPF32.buffer, row, n);
     for (let f = 0; f < n; f++) view[f] = encoded[f] ?? NaN;
-    const cells = m._vd_feature_curve(row, i);
+    const cells = m._vd_feature_curve_class(row, i, cls);
     if (cells < 0) throw new Error(m.UTF8ToString(m._vd_last_error()));
     return withBuffers(m, [4 * (cells - 1), 8 * cells, 8 * cells, 16], ([tp, mp, pp, xp]) => {
       if (m._vd_curve_read(tp, mp, pp, xp) !== 0) throw new Error(m.UTF8ToString(m._vd_last_error()));

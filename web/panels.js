@@ -56,16 +56,20 @@ export class Panels {
     select.value = String(i);
     const col = schema.features[i];
     const started = performance.now();
-    const curve = engine.featureCurve(encoded, i);
+    const multiclass = engine.numClass > 1;  // the curve of the class on show (its probability)
+    const shownClass = multiclass ? result.shown ?? 0 : 0;
+    const curve = engine.featureCurve(encoded, i, shownClass);
     const categorical = col.type === 'categorical';
     const categoryValues = categorical ? curve.at(col.categories.map((_, code) => code)) : [];
     const ms = performance.now() - started;
-    const average = categorical ? null : this.average(view, i, curve.prediction.length);
+    // The batch's average (partial dependence) is of a single-output model's score only.
+    const average = categorical || multiclass ? null : this.average(view, i, curve.prediction.length);
     const binary = view.threshold !== null;
-    const scoreName = binary ? `Probability of ${schema.target.positive_label}` : `Predicted ${schema.target.name}`;
+    const scoreName = multiclass ? `Probability of ${schema.target.labels[shownClass]}`
+      : binary ? `Probability of ${schema.target.positive_label}` : `Predicted ${schema.target.name}`;
     drawCurve($('curve'), { name: col.name, unit: col.unit, categorical, categories: col.categories || [], min: col.min, max: col.max,
       curve, categoryValues, average, value: encoded[i], prediction: result.prediction, threshold: view.threshold,
-      probability: engine.link === 'logistic', scoreName });
+      probability: engine.link === 'logistic' || multiclass, scoreName });
     const values = categorical ? categoryValues : Array.from(curve.prediction);
     $('curve-summary').textContent = `${scoreName} from ${fmtScore(Math.min(...values))} to ${fmtScore(Math.max(...values))} as ` +
       `${col.name} takes every value${categorical ? ` (${col.categories.length} categories)`

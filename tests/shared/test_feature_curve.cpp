@@ -110,6 +110,35 @@ TEST_CASE("feature curve: a feature no tree uses is one flat cell; bad input is 
   CHECK(c.missing_margin == c.margin[0]);
   CHECK_THROWS_AS(feature_curve(f, row.data(), 4), Error);
   CHECK_THROWS_AS(feature_curve(f, row.data(), -1), Error);
-  const Forest multi = verdict::testing::random_multiclass_forest(rng, 4, 3, 2, 3);
-  CHECK_THROWS_AS(feature_curve(multi, row.data(), 0), Error);
+  CHECK_THROWS_WITH(feature_curve(f, row.data(), 0, 1), Catch::Contains("no class 1 (the model has 1)"));
+}
+
+TEST_CASE("feature curve of a class of a multi-class model: its margin and softmax probability per cell", "[feature_curve][multiclass]") {
+  std::mt19937 rng(5);
+  const Forest f = testing::random_multiclass_forest(rng, 4, 3, 6, 4);
+  std::uniform_real_distribution<float> unit(-0.2f, 1.2f);
+  for (int r = 0; r < 10; ++r) {
+    const std::vector<float> row = testing::random_row(4, rng);
+    for (int feature = 0; feature < 4; ++feature) {
+      for (int k = 0; k < 3; ++k) {
+        const FeatureCurve c = feature_curve(f, row.data(), feature, k);
+        std::vector<float> x = row;
+        std::vector<double> m(3), p(3);
+        for (int s = 0; s < 200; ++s) {  // sampled values: each its cell's margin and probability, bit for bit
+          x[static_cast<std::size_t>(feature)] = unit(rng);
+          predict_class_margins(f, x.data(), m.data());
+          softmax(m.data(), 3, p.data());
+          const std::size_t cell = c.cell_of(x[static_cast<std::size_t>(feature)]);
+          CHECK(c.margin[cell] == m[static_cast<std::size_t>(k)]);
+          CHECK(c.prediction[cell] == p[static_cast<std::size_t>(k)]);
+        }
+        x[static_cast<std::size_t>(feature)] = std::nanf("");
+        predict_class_margins(f, x.data(), m.data());
+        softmax(m.data(), 3, p.data());
+        CHECK(c.missing_margin == m[static_cast<std::size_t>(k)]);
+        CHECK(c.missing_prediction == p[static_cast<std::size_t>(k)]);
+      }
+    }
+  }
+  CHECK_THROWS_WITH(feature_curve(f, testing::random_row(4, rng).data(), 0, 3), Catch::Contains("no class 3"));
 }

@@ -92,6 +92,15 @@ test('multi-class page: top classes, a waterfall per class, what-if on every cla
     await page.click('[data-testid=reset]');
     await expectClass(page, first, other, features, expected, 'after reset');
 
+    // The feature curve is the class on show's (its probability per cell); no panel error.
+    await page.waitForFunction(() => document.querySelector('[data-testid=curve-feature]')?.value !== undefined);
+    await page.waitForFunction(() => /dot is this record/.test(document.getElementById('curve-summary')?.textContent || ''));
+    const curveText = await page.textContent('#curve-summary');
+    assert.match(curveText, new RegExp(`^Probability of ${classes[other]} from`), curveText);
+    assert.ok(curveText.includes(`(${first.probabilities[other].toFixed(3)})`) || curveText.includes(first.probabilities[other].toFixed(2)),
+      `the record's dot is class ${classes[other]}'s probability: ${curveText}`);
+    assert.doesNotMatch(await page.textContent('[data-testid=banner]'), /could not be drawn/);
+
     // 4. What would flip it: another class becomes the top one; the answers equal the native CLI's,
     // and Apply makes the answer's class the predicted one.
     await page.waitForFunction(() => document.querySelector('[data-testid=flip-panel]')?.dataset.state === 'done');
