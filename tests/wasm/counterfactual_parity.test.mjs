@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parseCsv } from '../csv_text.mjs';
 
 const dist = process.env.VERDICT_DIST;
 const modelDir = process.env.VERDICT_MODEL_DIR;
@@ -17,23 +18,6 @@ const bin = process.env.VERDICT_BIN;
 const ready = dist && modelDir && batchPath && bin && fs.existsSync(path.join(dist, 'manifest.json')) && fs.existsSync(batchPath);
 const asset = (name) => path.join(dist, JSON.parse(fs.readFileSync(path.join(dist, 'manifest.json'), 'utf8')).assets[name]);
 
-// RFC 4180 rows.
-function parseCsv(text) {
-  const rows = [];
-  let row = [], cell = '', quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') cell += '"', i++;
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(cell), cell = '';
-    else if (c === '\n') row.push(cell), rows.push(row), row = [], cell = '';
-    else if (c !== '\r') cell += c;
-  }
-  return rows;
-}
 const quote = (c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c);
 
 for (const k of [2, 3]) test(`counterfactuals: wasm equals native on every record of the batch (max ${k} features)`, { skip: !ready && 'VERDICT_DIST/VERDICT_MODEL_DIR/VERDICT_BATCH/VERDICT_BIN not set or missing' }, async () => {

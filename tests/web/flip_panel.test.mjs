@@ -9,24 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bin, missing, modelDir, staticServer, launch, open, waitReady, readDistJson, watchedPage, routeConfig } from './harness.mjs';
+import { parseCsv } from '../csv_text.mjs';
 
-// RFC 4180 rows (quoted cells may hold commas and quotes).
-function parseCsv(text) {
-  const rows = [];
-  let row = [], cell = '', quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') cell += '"', i++;
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(cell), cell = '';
-    else if (c === '\n') row.push(cell), rows.push(row), row = [], cell = '';
-    else if (c !== '\r') cell += c;
-  }
-  return rows;
-}
 
 // The native CLI's answers for one record given as raw cells in feature order.
 function nativeAnswers(features, values, threshold, maxFeatures = 2) {
