@@ -80,6 +80,7 @@ class FastTreeShap {
   std::size_t table_trees() const { return table_trees_; }
   std::size_t classic_trees() const { return classic_roots_.size(); }
   std::size_t table_bytes() const { return tables_.bytes(); }
+  std::size_t table_groups() const { return tables_.groups(); }  // lookups per row (LeafTables)
 
  private:
   void explain_block(const float* rows, std::size_t count, double* phi, Workspace& workspace, double* margins) const;

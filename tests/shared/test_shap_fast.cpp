@@ -49,6 +49,7 @@ bool has_repeated_feature(const Forest& f, int node, std::vector<int>& path) {
 
 TEST_CASE("fast TreeSHAP equals the classic algorithm and brute-force Shapley", "[shap][fast]") {
   int repeated = 0, with_missing = 0;
+  std::size_t leaves = 0, groups = 0;
   for (std::uint32_t seed = 1; seed <= 96; ++seed) {
     const int m = 2 + static_cast<int>(seed % 9);          // 2..10 features
     const int depth = 1 + static_cast<int>((seed / 9) % 8);  // 1..8 levels
@@ -63,6 +64,8 @@ TEST_CASE("fast TreeSHAP equals the classic algorithm and brute-force Shapley", 
     FastTreeShap fast(c.forest);
     REQUIRE(fast.classic_trees() == 0);
     REQUIRE(fast.expected_value() == classic.expected_value());
+    for (int node = 0; node < static_cast<int>(c.forest.num_nodes()); ++node) leaves += c.forest.is_leaf(node);
+    groups += fast.table_groups();
     std::vector<double> a(m), b(m);
     for (const auto& row : c.rows) {
       classic.explain(row.data(), a.data());
@@ -78,6 +81,7 @@ TEST_CASE("fast TreeSHAP equals the classic algorithm and brute-force Shapley", 
   }
   CHECK(repeated > 50);  // the property covers features repeating on a path
   CHECK(with_missing > 50);
+  CHECK(groups * 2 < leaves);  // ... and leaves summed ahead into groups (LeafTables)
 }
 
 TEST_CASE("fast TreeSHAP is additive: sum of phi plus phi0 is the margin", "[shap][fast]") {
