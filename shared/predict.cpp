@@ -80,7 +80,20 @@ void margins_of_block(const Forest& f, const std::vector<MarginPredictor::Node>&
 
 }  // namespace
 
-MarginPredictor::MarginPredictor(const Forest& f) : forest_(&f), node_(f.left.size()), depth_(f.tree_root.size(), 0) {
+namespace {
+
+// The portable build of split bits is no faster than the walk: used only when asked for.
+std::optional<SimdLevel> default_split_bits() {
+  const SimdLevel best = SplitBitsPredictor::best_level();
+  return best == SimdLevel::portable ? std::nullopt : std::optional<SimdLevel>(best);
+}
+
+}  // namespace
+
+MarginPredictor::MarginPredictor(const Forest& f) : MarginPredictor(f, default_split_bits()) {}
+
+MarginPredictor::MarginPredictor(const Forest& f, std::optional<SimdLevel> split_bits)
+    : forest_(&f), node_(f.left.size()), depth_(f.tree_root.size(), 0) {
   if (f.num_class > 1) refuse_multiclass(f, "MarginPredictor");
   for (std::size_t i = 0; i < node_.size(); ++i) {
     const auto self = static_cast<std::int32_t>(i);
@@ -88,12 +101,12 @@ MarginPredictor::MarginPredictor(const Forest& f) : forest_(&f), node_(f.left.si
                               : Node{self, self, 0, 0.0f, 1};
   }
   depth_ = tree_depths(f);
-  if (SplitBitsPredictor::available(f)) bits_ = std::make_unique<SplitBitsPredictor>(f);
+  if (split_bits && SplitBitsPredictor::available(f)) bits_ = std::make_unique<SplitBitsPredictor>(f, *split_bits);
 }
 
 MarginPredictor::MarginPredictor(const MarginPredictor& other)
     : forest_(other.forest_), node_(other.node_), depth_(other.depth_),
-      bits_(other.bits_ ? std::make_unique<SplitBitsPredictor>(*other.forest_) : nullptr) {}
+      bits_(other.bits_ ? std::make_unique<SplitBitsPredictor>(*other.forest_, other.bits_->level()) : nullptr) {}
 
 MarginPredictor::~MarginPredictor() = default;
 

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "forest.h"
@@ -48,17 +49,22 @@ int predicted_class(const double* margins, int k);
 void predict_margins(const Forest& f, const float* rows, std::size_t n, std::size_t cols, double* out);
 
 // predict_margins with the forest's nodes packed once, for many calls (read-only: threads may share it).
-// Where the CPU and the forest allow (SplitBitsPredictor::available), 16 rows at a time go
-// through SplitBitsPredictor; the rest walk the trees 8 rows abreast. Either way the same bits.
+// Where the forest allows (SplitBitsPredictor::available) and the CPU has AVX2 or AVX-512, 16
+// rows at a time go through SplitBitsPredictor at the CPU's best level; the rest walk the trees
+// 8 rows abreast. Either way the same bits.
 class MarginPredictor {
  public:
   explicit MarginPredictor(const Forest& f);
+  // Split bits at this level (when the forest allows it), or with std::nullopt only the walk:
+  // for benchmarks and tests. Throws verdict::Error when the CPU does not run the level.
+  MarginPredictor(const Forest& f, std::optional<SimdLevel> split_bits);
   MarginPredictor(const MarginPredictor& other);
   MarginPredictor& operator=(const MarginPredictor&) = delete;
   ~MarginPredictor();
   void predict(const float* rows, std::size_t n, std::size_t cols, double* out) const;
-  // True when blocks of 16 rows use SplitBitsPredictor.
+  // True when blocks of 16 rows use SplitBitsPredictor (at bits_level()).
   bool uses_split_bits() const { return bits_ != nullptr; }
+  SimdLevel bits_level() const { return bits_ ? bits_->level() : SimdLevel::portable; }
 
   // One node in one place; a leaf points to itself both ways, so a row that reached it stays.
   struct Node {

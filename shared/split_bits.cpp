@@ -1,6 +1,7 @@
 #include "split_bits.h"
 
 #include <algorithm>
+#include <string>
 
 #include "error.h"
 
@@ -30,37 +31,127 @@ void lay_out(const Forest& f, std::int32_t node, std::uint32_t place, int level,
   lay_out(f, leaf ? node : f.right[node], 2 * place + 2, level + 1, depth, right, left, leaves);
 }
 
-#ifdef VERDICT_SPLIT_BITS
-__attribute__((target("avx512f,avx512dq"))) void predict_block_avx512(
-    const Forest& f, int depth, const SplitBitsPredictor::Split* splits, const std::uint32_t* first,
-    const std::uint32_t* left, const double* leaves, const float* rows, std::size_t cols, double* out, float* x) {
-  constexpr std::size_t R = SplitBitsPredictor::kRows;
-  const auto m = static_cast<std::size_t>(f.num_features);
+// What every build reads: the forest laid out as complete trees.
+struct Layout {
+  const Forest& f;
+  int depth;
+  const SplitBitsPredictor::Split* splits;
+  const std::uint32_t* first;
+  const std::uint32_t* left;
+  const double* leaves;
+};
+
+constexpr std::size_t R = SplitBitsPredictor::kRows;
+
+// Feature-major: x[c * R + r], so one feature of the 16 rows is one load.
+void transpose(const float* rows, std::size_t cols, std::size_t m, float* x) {
   for (std::size_t c = 0; c < m; ++c) {
     for (std::size_t r = 0; r < R; ++r) x[c * R + r] = rows[r * cols + c];
   }
-  const __m512i one = _mm512_set1_epi32(1), first_leaf = _mm512_set1_epi32((1 << depth) - 1);
-  const __m512i sixteen = _mm512_set1_epi64(16);
-  __m512d low = _mm512_set1_pd(f.base_margin), high = low;  // rows 0-7, 8-15
-  for (std::size_t t = 0; t < f.tree_root.size(); ++t) {
-    __m512i bits = _mm512_setzero_si512();  // a lane's bit at each split that sends its row right
-    for (std::uint32_t i = first[t]; i < left[t]; ++i) {  // missing goes right: right unless x < t
-      const __m512 v = _mm512_loadu_ps(&x[static_cast<std::size_t>(splits[i].feature) * R]);
-      const __mmask16 right = _mm512_cmp_ps_mask(v, _mm512_set1_ps(splits[i].threshold), _CMP_NLT_UQ);
-      bits = _mm512_mask_or_epi32(bits, right, bits, _mm512_set1_epi32(static_cast<int>(splits[i].bit)));
+}
+
+// Missing goes right: right unless x < t (!(x < t) holds for NaN). Missing goes left: right
+// when x >= t (false for NaN). The same predicates as the vector compares below.
+void predict_block_portable(const Layout& l, const float* rows, std::size_t cols, double* out, float* x) {
+  transpose(rows, cols, static_cast<std::size_t>(l.f.num_features), x);
+  const std::uint32_t first_leaf = (1u << l.depth) - 1u;
+  double sum[R];
+  for (double& s : sum) s = l.f.base_margin;
+  for (std::size_t t = 0; t < l.f.tree_root.size(); ++t) {
+    std::uint32_t bits[R] = {};
+    for (std::uint32_t i = l.first[t]; i < l.left[t]; ++i) {
+      const float* v = &x[static_cast<std::size_t>(l.splits[i].feature) * R];
+      const float threshold = l.splits[i].threshold;
+      const std::uint32_t bit = l.splits[i].bit;
+      for (std::size_t r = 0; r < R; ++r) bits[r] |= !(v[r] < threshold) ? bit : 0u;
     }
-    for (std::uint32_t i = left[t]; i < first[t + 1]; ++i) {  // missing goes left: right when x >= t
-      const __m512 v = _mm512_loadu_ps(&x[static_cast<std::size_t>(splits[i].feature) * R]);
-      const __mmask16 right = _mm512_cmp_ps_mask(v, _mm512_set1_ps(splits[i].threshold), _CMP_GE_OQ);
-      bits = _mm512_mask_or_epi32(bits, right, bits, _mm512_set1_epi32(static_cast<int>(splits[i].bit)));
+    for (std::uint32_t i = l.left[t]; i < l.first[t + 1]; ++i) {
+      const float* v = &x[static_cast<std::size_t>(l.splits[i].feature) * R];
+      const float threshold = l.splits[i].threshold;
+      const std::uint32_t bit = l.splits[i].bit;
+      for (std::size_t r = 0; r < R; ++r) bits[r] |= v[r] >= threshold ? bit : 0u;
+    }
+    const double* value = l.leaves + t * 32;
+    for (std::size_t r = 0; r < R; ++r) {
+      std::uint32_t place = 0;
+      for (int level = 0; level < l.depth; ++level) place = 2 * place + 1 + ((bits[r] >> place) & 1u);
+      sum[r] += value[place - first_leaf];
+    }
+  }
+  for (std::size_t r = 0; r < R; ++r) out[r] = sum[r];
+}
+
+#ifdef VERDICT_SPLIT_BITS
+__attribute__((target("avx2"))) void predict_block_avx2(const Layout& l, const float* rows, std::size_t cols, double* out,
+                                                        float* x) {
+  transpose(rows, cols, static_cast<std::size_t>(l.f.num_features), x);
+  const __m256i one = _mm256_set1_epi32(1), first_leaf = _mm256_set1_epi32((1 << l.depth) - 1);
+  __m256d sum[4];
+  for (__m256d& s : sum) s = _mm256_set1_pd(l.f.base_margin);
+  alignas(32) std::int32_t leaf[R];
+  for (std::size_t t = 0; t < l.f.tree_root.size(); ++t) {
+    __m256i low = _mm256_setzero_si256(), high = low;  // rows 0-7, 8-15: a lane's bit at each split sending it right
+    for (std::uint32_t i = l.first[t]; i < l.left[t]; ++i) {
+      const float* v = &x[static_cast<std::size_t>(l.splits[i].feature) * R];
+      const __m256 threshold = _mm256_set1_ps(l.splits[i].threshold);
+      const __m256i bit = _mm256_set1_epi32(static_cast<int>(l.splits[i].bit));
+      low = _mm256_or_si256(low, _mm256_and_si256(_mm256_castps_si256(_mm256_cmp_ps(_mm256_loadu_ps(v), threshold, _CMP_NLT_UQ)), bit));
+      high = _mm256_or_si256(high, _mm256_and_si256(_mm256_castps_si256(_mm256_cmp_ps(_mm256_loadu_ps(v + 8), threshold, _CMP_NLT_UQ)), bit));
+    }
+    for (std::uint32_t i = l.left[t]; i < l.first[t + 1]; ++i) {
+      const float* v = &x[static_cast<std::size_t>(l.splits[i].feature) * R];
+      const __m256 threshold = _mm256_set1_ps(l.splits[i].threshold);
+      const __m256i bit = _mm256_set1_epi32(static_cast<int>(l.splits[i].bit));
+      low = _mm256_or_si256(low, _mm256_and_si256(_mm256_castps_si256(_mm256_cmp_ps(_mm256_loadu_ps(v), threshold, _CMP_GE_OQ)), bit));
+      high = _mm256_or_si256(high, _mm256_and_si256(_mm256_castps_si256(_mm256_cmp_ps(_mm256_loadu_ps(v + 8), threshold, _CMP_GE_OQ)), bit));
+    }
+    __m256i place_low = _mm256_setzero_si256(), place_high = place_low;
+    for (int level = 0; level < l.depth; ++level) {  // child = 2·place + 1 + (right ? 1 : 0)
+      const __m256i right_low = _mm256_and_si256(_mm256_srlv_epi32(low, place_low), one);
+      const __m256i right_high = _mm256_and_si256(_mm256_srlv_epi32(high, place_high), one);
+      place_low = _mm256_add_epi32(_mm256_add_epi32(_mm256_add_epi32(place_low, place_low), one), right_low);
+      place_high = _mm256_add_epi32(_mm256_add_epi32(_mm256_add_epi32(place_high, place_high), one), right_high);
+    }
+    _mm256_store_si256(reinterpret_cast<__m256i*>(leaf), _mm256_sub_epi32(place_low, first_leaf));
+    _mm256_store_si256(reinterpret_cast<__m256i*>(leaf + 8), _mm256_sub_epi32(place_high, first_leaf));
+    const double* value = l.leaves + t * 32;
+    for (std::size_t q = 0; q < 4; ++q) {
+      const std::int32_t* k = leaf + 4 * q;
+      sum[q] = _mm256_add_pd(sum[q], _mm256_set_pd(value[k[3]], value[k[2]], value[k[1]], value[k[0]]));
+    }
+  }
+  for (std::size_t q = 0; q < 4; ++q) _mm256_storeu_pd(out + 4 * q, sum[q]);
+}
+
+// GCC 12's AVX-512 headers leave an operand undefined on purpose (_mm512_undefined_*), and
+// -Wmaybe-uninitialized says so once inlined here.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+__attribute__((target("avx512f,avx512dq"))) void predict_block_avx512(const Layout& l, const float* rows, std::size_t cols,
+                                                                      double* out, float* x) {
+  transpose(rows, cols, static_cast<std::size_t>(l.f.num_features), x);
+  const __m512i one = _mm512_set1_epi32(1), first_leaf = _mm512_set1_epi32((1 << l.depth) - 1);
+  const __m512i sixteen = _mm512_set1_epi64(16);
+  __m512d low = _mm512_set1_pd(l.f.base_margin), high = low;  // rows 0-7, 8-15
+  for (std::size_t t = 0; t < l.f.tree_root.size(); ++t) {
+    __m512i bits = _mm512_setzero_si512();  // a lane's bit at each split that sends its row right
+    for (std::uint32_t i = l.first[t]; i < l.left[t]; ++i) {  // missing goes right: right unless x < t
+      const __m512 v = _mm512_loadu_ps(&x[static_cast<std::size_t>(l.splits[i].feature) * R]);
+      const __mmask16 right = _mm512_cmp_ps_mask(v, _mm512_set1_ps(l.splits[i].threshold), _CMP_NLT_UQ);
+      bits = _mm512_mask_or_epi32(bits, right, bits, _mm512_set1_epi32(static_cast<int>(l.splits[i].bit)));
+    }
+    for (std::uint32_t i = l.left[t]; i < l.first[t + 1]; ++i) {  // missing goes left: right when x >= t
+      const __m512 v = _mm512_loadu_ps(&x[static_cast<std::size_t>(l.splits[i].feature) * R]);
+      const __mmask16 right = _mm512_cmp_ps_mask(v, _mm512_set1_ps(l.splits[i].threshold), _CMP_GE_OQ);
+      bits = _mm512_mask_or_epi32(bits, right, bits, _mm512_set1_epi32(static_cast<int>(l.splits[i].bit)));
     }
     __m512i place = _mm512_setzero_si512();
-    for (int level = 0; level < depth; ++level) {  // child = 2·place + 1 + (right ? 1 : 0)
+    for (int level = 0; level < l.depth; ++level) {  // child = 2·place + 1 + (right ? 1 : 0)
       const __m512i right = _mm512_and_si512(_mm512_srlv_epi32(bits, place), one);
       place = _mm512_add_epi32(_mm512_add_epi32(_mm512_add_epi32(place, place), one), right);
     }
     const __m512i leaf = _mm512_sub_epi32(place, first_leaf);
-    const double* v = leaves + t * 32;
+    const double* v = l.leaves + t * 32;
     const __m512d v0 = _mm512_loadu_pd(v), v1 = _mm512_loadu_pd(v + 8), v2 = _mm512_loadu_pd(v + 16), v3 = _mm512_loadu_pd(v + 24);
     const __m512i i0 = _mm512_cvtepi32_epi64(_mm512_castsi512_si256(leaf));
     const __m512i i1 = _mm512_cvtepi32_epi64(_mm512_extracti64x4_epi64(leaf, 1));
@@ -71,6 +162,7 @@ __attribute__((target("avx512f,avx512dq"))) void predict_block_avx512(
   _mm512_storeu_pd(out, low);
   _mm512_storeu_pd(out + 8, high);
 }
+#pragma GCC diagnostic pop
 #endif
 
 }  // namespace
@@ -94,20 +186,42 @@ std::vector<int> tree_depths(const Forest& f) {
   return depth;
 }
 
+const char* simd_level_name(SimdLevel level) {
+  switch (level) {
+    case SimdLevel::avx512: return "AVX-512";
+    case SimdLevel::avx2: return "AVX2";
+    case SimdLevel::portable: break;
+  }
+  return "portable";
+}
+
 bool SplitBitsPredictor::available(const Forest& f) {
-#ifdef VERDICT_SPLIT_BITS
-  if (!__builtin_cpu_supports("avx512f") || !__builtin_cpu_supports("avx512dq")) return false;
   if (f.num_class > 1 || f.tree_root.empty()) return false;
   const std::vector<int> depth = tree_depths(f);
   return std::all_of(depth.begin(), depth.end(), [](int d) { return d <= kMaxDepth; });
-#else
-  (void)f;
-  return false;
-#endif
 }
 
-SplitBitsPredictor::SplitBitsPredictor(const Forest& f) : forest_(&f) {
-  if (!available(f)) throw Error("SplitBitsPredictor: this CPU or forest cannot use it (AVX-512, trees at most 5 deep)");
+bool SplitBitsPredictor::supported(SimdLevel level) {
+#ifdef VERDICT_SPLIT_BITS
+  switch (level) {
+    case SimdLevel::avx512: return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
+    case SimdLevel::avx2: return __builtin_cpu_supports("avx2");
+    case SimdLevel::portable: break;
+  }
+#endif
+  return level == SimdLevel::portable;
+}
+
+SimdLevel SplitBitsPredictor::best_level() {
+  for (SimdLevel level : {SimdLevel::avx512, SimdLevel::avx2}) {
+    if (supported(level)) return level;
+  }
+  return SimdLevel::portable;
+}
+
+SplitBitsPredictor::SplitBitsPredictor(const Forest& f, SimdLevel level) : forest_(&f), level_(level) {
+  if (!available(f)) throw Error("SplitBitsPredictor: this forest cannot use it (one output, trees at most 5 deep)");
+  if (!supported(level)) throw Error(std::string("SplitBitsPredictor: this CPU has no ") + simd_level_name(level));
   for (int d : tree_depths(f)) depth_ = std::max(depth_, d);
   depth_ = std::max(depth_, 1);
   leaf_.assign(f.tree_root.size() * 32, 0.0);
@@ -125,11 +239,14 @@ SplitBitsPredictor::SplitBitsPredictor(const Forest& f) : forest_(&f) {
 }
 
 void SplitBitsPredictor::predict_block(const float* rows, std::size_t cols, double* out, float* scratch) const {
+  const Layout layout{*forest_, depth_, splits_.data(), first_.data(), left_.data(), leaf_.data()};
+  switch (level_) {
 #ifdef VERDICT_SPLIT_BITS
-  predict_block_avx512(*forest_, depth_, splits_.data(), first_.data(), left_.data(), leaf_.data(), rows, cols, out, scratch);
-#else
-  (void)rows, (void)cols, (void)out, (void)scratch;
+    case SimdLevel::avx512: return predict_block_avx512(layout, rows, cols, out, scratch);
+    case SimdLevel::avx2: return predict_block_avx2(layout, rows, cols, out, scratch);
 #endif
+    default: return predict_block_portable(layout, rows, cols, out, scratch);
+  }
 }
 
 }  // namespace verdict

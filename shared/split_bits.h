@@ -6,9 +6,11 @@
 // mispredicted jumps. Margins are bit for bit predict_margin's: the same leaves, added to the
 // base margin in tree order.
 //
-// Needs AVX-512 (checked at run time) and trees at most 5 levels deep (a complete tree of
-// depth 5 has 31 splits: their bits fit 32-bit lanes); available() says whether this forest
-// on this CPU can use it. MarginPredictor uses it when it can.
+// Three builds of the same steps, chosen at run time: AVX-512 (16 rows a register, the leaf
+// values read by two register permutes), AVX2 (two registers of 8 rows, the leaf values loaded
+// one by one) and portable C++ (the compiler's own vectorisation). Trees at most 5 levels deep (a
+// complete tree of depth 5 has 31 splits: their bits fit 32-bit lanes); available() says whether
+// a forest can use it. MarginPredictor uses it when the CPU has AVX2 or AVX-512.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -21,16 +23,25 @@ namespace verdict {
 // Splits from the root to the deepest leaf, per tree.
 std::vector<int> tree_depths(const Forest& f);
 
+enum class SimdLevel { portable, avx2, avx512 };
+const char* simd_level_name(SimdLevel level);  // "portable", "AVX2", "AVX-512"
+
 class SplitBitsPredictor {
  public:
   static constexpr std::size_t kRows = 16;  // rows a call to predict_block scores
   static constexpr int kMaxDepth = 5;
 
-  // True when the CPU has AVX-512 (F, DQ) and every tree of `f` is at most kMaxDepth deep.
+  // True when `f` has one output and every tree is at most kMaxDepth deep.
   static bool available(const Forest& f);
+  // The best level this CPU runs (checked at run time), and whether it runs `level`.
+  static SimdLevel best_level();
+  static bool supported(SimdLevel level);
 
-  // `f` must stay alive and unchanged; throws verdict::Error when !available(f).
-  explicit SplitBitsPredictor(const Forest& f);
+  // `f` must stay alive and unchanged; throws verdict::Error when !available(f) or when the
+  // CPU does not run `level`.
+  explicit SplitBitsPredictor(const Forest& f, SimdLevel level = best_level());
+
+  SimdLevel level() const { return level_; }
 
   // Margins of kRows rows (`cols` floats each, NaN = missing) into out[0, kRows).
   // `scratch` holds kRows × num_features floats (the rows transposed).
@@ -44,6 +55,7 @@ class SplitBitsPredictor {
 
  private:
   const Forest* forest_;
+  SimdLevel level_;
   int depth_ = 0;                    // of the complete trees: the deepest tree's
   std::vector<Split> splits_;        // tree by tree: those that send missing values right, then left
   std::vector<std::uint32_t> first_; // per tree, where its splits start (one more: the end)

@@ -52,7 +52,15 @@ int main(int argc, char** argv) {
     const CompiledModel compiled(compiled_dir, f.num_features, print);
     std::unique_ptr<CompiledModel> quantized;
     if (!quantized_dir.empty()) quantized = std::make_unique<CompiledModel>(quantized_dir, f.num_features, print);
-    const MarginPredictor margins(f);
+    // MarginPredictor at every split-bits level this CPU runs, and walking 8 rows abreast.
+    std::vector<std::pair<std::string, std::unique_ptr<MarginPredictor>>> predictors;
+    if (SplitBitsPredictor::available(f)) {
+      for (SimdLevel level : {SimdLevel::avx512, SimdLevel::avx2, SimdLevel::portable}) {
+        if (!SplitBitsPredictor::supported(level)) continue;
+        predictors.emplace_back(std::string("split bits, 16 rows, ") + simd_level_name(level), std::make_unique<MarginPredictor>(f, level));
+      }
+    }
+    predictors.emplace_back("MarginPredictor walk, 8 rows abreast", std::make_unique<MarginPredictor>(f, std::nullopt));
     xgb::Booster booster;
     booster.load_json(read_json_file(model.model_path).dump());
     std::printf("model: %zu trees, %zu nodes; %zu rows x %zu features; median of %d runs\n\n", f.num_trees(), f.num_nodes(), n, m, runs);
@@ -75,13 +83,15 @@ int main(int argc, char** argv) {
         {"loaded forest (shared/predict)", [&](unsigned t) {
            parallel(n, t, [&](std::size_t b, std::size_t e) { for (std::size_t r = b; r < e; ++r) out[r] = predict_margin(f, d.x.data() + r * m); });
          }},
-        {margins.uses_split_bits() ? "MarginPredictor (split bits, 16 rows)" : "MarginPredictor (8 rows abreast)", [&](unsigned t) {
-           parallel(n, t, [&](std::size_t b, std::size_t e) { margins.predict(d.x.data() + b * m, e - b, m, out.data() + b); });
-         }},
         {"compiled (float compares)", [&](unsigned t) {
            parallel(n, t, [&](std::size_t b, std::size_t e) { compiled.predict_margin(d.x.data() + b * m, e - b, out.data() + b); });
          }},
     };
+    for (const auto& [name, predictor] : predictors) {
+      contenders.push_back({name.c_str(), [&, p = predictor.get()](unsigned t) {
+        parallel(n, t, [&](std::size_t b, std::size_t e) { p->predict(d.x.data() + b * m, e - b, m, out.data() + b); });
+      }});
+    }
     if (quantized) {
       contenders.push_back({"compiled, quantized (integer bins)", [&](unsigned t) {
         parallel(n, t, [&](std::size_t b, std::size_t e) { quantized->predict_margin(d.x.data() + b * m, e - b, out.data() + b); });

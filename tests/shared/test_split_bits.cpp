@@ -1,11 +1,14 @@
 // SplitBitsPredictor: 16 rows at a time, every split compared in SIMD, the leaf read off the
 // bits — the same margins as walking the trees, bit for bit, whatever the depth (up to 5),
-// missing values, default directions, row count and row stride.
+// missing values, default directions, row count and row stride, at every level the CPU runs
+// (portable, AVX2, AVX-512).
 #include <catch2/catch.hpp>
 
 #include <cstring>
 #include <iostream>
+#include <optional>
 #include <random>
+#include <set>
 
 #include "random_forest.h"
 #include "shared/predict.h"
@@ -21,7 +24,7 @@ bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; 
 
 TEST_CASE("split bits: margins bit for bit predict_margin's on random forests", "[predict][split_bits]") {
   std::mt19937 rng(41);
-  bool used = false;
+  std::set<SimdLevel> used_levels;
   for (int depth = 1; depth <= 6; ++depth) {
     for (int features : {1, 3, 9}) {
       testing::ForestCase c = testing::random_forest_case(rng, features, 40, depth, 0.2, 53);
@@ -35,22 +38,35 @@ TEST_CASE("split bits: margins bit for bit predict_margin's on random forests", 
           if (c.forest.left[node] >= 0) rows[r * cols + static_cast<std::size_t>(c.forest.feature[node])] = c.forest.threshold[node];
         }
       }
-      const MarginPredictor predictor(c.forest);
-      CHECK(predictor.uses_split_bits() == SplitBitsPredictor::available(c.forest));
+      const MarginPredictor best(c.forest);
+      CHECK(best.uses_split_bits() == (SplitBitsPredictor::available(c.forest) && SplitBitsPredictor::best_level() != SimdLevel::portable));
       if (depth == 6) CHECK_FALSE(SplitBitsPredictor::available(c.forest));  // deeper than 5: the walk
-      used = used || predictor.uses_split_bits();
-      for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{15}, std::size_t{16}, std::size_t{17}, c.rows.size()}) {
-        std::vector<double> out(n);
-        predictor.predict(rows.data(), n, cols, out.data());
-        for (std::size_t r = 0; r < n; ++r) {
-          const double want = predict_margin(c.forest, &rows[r * cols]);
-          INFO("depth " << depth << ", features " << features << ", " << n << " rows, row " << r);
-          CHECK(same_bits(out[r], want));
+      // Every level this CPU runs, and the walk alone.
+      std::vector<std::optional<SimdLevel>> levels = {std::nullopt};
+      for (SimdLevel level : {SimdLevel::portable, SimdLevel::avx2, SimdLevel::avx512}) {
+        if (SplitBitsPredictor::supported(level)) levels.push_back(level);
+      }
+      for (const auto& level : levels) {
+        const MarginPredictor predictor(c.forest, level);
+        CHECK(predictor.uses_split_bits() == (level && SplitBitsPredictor::available(c.forest)));
+        if (predictor.uses_split_bits()) used_levels.insert(predictor.bits_level());
+        for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{15}, std::size_t{16}, std::size_t{17}, c.rows.size()}) {
+          std::vector<double> out(n);
+          predictor.predict(rows.data(), n, cols, out.data());
+          for (std::size_t r = 0; r < n; ++r) {
+            const double want = predict_margin(c.forest, &rows[r * cols]);
+            INFO("depth " << depth << ", features " << features << ", " << (level ? simd_level_name(*level) : "walk") << ", "
+                          << n << " rows, row " << r);
+            CHECK(same_bits(out[r], want));
+          }
         }
       }
     }
   }
-  if (!used) std::cout << "note: this CPU has no AVX-512: SplitBitsPredictor was not exercised, only the walk\n";
+  CHECK(used_levels.count(SimdLevel::portable) == 1);
+  for (SimdLevel level : {SimdLevel::avx2, SimdLevel::avx512}) {
+    if (!SplitBitsPredictor::supported(level)) std::cout << "note: this CPU has no " << simd_level_name(level) << ": that build was not exercised\n";
+  }
 }
 
 TEST_CASE("split bits: a copied predictor predicts the same", "[predict][split_bits]") {
