@@ -80,17 +80,7 @@ void margins_of_block(const Forest& f, const std::vector<MarginPredictor::Node>&
 
 }  // namespace
 
-namespace {
-
-// The portable build of split bits is no faster than the walk: used only when asked for.
-std::optional<SimdLevel> default_split_bits() {
-  const SimdLevel best = SplitBitsPredictor::best_level();
-  return best == SimdLevel::portable ? std::nullopt : std::optional<SimdLevel>(best);
-}
-
-}  // namespace
-
-MarginPredictor::MarginPredictor(const Forest& f) : MarginPredictor(f, default_split_bits()) {}
+MarginPredictor::MarginPredictor(const Forest& f) : MarginPredictor(f, SplitBitsPredictor::best_level()) {}
 
 MarginPredictor::MarginPredictor(const Forest& f, std::optional<SimdLevel> split_bits)
     : forest_(&f), node_(f.left.size()), depth_(f.tree_root.size(), 0) {

@@ -49,9 +49,9 @@ int predicted_class(const double* margins, int k);
 void predict_margins(const Forest& f, const float* rows, std::size_t n, std::size_t cols, double* out);
 
 // predict_margins with the forest's nodes packed once, for many calls (read-only: threads may share it).
-// Where the forest allows (SplitBitsPredictor::available) and the CPU has AVX2 or AVX-512, 16
-// rows at a time go through SplitBitsPredictor at the CPU's best level; the rest walk the trees
-// 8 rows abreast. Either way the same bits.
+// Where the forest allows (SplitBitsPredictor::available), 16 rows at a time go through
+// SplitBitsPredictor at the CPU's best level; the rest walk the trees 8 rows abreast. Either
+// way the same bits.
 class MarginPredictor {
  public:
   explicit MarginPredictor(const Forest& f);

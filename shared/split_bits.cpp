@@ -15,16 +15,21 @@ namespace verdict {
 namespace {
 
 // Lays out the subtree at `node` as the part of a complete tree of depth `depth` at breadth-first
-// place `place`: a leaf above the last level fills every place below it (so whichever way a
-// row's bits send it, it reaches that leaf), a split adds itself to the list of its default.
+// place `place`: a leaf above the last level fills every slot below it, a split adds itself to
+// the list of its default with the leaf slots of its left subtree. A row that goes right at a
+// split cannot end in those; the leftmost slot no split ruled out is the row's leaf
+// (QuickScorer's exit leaf), and a leaf's slots are ruled out all together or not at all.
 void lay_out(const Forest& f, std::int32_t node, std::uint32_t place, int level, int depth,
              std::vector<SplitBitsPredictor::Split>& right, std::vector<SplitBitsPredictor::Split>& left, double* leaves) {
   if (level == depth) {
     leaves[place - ((1u << depth) - 1)] = f.value[node];
     return;
   }
-  if (f.left[node] >= 0) {
-    (f.default_left[node] ? left : right).push_back({f.feature[node], f.threshold[node], 1u << place});
+  if (f.left[node] >= 0) {  // the left child's subtree: 2^(depth - level - 1) slots from its first
+    const int width = depth - level - 1;
+    const std::uint32_t first_slot = (2 * place + 1 - ((2u << level) - 1u)) << width;
+    const std::uint32_t slots = static_cast<std::uint32_t>((std::uint64_t{1} << (1u << width)) - 1u) << first_slot;
+    (f.default_left[node] ? left : right).push_back({f.feature[node], f.threshold[node], slots});
   }
   const bool leaf = f.left[node] < 0;
   lay_out(f, leaf ? node : f.left[node], 2 * place + 1, level + 1, depth, right, left, leaves);
@@ -34,7 +39,6 @@ void lay_out(const Forest& f, std::int32_t node, std::uint32_t place, int level,
 // What every build reads: the forest laid out as complete trees.
 struct Layout {
   const Forest& f;
-  int depth;
   const SplitBitsPredictor::Split* splits;
   const std::uint32_t* first;
   const std::uint32_t* left;
@@ -54,66 +58,62 @@ void transpose(const float* rows, std::size_t cols, std::size_t m, float* x) {
 // when x >= t (false for NaN). The same predicates as the vector compares below.
 void predict_block_portable(const Layout& l, const float* rows, std::size_t cols, double* out, float* x) {
   transpose(rows, cols, static_cast<std::size_t>(l.f.num_features), x);
-  const std::uint32_t first_leaf = (1u << l.depth) - 1u;
   double sum[R];
   for (double& s : sum) s = l.f.base_margin;
   for (std::size_t t = 0; t < l.f.tree_root.size(); ++t) {
-    std::uint32_t bits[R] = {};
+    std::uint32_t gone[R] = {};  // per row, the leaf slots ruled out
     for (std::uint32_t i = l.first[t]; i < l.left[t]; ++i) {
       const float* v = &x[static_cast<std::size_t>(l.splits[i].feature) * R];
       const float threshold = l.splits[i].threshold;
-      const std::uint32_t bit = l.splits[i].bit;
-      for (std::size_t r = 0; r < R; ++r) bits[r] |= !(v[r] < threshold) ? bit : 0u;
+      const std::uint32_t slots = l.splits[i].left_slots;
+      for (std::size_t r = 0; r < R; ++r) gone[r] |= !(v[r] < threshold) ? slots : 0u;
     }
     for (std::uint32_t i = l.left[t]; i < l.first[t + 1]; ++i) {
       const float* v = &x[static_cast<std::size_t>(l.splits[i].feature) * R];
       const float threshold = l.splits[i].threshold;
-      const std::uint32_t bit = l.splits[i].bit;
-      for (std::size_t r = 0; r < R; ++r) bits[r] |= v[r] >= threshold ? bit : 0u;
+      const std::uint32_t slots = l.splits[i].left_slots;
+      for (std::size_t r = 0; r < R; ++r) gone[r] |= v[r] >= threshold ? slots : 0u;
     }
     const double* value = l.leaves + t * 32;
-    for (std::size_t r = 0; r < R; ++r) {
-      std::uint32_t place = 0;
-      for (int level = 0; level < l.depth; ++level) place = 2 * place + 1 + ((bits[r] >> place) & 1u);
-      sum[r] += value[place - first_leaf];
-    }
+    for (std::size_t r = 0; r < R; ++r) sum[r] += value[__builtin_ctz(~gone[r])];
   }
   for (std::size_t r = 0; r < R; ++r) out[r] = sum[r];
 }
 
 #ifdef VERDICT_SPLIT_BITS
+// Per lane, the index of the lowest 0 bit of `gone` (there is one: the row's leaf): that bit
+// alone is ~gone & (gone + 1), a power of two whose float exponent is the index (for 2^31, read
+// as INT_MIN, the exponent is the same under the sign bit).
+__attribute__((target("avx2"))) __m256i lowest_zero_bit_avx2(__m256i gone) {
+  const __m256i bit = _mm256_andnot_si256(gone, _mm256_add_epi32(gone, _mm256_set1_epi32(1)));
+  const __m256i exponent = _mm256_srli_epi32(_mm256_castps_si256(_mm256_cvtepi32_ps(bit)), 23);
+  return _mm256_sub_epi32(_mm256_and_si256(exponent, _mm256_set1_epi32(0xff)), _mm256_set1_epi32(127));
+}
+
 __attribute__((target("avx2"))) void predict_block_avx2(const Layout& l, const float* rows, std::size_t cols, double* out,
                                                         float* x) {
   transpose(rows, cols, static_cast<std::size_t>(l.f.num_features), x);
-  const __m256i one = _mm256_set1_epi32(1), first_leaf = _mm256_set1_epi32((1 << l.depth) - 1);
   __m256d sum[4];
   for (__m256d& s : sum) s = _mm256_set1_pd(l.f.base_margin);
   alignas(32) std::int32_t leaf[R];
   for (std::size_t t = 0; t < l.f.tree_root.size(); ++t) {
-    __m256i low = _mm256_setzero_si256(), high = low;  // rows 0-7, 8-15: a lane's bit at each split sending it right
+    __m256i low = _mm256_setzero_si256(), high = low;  // rows 0-7, 8-15: the leaf slots ruled out
     for (std::uint32_t i = l.first[t]; i < l.left[t]; ++i) {
       const float* v = &x[static_cast<std::size_t>(l.splits[i].feature) * R];
       const __m256 threshold = _mm256_set1_ps(l.splits[i].threshold);
-      const __m256i bit = _mm256_set1_epi32(static_cast<int>(l.splits[i].bit));
-      low = _mm256_or_si256(low, _mm256_and_si256(_mm256_castps_si256(_mm256_cmp_ps(_mm256_loadu_ps(v), threshold, _CMP_NLT_UQ)), bit));
-      high = _mm256_or_si256(high, _mm256_and_si256(_mm256_castps_si256(_mm256_cmp_ps(_mm256_loadu_ps(v + 8), threshold, _CMP_NLT_UQ)), bit));
+      const __m256i slots = _mm256_set1_epi32(static_cast<int>(l.splits[i].left_slots));
+      low = _mm256_or_si256(low, _mm256_and_si256(_mm256_castps_si256(_mm256_cmp_ps(_mm256_loadu_ps(v), threshold, _CMP_NLT_UQ)), slots));
+      high = _mm256_or_si256(high, _mm256_and_si256(_mm256_castps_si256(_mm256_cmp_ps(_mm256_loadu_ps(v + 8), threshold, _CMP_NLT_UQ)), slots));
     }
     for (std::uint32_t i = l.left[t]; i < l.first[t + 1]; ++i) {
       const float* v = &x[static_cast<std::size_t>(l.splits[i].feature) * R];
       const __m256 threshold = _mm256_set1_ps(l.splits[i].threshold);
-      const __m256i bit = _mm256_set1_epi32(static_cast<int>(l.splits[i].bit));
-      low = _mm256_or_si256(low, _mm256_and_si256(_mm256_castps_si256(_mm256_cmp_ps(_mm256_loadu_ps(v), threshold, _CMP_GE_OQ)), bit));
-      high = _mm256_or_si256(high, _mm256_and_si256(_mm256_castps_si256(_mm256_cmp_ps(_mm256_loadu_ps(v + 8), threshold, _CMP_GE_OQ)), bit));
+      const __m256i slots = _mm256_set1_epi32(static_cast<int>(l.splits[i].left_slots));
+      low = _mm256_or_si256(low, _mm256_and_si256(_mm256_castps_si256(_mm256_cmp_ps(_mm256_loadu_ps(v), threshold, _CMP_GE_OQ)), slots));
+      high = _mm256_or_si256(high, _mm256_and_si256(_mm256_castps_si256(_mm256_cmp_ps(_mm256_loadu_ps(v + 8), threshold, _CMP_GE_OQ)), slots));
     }
-    __m256i place_low = _mm256_setzero_si256(), place_high = place_low;
-    for (int level = 0; level < l.depth; ++level) {  // child = 2·place + 1 + (right ? 1 : 0)
-      const __m256i right_low = _mm256_and_si256(_mm256_srlv_epi32(low, place_low), one);
-      const __m256i right_high = _mm256_and_si256(_mm256_srlv_epi32(high, place_high), one);
-      place_low = _mm256_add_epi32(_mm256_add_epi32(_mm256_add_epi32(place_low, place_low), one), right_low);
-      place_high = _mm256_add_epi32(_mm256_add_epi32(_mm256_add_epi32(place_high, place_high), one), right_high);
-    }
-    _mm256_store_si256(reinterpret_cast<__m256i*>(leaf), _mm256_sub_epi32(place_low, first_leaf));
-    _mm256_store_si256(reinterpret_cast<__m256i*>(leaf + 8), _mm256_sub_epi32(place_high, first_leaf));
+    _mm256_store_si256(reinterpret_cast<__m256i*>(leaf), lowest_zero_bit_avx2(low));
+    _mm256_store_si256(reinterpret_cast<__m256i*>(leaf + 8), lowest_zero_bit_avx2(high));
     const double* value = l.leaves + t * 32;
     for (std::size_t q = 0; q < 4; ++q) {
       const std::int32_t* k = leaf + 4 * q;
@@ -130,27 +130,25 @@ __attribute__((target("avx2"))) void predict_block_avx2(const Layout& l, const f
 __attribute__((target("avx512f,avx512dq"))) void predict_block_avx512(const Layout& l, const float* rows, std::size_t cols,
                                                                       double* out, float* x) {
   transpose(rows, cols, static_cast<std::size_t>(l.f.num_features), x);
-  const __m512i one = _mm512_set1_epi32(1), first_leaf = _mm512_set1_epi32((1 << l.depth) - 1);
+  const __m512i one = _mm512_set1_epi32(1);
   const __m512i sixteen = _mm512_set1_epi64(16);
   __m512d low = _mm512_set1_pd(l.f.base_margin), high = low;  // rows 0-7, 8-15
   for (std::size_t t = 0; t < l.f.tree_root.size(); ++t) {
-    __m512i bits = _mm512_setzero_si512();  // a lane's bit at each split that sends its row right
+    __m512i gone = _mm512_setzero_si512();  // per lane, the leaf slots ruled out
     for (std::uint32_t i = l.first[t]; i < l.left[t]; ++i) {  // missing goes right: right unless x < t
       const __m512 v = _mm512_loadu_ps(&x[static_cast<std::size_t>(l.splits[i].feature) * R]);
       const __mmask16 right = _mm512_cmp_ps_mask(v, _mm512_set1_ps(l.splits[i].threshold), _CMP_NLT_UQ);
-      bits = _mm512_mask_or_epi32(bits, right, bits, _mm512_set1_epi32(static_cast<int>(l.splits[i].bit)));
+      gone = _mm512_mask_or_epi32(gone, right, gone, _mm512_set1_epi32(static_cast<int>(l.splits[i].left_slots)));
     }
     for (std::uint32_t i = l.left[t]; i < l.first[t + 1]; ++i) {  // missing goes left: right when x >= t
       const __m512 v = _mm512_loadu_ps(&x[static_cast<std::size_t>(l.splits[i].feature) * R]);
       const __mmask16 right = _mm512_cmp_ps_mask(v, _mm512_set1_ps(l.splits[i].threshold), _CMP_GE_OQ);
-      bits = _mm512_mask_or_epi32(bits, right, bits, _mm512_set1_epi32(static_cast<int>(l.splits[i].bit)));
+      gone = _mm512_mask_or_epi32(gone, right, gone, _mm512_set1_epi32(static_cast<int>(l.splits[i].left_slots)));
     }
-    __m512i place = _mm512_setzero_si512();
-    for (int level = 0; level < l.depth; ++level) {  // child = 2·place + 1 + (right ? 1 : 0)
-      const __m512i right = _mm512_and_si512(_mm512_srlv_epi32(bits, place), one);
-      place = _mm512_add_epi32(_mm512_add_epi32(_mm512_add_epi32(place, place), one), right);
-    }
-    const __m512i leaf = _mm512_sub_epi32(place, first_leaf);
+    // The lowest 0 bit of `gone`, as in lowest_zero_bit_avx2.
+    const __m512i bit = _mm512_andnot_si512(gone, _mm512_add_epi32(gone, one));
+    const __m512i exponent = _mm512_srli_epi32(_mm512_castps_si512(_mm512_cvtepi32_ps(bit)), 23);
+    const __m512i leaf = _mm512_sub_epi32(_mm512_and_si512(exponent, _mm512_set1_epi32(0xff)), _mm512_set1_epi32(127));
     const double* v = l.leaves + t * 32;
     const __m512d v0 = _mm512_loadu_pd(v), v1 = _mm512_loadu_pd(v + 8), v2 = _mm512_loadu_pd(v + 16), v3 = _mm512_loadu_pd(v + 24);
     const __m512i i0 = _mm512_cvtepi32_epi64(_mm512_castsi512_si256(leaf));
@@ -222,14 +220,14 @@ SimdLevel SplitBitsPredictor::best_level() {
 SplitBitsPredictor::SplitBitsPredictor(const Forest& f, SimdLevel level) : forest_(&f), level_(level) {
   if (!available(f)) throw Error("SplitBitsPredictor: this forest cannot use it (one output, trees at most 5 deep)");
   if (!supported(level)) throw Error(std::string("SplitBitsPredictor: this CPU has no ") + simd_level_name(level));
-  for (int d : tree_depths(f)) depth_ = std::max(depth_, d);
-  depth_ = std::max(depth_, 1);
+  int depth = 1;  // of the complete trees: the deepest tree's
+  for (int d : tree_depths(f)) depth = std::max(depth, d);
   leaf_.assign(f.tree_root.size() * 32, 0.0);
   std::vector<Split> right, left;
   for (std::size_t t = 0; t < f.tree_root.size(); ++t) {
     right.clear();
     left.clear();
-    lay_out(f, f.tree_root[t], 0, 0, depth_, right, left, &leaf_[t * 32]);
+    lay_out(f, f.tree_root[t], 0, 0, depth, right, left, &leaf_[t * 32]);
     first_.push_back(static_cast<std::uint32_t>(splits_.size()));
     splits_.insert(splits_.end(), right.begin(), right.end());
     left_.push_back(static_cast<std::uint32_t>(splits_.size()));
@@ -239,7 +237,7 @@ SplitBitsPredictor::SplitBitsPredictor(const Forest& f, SimdLevel level) : fores
 }
 
 void SplitBitsPredictor::predict_block(const float* rows, std::size_t cols, double* out, float* scratch) const {
-  const Layout layout{*forest_, depth_, splits_.data(), first_.data(), left_.data(), leaf_.data()};
+  const Layout layout{*forest_, splits_.data(), first_.data(), left_.data(), leaf_.data()};
   switch (level_) {
 #ifdef VERDICT_SPLIT_BITS
     case SimdLevel::avx512: return predict_block_avx512(layout, rows, cols, out, scratch);

@@ -1,16 +1,16 @@
 // Batch prediction without walking trees: for 16 rows at once, every split of a tree is
-// compared (one vector compare a split), the outcomes set one bit each at the split's place in
-// the tree laid out as a complete binary tree, and each row's leaf is read off its bits
-// (QuickScorer's idea, with the rows in SIMD lanes rather than the trees in bit-vectors). No
-// branch depends on the data, and a tree costs its number of splits, not its depth in
-// mispredicted jumps. Margins are bit for bit predict_margin's: the same leaves, added to the
-// base margin in tree order.
+// compared (one vector compare a split), and each row's leaf found without a branch: the trees
+// laid out as complete binary trees of depth ≤ 5 (32 leaf slots, a leaf above the last level
+// filling every slot below it), a row going right at a split rules out the slots of its left
+// subtree (one OR of a constant under the compare's mask), and the row's leaf is the lowest slot
+// left (QuickScorer's exit leaf, with the rows in SIMD lanes rather than the trees in
+// bit-vectors). A tree costs its number of splits, not its depth in mispredicted jumps. Margins
+// are bit for bit predict_margin's: the same leaves, added to the base margin in tree order.
 //
 // Three builds of the same steps, chosen at run time: AVX-512 (16 rows a register, the leaf
 // values read by two register permutes), AVX2 (two registers of 8 rows, the leaf values loaded
-// one by one) and portable C++ (the compiler's own vectorisation). Trees at most 5 levels deep (a
-// complete tree of depth 5 has 31 splits: their bits fit 32-bit lanes); available() says whether
-// a forest can use it. MarginPredictor uses it when the CPU has AVX2 or AVX-512.
+// one by one) and portable C++ (the compiler's own vectorisation; still 1.4× the 8-row walk).
+// available() says whether a forest can use it; MarginPredictor always does when it can.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -50,13 +50,12 @@ class SplitBitsPredictor {
   struct Split {
     std::int32_t feature;
     float threshold;
-    std::uint32_t bit;  // 1 << the split's place in the complete tree (breadth first)
+    std::uint32_t left_slots;  // the leaf slots of its left subtree in the complete tree
   };
 
  private:
   const Forest* forest_;
   SimdLevel level_;
-  int depth_ = 0;                    // of the complete trees: the deepest tree's
   std::vector<Split> splits_;        // tree by tree: those that send missing values right, then left
   std::vector<std::uint32_t> first_; // per tree, where its splits start (one more: the end)
   std::vector<std::uint32_t> left_;  // per tree, where its default-left splits start

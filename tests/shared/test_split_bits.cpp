@@ -39,7 +39,8 @@ TEST_CASE("split bits: margins bit for bit predict_margin's on random forests", 
         }
       }
       const MarginPredictor best(c.forest);
-      CHECK(best.uses_split_bits() == (SplitBitsPredictor::available(c.forest) && SplitBitsPredictor::best_level() != SimdLevel::portable));
+      CHECK(best.uses_split_bits() == SplitBitsPredictor::available(c.forest));
+      if (best.uses_split_bits()) CHECK(best.bits_level() == SplitBitsPredictor::best_level());
       if (depth == 6) CHECK_FALSE(SplitBitsPredictor::available(c.forest));  // deeper than 5: the walk
       // Every level this CPU runs, and the walk alone.
       std::vector<std::optional<SimdLevel>> levels = {std::nullopt};
