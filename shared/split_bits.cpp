@@ -43,6 +43,7 @@ struct Layout {
   const std::uint32_t* first;
   const std::uint32_t* left;
   const double* leaves;
+  const float* leaf_floats;  // the same values as floats when each is one exactly (else null)
 };
 
 constexpr std::size_t R = SplitBitsPredictor::kRows;
@@ -114,6 +115,21 @@ __attribute__((target("avx2"))) void predict_block_avx2(const Layout& l, const f
     }
     _mm256_store_si256(reinterpret_cast<__m256i*>(leaf), lowest_zero_bit_avx2(low));
     _mm256_store_si256(reinterpret_cast<__m256i*>(leaf + 8), lowest_zero_bit_avx2(high));
+    if (l.leaf_floats) {  // 32 floats in 4 registers: permutes pick each lane's, blends its register
+      const float* value = l.leaf_floats + t * 32;
+      const __m256 v0 = _mm256_loadu_ps(value), v1 = _mm256_loadu_ps(value + 8);
+      const __m256 v2 = _mm256_loadu_ps(value + 16), v3 = _mm256_loadu_ps(value + 24);
+      for (std::size_t h = 0; h < 2; ++h) {
+        const __m256i k = _mm256_load_si256(reinterpret_cast<const __m256i*>(leaf + 8 * h));
+        const __m256 bit3 = _mm256_castsi256_ps(_mm256_slli_epi32(k, 28)), bit4 = _mm256_castsi256_ps(_mm256_slli_epi32(k, 27));
+        const __m256 low_half = _mm256_blendv_ps(_mm256_permutevar8x32_ps(v0, k), _mm256_permutevar8x32_ps(v1, k), bit3);
+        const __m256 high_half = _mm256_blendv_ps(_mm256_permutevar8x32_ps(v2, k), _mm256_permutevar8x32_ps(v3, k), bit3);
+        const __m256 v = _mm256_blendv_ps(low_half, high_half, bit4);
+        sum[2 * h] = _mm256_add_pd(sum[2 * h], _mm256_cvtps_pd(_mm256_castps256_ps128(v)));
+        sum[2 * h + 1] = _mm256_add_pd(sum[2 * h + 1], _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1)));
+      }
+      continue;
+    }
     const double* value = l.leaves + t * 32;
     for (std::size_t q = 0; q < 4; ++q) {
       const std::int32_t* k = leaf + 4 * q;
@@ -149,6 +165,12 @@ __attribute__((target("avx512f,avx512dq"))) void predict_block_avx512(const Layo
     const __m512i bit = _mm512_andnot_si512(gone, _mm512_add_epi32(gone, one));
     const __m512i exponent = _mm512_srli_epi32(_mm512_castps_si512(_mm512_cvtepi32_ps(bit)), 23);
     const __m512i leaf = _mm512_sub_epi32(_mm512_and_si512(exponent, _mm512_set1_epi32(0xff)), _mm512_set1_epi32(127));
+    if (l.leaf_floats) {  // one permute of the tree's 32 floats in two registers, widened exactly
+      const __m512 v = _mm512_permutex2var_ps(_mm512_loadu_ps(l.leaf_floats + t * 32), leaf, _mm512_loadu_ps(l.leaf_floats + t * 32 + 16));
+      low = _mm512_add_pd(low, _mm512_cvtps_pd(_mm512_castps512_ps256(v)));
+      high = _mm512_add_pd(high, _mm512_cvtps_pd(_mm512_extractf32x8_ps(v, 1)));
+      continue;
+    }
     const double* v = l.leaves + t * 32;
     const __m512d v0 = _mm512_loadu_pd(v), v1 = _mm512_loadu_pd(v + 8), v2 = _mm512_loadu_pd(v + 16), v3 = _mm512_loadu_pd(v + 24);
     const __m512i i0 = _mm512_cvtepi32_epi64(_mm512_castsi512_si256(leaf));
@@ -234,10 +256,16 @@ SplitBitsPredictor::SplitBitsPredictor(const Forest& f, SimdLevel level) : fores
     splits_.insert(splits_.end(), left.begin(), left.end());
   }
   first_.push_back(static_cast<std::uint32_t>(splits_.size()));
+  // XGBoost's leaves are floats: then four registers hold a tree's 32 (AVX2), and widening a
+  // float to double is exact, so the sums keep their bits.
+  if (std::all_of(leaf_.begin(), leaf_.end(), [](double v) { return static_cast<double>(static_cast<float>(v)) == v; })) {
+    leaf_floats_.assign(leaf_.begin(), leaf_.end());
+  }
 }
 
 void SplitBitsPredictor::predict_block(const float* rows, std::size_t cols, double* out, float* scratch) const {
-  const Layout layout{*forest_, splits_.data(), first_.data(), left_.data(), leaf_.data()};
+  const Layout layout{*forest_, splits_.data(), first_.data(), left_.data(), leaf_.data(),
+                      leaf_floats_.empty() ? nullptr : leaf_floats_.data()};
   switch (level_) {
 #ifdef VERDICT_SPLIT_BITS
     case SimdLevel::avx512: return predict_block_avx512(layout, rows, cols, out, scratch);

@@ -8,8 +8,8 @@
 // are bit for bit predict_margin's: the same leaves, added to the base margin in tree order.
 //
 // Three builds of the same steps, chosen at run time: AVX-512 (16 rows a register, the leaf
-// values read by two register permutes), AVX2 (two registers of 8 rows, the leaf values loaded
-// one by one) and portable C++ (the compiler's own vectorisation; still 1.4× the 8-row walk).
+// values read by two register permutes), AVX2 (two registers of 8 rows, the leaf values picked
+// by permutes when they are floats, as XGBoost's are, else loaded one by one) and portable C++ (the compiler's own vectorisation; still 1.4× the 8-row walk).
 // available() says whether a forest can use it; MarginPredictor always does when it can.
 #pragma once
 #include <cstddef>
@@ -60,6 +60,7 @@ class SplitBitsPredictor {
   std::vector<std::uint32_t> first_; // per tree, where its splits start (one more: the end)
   std::vector<std::uint32_t> left_;  // per tree, where its default-left splits start
   std::vector<double> leaf_;         // per tree, the 32 leaves of its complete tree
+  std::vector<float> leaf_floats_;   // the same, when every one is a float exactly (else empty)
 };
 
 }  // namespace verdict
