@@ -37,6 +37,10 @@ struct TreePlan {
   }
 };
 
+// A group of splits has at most this many bits: 2^bits rows of at least one number each.
+constexpr int kMaxGroupBits = 10;
+static_assert((std::size_t{1} << kMaxGroupBits) >= LeafTables::kGroupNumbers, "no group may need more bits");
+
 class Planner {
  public:
   Planner(const Forest& f, const TreeScan& scan) : f_(f) {
@@ -59,22 +63,26 @@ class Planner {
   const TreePlan& plan() const { return plan_; }
 
  private:
-  void collect(int node, GroupPlan& g, std::vector<std::pair<int, int>>& way) {
+  // Gathers the subtree at `node` into g; false (and g unfinished) once it has more bits than
+  // any group may have, so a deep tree costs each node a bounded look below it.
+  bool collect(int node, GroupPlan& g, std::vector<std::pair<int, int>>& way) {
     if (f_.is_leaf(node)) {
       g.leaves.push_back(leaf_.at(node));
       g.ways.push_back(way);
-      return;
+      return true;
     }
+    if (g.bits() >= kMaxGroupBits) return false;
     const int k = static_cast<int>(g.splits.size());
     g.splits.push_back(node);
     if (std::find(g.features.begin(), g.features.end(), f_.feature[node]) == g.features.end()) {
       g.features.push_back(f_.feature[node]);
     }
     way.push_back({k, 1});
-    collect(f_.left[node], g, way);
+    if (!collect(f_.left[node], g, way)) return false;
     way.back().second = 0;
-    collect(f_.right[node], g, way);
+    if (!collect(f_.right[node], g, way)) return false;
     way.pop_back();
+    return true;
   }
 
   void visit(int node, std::vector<int> up, bool merge) {
@@ -84,9 +92,8 @@ class Planner {
     g.up = up;
     g.features = up;
     std::vector<std::pair<int, int>> way;
-    if (f_.is_leaf(node) || merge) collect(node, g, way);
-    if (f_.is_leaf(node) ||
-        (merge && g.bits() <= 24 && g.rows() * g.features.size() <= LeafTables::kGroupNumbers)) {
+    const bool whole = (f_.is_leaf(node) || merge) && collect(node, g, way);
+    if (f_.is_leaf(node) || (whole && g.rows() * g.features.size() <= LeafTables::kGroupNumbers)) {
       plan_.width = std::max(plan_.width, static_cast<int>(g.features.size()));
       if (!g.splits.empty()) ++plan_.words;
       plan_.groups.push_back(std::move(g));
