@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <set>
 
 #include "native/io/sha256.h"
 #include "native/review/a2i_fields.h"
@@ -61,6 +62,10 @@ CREATE TABLE IF NOT EXISTS audit(
 CREATE TABLE IF NOT EXISTS outputs(
   loop TEXT PRIMARY KEY, completed_ms INTEGER NOT NULL, written_ms INTEGER, writer TEXT);
 CREATE INDEX IF NOT EXISTS outputs_unwritten ON outputs(completed_ms) WHERE written_ms IS NULL;
+CREATE TABLE IF NOT EXISTS loop_rows(
+  source TEXT NOT NULL, record_row INTEGER NOT NULL, loop TEXT NOT NULL, PRIMARY KEY(source, record_row, loop));
+CREATE TABLE IF NOT EXISTS store_facts(
+  name TEXT PRIMARY KEY, value TEXT NOT NULL);
 )SQL";
 
 // The schema in PostgreSQL's types: 64-bit integers, double precision, byte-order text (as
@@ -254,6 +259,8 @@ const std::vector<ReviewTable>& review_tables() {
       {"drafts", {{"loop", 'T'}, {"reviewer", 'T'}, {"content", 'T'}, {"updated_ms", 'I'}}, "loop, reviewer"},
       {"audit", {{"seq", 'I'}, {"time_ms", 'I'}, {"actor", 'T'}, {"action", 'T'}, {"loop", 'T'}, {"detail", 'T'}}, "seq"},
       {"outputs", {{"loop", 'T'}, {"completed_ms", 'I'}, {"written_ms", 'I'}, {"writer", 'T'}}, "loop"},
+      {"loop_rows", {{"source", 'T'}, {"record_row", 'I'}, {"loop", 'T'}}, "source, record_row, loop"},
+      {"store_facts", {{"name", 'T'}, {"value", 'T'}}, "name"},
   };
   return tables;
 }
@@ -261,6 +268,43 @@ const std::vector<ReviewTable>& review_tables() {
 std::string review_schema(sql::Dialect dialect) {
   return dialect == sql::Dialect::PostgreSQL ? postgres_schema(kSchema) : std::string(kSchema);
 }
+
+namespace {
+
+// A member's text, or "" when it is absent or not a string: loops and answers hold whatever
+// their authors sent, and one odd answer must not stop the others from being read.
+std::string text_of(const nlohmann::json& j, const char* key) {
+  if (!j.is_object()) return "";
+  const auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+// The batch rows a loop holds, in loop_rows: (its input's source, each record's row), so the
+// ground truth of a few rows reads their loops alone, not every loop's JSON.
+void index_loop_rows(sql::Connection& db, const std::string& loop, const nlohmann::json& input_content) {
+  if (!input_content.is_object() || !input_content.contains("records") || !input_content["records"].is_array()) return;
+  const std::string source = text_of(input_content, "source");
+  for (const nlohmann::json& rec : input_content["records"]) {
+    if (!rec.is_object() || !rec.contains("row") || !rec["row"].is_number_integer()) continue;
+    db.prepare("INSERT INTO loop_rows(source, record_row, loop) VALUES(?,?,?) ON CONFLICT DO NOTHING")
+        .bind(1, source).bind(2, rec["row"].get<std::int64_t>()).bind(3, loop).run();
+  }
+}
+
+// A database from before loop_rows (or copied from one) is indexed once, when a store opens it.
+void index_old_loops(sql::Connection& db) {
+  sql::Transaction tx(db);
+  db.serialize("verdict-loop-rows");
+  if (db.prepare("SELECT 1 FROM store_facts WHERE name='loop_rows'").step()) return;
+  auto loops = db.prepare("SELECT name, input_content FROM loops ORDER BY name");
+  std::vector<std::pair<std::string, std::string>> all;
+  while (loops.step()) all.emplace_back(loops.text(0), loops.text(1));
+  for (const auto& [name, input] : all) index_loop_rows(db, name, nlohmann::json::parse(input, nullptr, false));
+  db.prepare("INSERT INTO store_facts(name, value) VALUES('loop_rows', 'indexed')").run();
+  tx.commit();
+}
+
+}  // namespace
 
 namespace {
 
@@ -292,6 +336,7 @@ Store::Store(const std::string& target, Clock clock, OpenMode mode)
     db->serialize("verdict-review-schema");
     db->exec(review_schema(sql::Dialect::PostgreSQL));
     tx.commit();
+    index_old_loops(*db);
   } else {
     if (mode == OpenMode::MustExist && !fs::exists(target)) {
       throw ReviewError(404, "no review database '" + target + "' (verdict flow create or verdict serve makes one)");
@@ -302,6 +347,7 @@ Store::Store(const std::string& target, Clock clock, OpenMode mode)
     odb_ = std::make_unique<sql::Database>(target);
     db_->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
     db_->exec(kSchema);
+    index_old_loops(*db_);
     rdb_->exec("PRAGMA foreign_keys=ON;");
     odb_->exec("PRAGMA foreign_keys=ON;");
   }
@@ -597,6 +643,7 @@ void check_encoded(const nlohmann::json& input_content) {
 }
 }  // namespace
 
+
 void Store::insert_loop(sql::Connection& db, std::int64_t now, const Flow& f, const std::string& loop,
                         const nlohmann::json& input_content, const std::string& actor) {
   check_encoded(input_content);
@@ -606,6 +653,7 @@ void Store::insert_loop(sql::Connection& db, std::int64_t now, const Flow& f, co
              " VALUES(?,?,'InProgress',?,?,?,?,?)")
       .bind(1, loop).bind(2, f.name).bind(3, now).bind(4, now + f.lifetime * 1000).bind(5, now)
       .bind(6, input_content.dump()).bind(7, std::int64_t{f.reviewers_per_record}).run();
+  index_loop_rows(db, loop, input_content);
   log(db, now, actor, "loop.start", loop, {{"flow", f.name}});
 }
 
@@ -1190,23 +1238,20 @@ std::vector<nlohmann::json> Store::completed_outputs(const std::string& flow_nam
   });
 }
 
-namespace {
-
-// A member's text, or "" when it is absent or not a string: loops and answers hold whatever
-// their authors sent, and one odd answer must not stop the others from being read.
-std::string text_of(const nlohmann::json& j, const char* key) {
-  if (!j.is_object()) return "";
-  const auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-}  // namespace
-
 nlohmann::json Store::ground_truth(const std::string& source, const std::set<std::int64_t>& rows) {
   return read([&](sql::Connection& db) {
     nlohmann::json found = nlohmann::json::array();
-    auto loops = db.prepare("SELECT name, input_content FROM loops WHERE status='Completed' ORDER BY created_ms, name");
-    while (loops.step()) {
+    // The completed loops holding any of the rows (loop_rows), in the order they were made.
+    std::set<std::pair<std::int64_t, std::string>> holding;
+    for (std::int64_t row : rows) {
+      auto s = db.prepare("SELECT l.created_ms, l.name FROM loop_rows r JOIN loops l ON l.name=r.loop"
+                          " WHERE r.source=? AND r.record_row=? AND l.status='Completed'");
+      s.bind(1, source).bind(2, row);
+      while (s.step()) holding.emplace(s.integer(0), s.text(1));
+    }
+    for (const auto& [created, name] : holding) {
+      auto loops = db.prepare("SELECT name, input_content FROM loops WHERE name=?");
+      if (!loops.bind(1, name).step()) continue;
       const nlohmann::json input = nlohmann::json::parse(loops.text(1), nullptr, false);
       if (!input.is_object() || text_of(input, "source") != source || !input.contains("records") ||
           !input["records"].is_array()) {

@@ -166,7 +166,8 @@ class Store {
   // The reviewers' labels of the given rows of a batch (its `source`) in completed loops only —
   // an open loop's answers are never shown, so reviewers stay independent: {"source",
   // "records": [{"row", "loop", "labels": [...]}]} (agree counts as the model's label, as in
-  // verdict merge). Reads every completed loop's input.
+  // verdict merge). Reads only the loops that hold the rows (the loop_rows index, filled as
+  // loops start; a database from before it is indexed once when a store opens it).
   nlohmann::json ground_truth(const std::string& source, const std::set<std::int64_t>& rows);
   // Queues the output files a crash or a full disk left unwritten for the background writer
   // and removes the temp files beside them; returns how many (called at start-up).

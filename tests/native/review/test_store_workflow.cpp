@@ -130,3 +130,45 @@ TEST_CASE("drafts: kept for the lease holder, returned with the task, gone once 
   for (const auto& e : fx.store->audit(0, 1000)) saved = saved || e["action"] == "draft.save";
   CHECK(saved);
 }
+
+TEST_CASE("ground truth: loop_rows finds the loops holding the rows, and an older database is indexed when opened",
+          "[review-store][ground-truth]") {
+  Fixture fx;
+  fx.flow("f", 1, 2);
+  const Reviewer a = fx.reviewer("alice");
+  auto loop_of = [](const std::string& source, std::vector<int> rows) {
+    nlohmann::json records = nlohmann::json::array();
+    for (int r : rows) records.push_back({{"row", r}, {"predicted_label", "yes"}});
+    return nlohmann::json{{"source", source}, {"records", records}};
+  };
+  fx.store->start_loop("f", loop_of("b.csv", {1, 2}), "loop-a", "test");
+  fx.store->start_loop("f", loop_of("other.csv", {1}), "loop-b", "test");
+  fx.store->start_loop("f", loop_of("b.csv", {2, 2}), "loop-c", "test");  // the same row twice in one loop
+  for (int i = 0; i < 3; ++i) {
+    const auto t = fx.store->next_task(a);
+    REQUIRE(t);
+    const std::string loop = (*t)["loop"];
+    fx.store->submit(a, loop, "a-" + loop, answer(2), std::nullopt);
+    fx.now += 1000;
+  }
+  const nlohmann::json want = {
+      {"source", "b.csv"},
+      {"records", {{{"row", 1}, {"loop", "loop-a"}, {"labels", nlohmann::json::array()}},
+                   {{"row", 2}, {"loop", "loop-a"}, {"labels", {"yes"}}},
+                   {{"row", 2}, {"loop", "loop-c"}, {"labels", {"yes"}}},
+                   {{"row", 2}, {"loop", "loop-c"}, {"labels", {"yes"}}}}}};
+  CHECK(fx.store->ground_truth("b.csv", {1, 2, 3}) == want);
+  CHECK(fx.store->ground_truth("other.csv", {2})["records"].empty());
+
+  // A database from before the index: its loops are indexed the next time a store opens it.
+  {
+    auto db = sql::connect(fx.target);
+    db->exec("DROP TABLE loop_rows; DROP TABLE store_facts;");
+  }
+  fx.open();
+  CHECK(fx.store->ground_truth("b.csv", {1, 2, 3}) == want);
+  auto db = sql::connect(fx.target);
+  auto n = db->prepare("SELECT COUNT(*) FROM loop_rows");
+  REQUIRE(n.step());
+  CHECK(n.integer(0) == 4);  // (b.csv, 1, a), (b.csv, 2, a), (other.csv, 1, b), (b.csv, 2, c)
+}
