@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <string>
 
 #include "shared/error.h"
 #include "shared/feature_curve.h"
@@ -45,15 +46,17 @@ PdpGrid pdp_grid(const float* x, std::size_t rows, std::size_t cols, std::size_t
 }
 
 std::vector<double> partial_dependence(const Forest& forest, const float* x, std::size_t rows, std::size_t cols,
-                                       std::size_t feature, const std::vector<float>& grid) {
+                                       std::size_t feature, const std::vector<float>& grid, int cls) {
   if (feature >= cols) throw Error("pdp: feature index out of range");
+  const int classes = forest.num_class > 1 ? forest.num_class : 1;
+  if (cls < 0 || cls >= classes) throw Error("pdp: no class " + std::to_string(cls) + " (the model has " + std::to_string(classes) + ")");
   std::vector<double> sum(grid.size(), 0.0);
   if (feature < static_cast<std::size_t>(forest.num_features)) {
     // Each row's exact curve (shared/feature_curve) holds its prediction at every grid value at
     // once: the same numbers as scoring the row once per value, summed in the same row order.
     std::vector<std::size_t> cell(grid.size());
     for (std::size_t r = 0; r < rows; ++r) {
-      const FeatureCurve c = feature_curve(forest, x + r * cols, static_cast<int>(feature));
+      const FeatureCurve c = feature_curve(forest, x + r * cols, static_cast<int>(feature), cls);
       if (r == 0) {
         for (std::size_t g = 0; g < grid.size(); ++g) cell[g] = c.cell_of(grid[g]);
       }
@@ -62,9 +65,17 @@ std::vector<double> partial_dependence(const Forest& forest, const float* x, std
       }
     }
   } else {  // a column the model does not read: every value gives the same predictions
+    std::vector<double> margins(static_cast<std::size_t>(classes)), p(margins.size());
     for (std::size_t r = 0; r < rows; ++r) {
-      const double p = apply_link(forest.link, predict_margin(forest, x + r * cols));
-      for (double& s : sum) s += p;
+      double prediction = 0;
+      if (classes > 1) {
+        predict_class_margins(forest, x + r * cols, margins.data());
+        softmax(margins.data(), classes, p.data());
+        prediction = p[static_cast<std::size_t>(cls)];
+      } else {
+        prediction = apply_link(forest.link, predict_margin(forest, x + r * cols));
+      }
+      for (double& s : sum) s += prediction;
     }
   }
   for (double& s : sum) s = rows ? s / static_cast<double>(rows) : 0.0;

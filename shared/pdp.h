@@ -26,8 +26,9 @@ PdpGrid pdp_grid(const float* x, std::size_t rows, std::size_t cols, std::size_t
 
 // The mean prediction (after the link) over the rows with the feature set to each grid value
 // (NaN: missing): each row's exact feature curve (shared/feature_curve) read at every grid value,
-// bit for bit the mean of scoring the rows once per value.
+// bit for bit the mean of scoring the rows once per value. A K-class model: class `cls`'s
+// probability (softmax over every class's margin).
 std::vector<double> partial_dependence(const Forest& forest, const float* x, std::size_t rows, std::size_t cols,
-                                       std::size_t feature, const std::vector<float>& grid);
+                                       std::size_t feature, const std::vector<float>& grid, int cls = 0);
 
 }  // namespace verdict

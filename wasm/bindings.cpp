@@ -50,7 +50,7 @@ struct Session {
   int num_class() const { return forest.num_class > 1 ? forest.num_class : 1; }
   std::unique_ptr<verdict::CounterfactualSearch> counterfactual;  // prepared on first use (vd_counterfactual)
   verdict::FeatureCurve curve;     // vd_feature_curve's answer, read by vd_curve_read
-  int curve_feature = -1;
+  int curve_feature = -1, curve_class = 0;
   std::vector<float> records;      // vd_set_records: the rows vd_nearest searches
   verdict::DistanceSpace space;    // how vd_nearest measures
 };
@@ -271,6 +271,7 @@ EMSCRIPTEN_KEEPALIVE int vd_feature_curve_class(const float* row, int feature, i
     if (!session) throw verdict::Error("no model loaded");
     session->curve = verdict::feature_curve(session->forest, row, feature, cls);
     session->curve_feature = feature;
+    session->curve_class = cls;
     cells = static_cast<int>(session->curve.cells());
   });
   return rc == 0 ? cells : -1;
@@ -303,7 +304,7 @@ EMSCRIPTEN_KEEPALIVE int vd_curve_at(const float* values, int n, double* out) {
   });
 }
 
-// The average of the last curve's feature over vd_set_records's rows — partial dependence
+// The average of the last curve's feature (and class) over vd_set_records's rows — partial dependence
 // (shared/pdp, the one implementation `verdict clarify` uses) at a value inside each cell
 // (cell_values) — into out[cells], and with the feature missing into out[cells].
 EMSCRIPTEN_KEEPALIVE int vd_average_curve(double* out) {
@@ -315,7 +316,7 @@ EMSCRIPTEN_KEEPALIVE int vd_average_curve(double* out) {
     const std::size_t n = cols ? session->records.size() / cols : 0;
     if (n == 0) throw verdict::Error("no records set (vd_set_records)");
     const auto pd = verdict::partial_dependence(session->forest, session->records.data(), n, cols,
-                                                static_cast<std::size_t>(session->curve_feature), grid);
+                                                static_cast<std::size_t>(session->curve_feature), grid, session->curve_class);
     std::copy(pd.begin(), pd.end(), out);
   });
 }

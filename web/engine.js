@@ -201,7 +201,7 @@ Engine.prototype.curveAt = function curveAt(values) {
 };
 
 // The batch's average curve (partial dependence over setRecords's rows, shared/pdp) of the last
-// featureCurve's feature, per cell: { prediction: Float64Array, missing }.
+// featureCurve's feature and class, per cell: { prediction: Float64Array, missing }.
 Engine.prototype.averageCurve = function averageCurve(cells) {
   const m = this.module;
   return withBuffers(m, [8 * (cells + 1)], ([op]) => {

@@ -22,7 +22,7 @@ export class Panels {
     this.truth = new Map();  // row -> labels of completed loops (served)
     this.asked = new Set();
     this.last = null;
-    this.averages = new Map();  // feature -> the batch's average curve (computed once, after the record's)
+    this.averages = new Map();  // "feature:class" -> the batch's average curve (computed once, after the record's)
     $('curve-feature').addEventListener('change', () => {
       this.feature = Number($('curve-feature').value);
       if (this.last) this.update(this.last);
@@ -62,8 +62,8 @@ export class Panels {
     const categorical = col.type === 'categorical';
     const categoryValues = categorical ? curve.at(col.categories.map((_, code) => code)) : [];
     const ms = performance.now() - started;
-    // The batch's average (partial dependence) is of a single-output model's score only.
-    const average = categorical || multiclass ? null : this.average(view, i, curve.prediction.length);
+    // The batch's average (partial dependence) of the score on show: a class's probability for K classes.
+    const average = categorical ? null : this.average(view, i, shownClass, curve.prediction.length);
     const binary = view.threshold !== null;
     const scoreName = multiclass ? `Probability of ${schema.target.labels[shownClass]}`
       : binary ? `Probability of ${schema.target.positive_label}` : `Predicted ${schema.target.name}`;
@@ -80,16 +80,17 @@ export class Panels {
     $('curve').dataset.ms = String(ms);
   }
 
-  // The batch's average curve of feature i (partial dependence: shared/pdp, in WebAssembly) once
-  // the batch is there: computed after the record's own curve is drawn, then kept.
-  average(view, i, cells) {
+  // The batch's average curve of feature i for class cls (partial dependence: shared/pdp, in
+  // WebAssembly) once the batch is there: computed after the record's own curve is drawn, then kept.
+  average(view, i, cls, cells) {
     if (!this.pool) return null;
-    if (this.averages.has(i)) return this.averages.get(i);
-    this.averages.set(i, null);
+    const key = `${i}:${cls}`;
+    if (this.averages.has(key)) return this.averages.get(key);
+    this.averages.set(key, null);
     setTimeout(() => {
       const { engine, encoded } = this.last;
-      engine.featureCurve(encoded, i);  // the feature the average is of
-      this.averages.set(i, engine.averageCurve(cells));
+      engine.featureCurve(encoded, i, cls);  // the feature and class the average is of
+      this.averages.set(key, engine.averageCurve(cells));
       if ((this.feature ?? i) === i) this.update(this.last);
     }, 0);
     return null;

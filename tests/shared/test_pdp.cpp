@@ -83,3 +83,40 @@ TEST_CASE("partial dependence equals scoring every row at every grid value, bit 
     }
   }
 }
+
+TEST_CASE("partial dependence of each class of a K-class model: the mean softmax probability, bit for bit", "[clarify][pdp][multiclass]") {
+  std::mt19937 rng(23);
+  const Forest f = verdict::testing::random_multiclass_forest(rng, 4, 3, 6, 4);
+  const std::size_t rows = 30, features = 4;
+  std::vector<float> x;
+  for (std::size_t r = 0; r < rows; ++r) {
+    const auto row = verdict::testing::random_row(static_cast<int>(features), rng, 0.2);
+    x.insert(x.end(), row.begin(), row.end());
+  }
+  const std::vector<float> grid = {-1.0f, 0.1f, 0.5f, 0.9f, 2.0f, std::nanf("")};
+  std::vector<double> m(3), p(3);
+  for (std::size_t feature = 0; feature < features + 1; ++feature) {  // the last: a column the model does not read
+    const std::size_t cols = features + 1;
+    std::vector<float> wide;
+    for (std::size_t r = 0; r < rows; ++r) {
+      wide.insert(wide.end(), x.begin() + r * features, x.begin() + (r + 1) * features);
+      wide.push_back(7.0f);
+    }
+    for (int k = 0; k < 3; ++k) {
+      const auto pd = partial_dependence(f, wide.data(), rows, cols, feature, grid, k);
+      for (std::size_t g = 0; g < grid.size(); ++g) {
+        double sum = 0;
+        for (std::size_t r = 0; r < rows; ++r) {
+          std::vector<float> row(wide.begin() + r * cols, wide.begin() + (r + 1) * cols);
+          row[feature] = grid[g];
+          predict_class_margins(f, row.data(), m.data());
+          softmax(m.data(), 3, p.data());
+          sum += p[static_cast<std::size_t>(k)];
+        }
+        INFO("feature " << feature << ", class " << k << ", grid value " << g);
+        CHECK(pd[g] == sum / rows);
+      }
+    }
+  }
+  CHECK_THROWS_WITH(partial_dependence(f, x.data(), rows, features, 0, grid, 3), Catch::Contains("no class 3"));
+}

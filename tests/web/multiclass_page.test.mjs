@@ -100,6 +100,14 @@ test('multi-class page: top classes, a waterfall per class, what-if on every cla
     assert.ok(curveText.includes(`(${first.probabilities[other].toFixed(3)})`) || curveText.includes(first.probabilities[other].toFixed(2)),
       `the record's dot is class ${classes[other]}'s probability: ${curveText}`);
     assert.doesNotMatch(await page.textContent('[data-testid=banner]'), /could not be drawn/);
+    // A numeric feature's curve has the batch's average of the same class behind it (partial dependence).
+    const numeric = schema.features.findIndex((c) => c.type !== 'categorical');
+    await page.selectOption('[data-testid=curve-feature]', String(numeric));
+    await page.waitForFunction(() => document.querySelector('[data-testid=curve-cell]')?.dataset.average !== undefined, null, { timeout: 10000 });
+    const averages = await page.$$eval('[data-testid=curve-cell]', (els) => els.map((e) => Number(e.dataset.average)));
+    assert.ok(averages.length > 1 && averages.every((a) => a > 0 && a < 1), `class probabilities averaged: ${averages}`);
+    assert.match(await page.textContent('#curve-summary'), new RegExp(`^Probability of ${classes[other]} from.*dashed grey line is the average`));
+    assert.ok(await page.isVisible('[data-testid=curve-average]'));
 
     // 4. What would flip it: another class becomes the top one; the answers equal the native CLI's,
     // and Apply makes the answer's class the predicted one.
