@@ -6,6 +6,7 @@
 # run as PySpark's RDD.pipe runs it (shlex.split, an empty environment, the index on stdin), then
 # its merge. Both merged outputs are byte-identical to one `verdict explain` (cmp, every file).
 # No cluster and no Spark are started: the engines' own parts are emulated, the commands are real.
+# Twice: a binary model, then a 3-class one (SHAP per class, K probabilities a line).
 # Usage: batch_recipes.sh VERDICT
 set -uo pipefail
 verdict=$(realpath "$1")
@@ -16,8 +17,14 @@ fail() { echo "FAIL: $*"; exit 1; }
 cd "$tmp" || exit 1
 python3 -c "import yaml" 2> /dev/null || { echo "SKIPPED: python3 has no yaml module (PyYAML)"; exit 77; }
 
-"$verdict" data loan --rows 20000 --seed 1 --out loan > /dev/null || fail "data"
-"$verdict" train --data loan/test.csv --target approved --rounds 40 --threads 1 --out model > /dev/null 2>&1 || fail "train"
+# recipes LABEL "DATA ARGS" "TRAIN ARGS": both recipes on a model trained on `verdict data loan`.
+recipes() {
+local label=$1
+rm -rf loan model data single
+# shellcheck disable=SC2086
+"$verdict" data loan $2 --seed 1 --out loan > /dev/null || fail "$label: data"
+# shellcheck disable=SC2086
+"$verdict" train --data loan/test.csv $3 --rounds 40 --threads 1 --out model > /dev/null 2>&1 || fail "$label: train"
 mkdir -p data/input
 cp -r model data/model
 cp loan/train.csv data/input/records.csv
@@ -61,7 +68,7 @@ assert r.returncode == 0, f"merge: {r.stderr[-500:]}"
 print(f"ok: Kubernetes: the Indexed Job's {n} pod commands and the merge Job's command ran")
 PY
 n=$(same_outputs single data/explain) || { echo "$n"; exit 1; }
-echo "ok: Kubernetes recipe's merged output byte-identical to one verdict explain: $n files"
+echo "ok: $label: Kubernetes recipe's merged output byte-identical to one verdict explain: $n files"
 
 rm -rf data/parts
 python3 - "$root/configs/spark" "$verdict" "$tmp/data" <<'PY' || fail "Spark recipe"
@@ -81,4 +88,9 @@ subprocess.run(spark.merge_command(verdict, n, f"{data}/parts", f"{data}/explain
 print(f"ok: Spark: {n} partitions piped through the shard command, merged on the driver")
 PY
 n=$(same_outputs single data/explain-spark) || { echo "$n"; exit 1; }
-echo "ok: Spark recipe's merged output byte-identical to one verdict explain: $n files"
+echo "ok: $label: Spark recipe's merged output byte-identical to one verdict explain: $n files"
+}
+
+recipes "binary" "--rows 20000" "--target approved"
+recipes "3 classes" "--rows 6000 --outcomes 3" "--target decision --param objective=multi:softprob"
+grep -q '"label_headers"' data/explain/analysis.json || fail "3 classes: the merged analysis has no label_headers"
