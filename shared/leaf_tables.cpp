@@ -112,9 +112,18 @@ class Planner {
 
 }  // namespace
 
-std::size_t LeafTables::tree_bytes(const Forest& forest, const TreeScan& scan) {
+struct LeafTables::Plan {
+  TreePlan tree;
+};
+
+std::size_t LeafTables::plan_tree(const Forest& forest, const TreeScan& scan) {
+  planned_ = nullptr;
   if (scan.dmax == 0) return sizeof(Tree);
-  return sizeof(Tree) + Planner(forest, scan).plan().bytes();
+  if (!plan_) plan_ = std::make_shared<Plan>();
+  plan_->tree = Planner(forest, scan).plan();
+  planned_ = &scan;
+  planned_leaf_ = scan.leaves.front().node;
+  return sizeof(Tree) + plan_->tree.bytes();
 }
 
 std::size_t LeafTables::bytes() const {
@@ -137,7 +146,9 @@ void LeafTables::add_lone_leaf(double value) {
 }
 
 void LeafTables::add_groups(const Forest& forest, const TreeScan& scan) {
-  const TreePlan plan = Planner(forest, scan).plan();
+  const bool planned = planned_ == &scan && planned_leaf_ == scan.leaves.front().node;
+  const TreePlan plan = planned ? std::move(plan_->tree) : Planner(forest, scan).plan();
+  planned_ = nullptr;
   const std::size_t dmax = static_cast<std::size_t>(scan.dmax), width = static_cast<std::size_t>(plan.width);
   Tree tree{};
   tree.width = static_cast<std::uint8_t>(plan.width);

@@ -21,6 +21,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "forest.h"
@@ -36,8 +37,9 @@ class LeafTables {
 
   explicit LeafTables(int num_features) : num_features_(num_features) {}
 
-  // What a scanned tree would cost, in bytes, before adding it.
-  static std::size_t tree_bytes(const Forest& forest, const TreeScan& scan);
+  // Cuts a scanned tree into groups and returns what it would cost, in bytes; the next
+  // add_tree of the same scan adds this plan rather than making it again.
+  std::size_t plan_tree(const Forest& forest, const TreeScan& scan);
 
   // Adds a scanned tree. fill(leaf_index, rows) writes the leaf's 2^d rows of scan.dmax
   // additions (zero-initialised; path feature i of the leaf at position i, d ≤ i < dmax unused).
@@ -108,6 +110,10 @@ class LeafTables {
   std::size_t max_slots_ = 1;
   std::vector<double> leaf_rows_;         // the tree being added: its leaves' rows from fill
   std::vector<std::size_t> leaf_start_;
+  struct Plan;
+  std::shared_ptr<Plan> plan_;            // plan_tree's last plan, for the scan at planned_
+  const TreeScan* planned_ = nullptr;     // (and whose first leaf is planned_leaf_)
+  int planned_leaf_ = -1;
 };
 
 }  // namespace verdict

@@ -50,7 +50,7 @@ BaselineShapTables::BaselineShapTables(const Forest& forest, const std::vector<f
   std::vector<std::uint32_t> slots, fulls;
   for (std::int32_t root : forest.tree_root) {
     const TreeScan s = scan_tree(forest, root, max_features);
-    const std::size_t bytes = s.fits ? LeafTables::tree_bytes(forest, s) : 0;  // a scan cut short has no plan
+    const std::size_t bytes = s.fits ? tables_.plan_tree(forest, s) : 0;  // a scan cut short has no plan
     if (!s.fits || tables_.bytes() + bytes > options.max_table_bytes ||
         tables_.numbers() + bytes / sizeof(double) > std::numeric_limits<std::uint32_t>::max()) {
       walked_.push_back(root);
