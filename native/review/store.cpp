@@ -63,9 +63,10 @@ CREATE TABLE IF NOT EXISTS outputs(
   loop TEXT PRIMARY KEY, completed_ms INTEGER NOT NULL, written_ms INTEGER, writer TEXT);
 CREATE INDEX IF NOT EXISTS outputs_unwritten ON outputs(completed_ms) WHERE written_ms IS NULL;
 CREATE TABLE IF NOT EXISTS loop_rows(
-  source TEXT NOT NULL, record_row INTEGER NOT NULL, loop TEXT NOT NULL, PRIMARY KEY(source, record_row, loop));
-CREATE TABLE IF NOT EXISTS store_facts(
-  name TEXT PRIMARY KEY, value TEXT NOT NULL);
+  source_hash TEXT NOT NULL, record_row INTEGER NOT NULL, loop TEXT NOT NULL, PRIMARY KEY(source_hash, record_row, loop));
+CREATE INDEX IF NOT EXISTS loop_rows_by_loop ON loop_rows(loop);
+CREATE TABLE IF NOT EXISTS indexed_loops(
+  loop TEXT PRIMARY KEY);
 )SQL";
 
 // The schema in PostgreSQL's types: 64-bit integers, double precision, byte-order text (as
@@ -259,8 +260,8 @@ const std::vector<ReviewTable>& review_tables() {
       {"drafts", {{"loop", 'T'}, {"reviewer", 'T'}, {"content", 'T'}, {"updated_ms", 'I'}}, "loop, reviewer"},
       {"audit", {{"seq", 'I'}, {"time_ms", 'I'}, {"actor", 'T'}, {"action", 'T'}, {"loop", 'T'}, {"detail", 'T'}}, "seq"},
       {"outputs", {{"loop", 'T'}, {"completed_ms", 'I'}, {"written_ms", 'I'}, {"writer", 'T'}}, "loop"},
-      {"loop_rows", {{"source", 'T'}, {"record_row", 'I'}, {"loop", 'T'}}, "source, record_row, loop"},
-      {"store_facts", {{"name", 'T'}, {"value", 'T'}}, "name"},
+      {"loop_rows", {{"source_hash", 'T'}, {"record_row", 'I'}, {"loop", 'T'}}, "source_hash, record_row, loop"},
+      {"indexed_loops", {{"loop", 'T'}}, "loop"},
   };
   return tables;
 }
@@ -279,28 +280,38 @@ std::string text_of(const nlohmann::json& j, const char* key) {
   return it != j.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
+// loop_rows' key for a batch's source: its sha256 (a source is any text, and an index entry of
+// PostgreSQL's must stay under 2.7 KB); ground_truth compares the source itself.
+std::string source_key(const std::string& source) { return sha256_text(source); }
+
 // The batch rows a loop holds, in loop_rows: (its input's source, each record's row), so the
-// ground truth of a few rows reads their loops alone, not every loop's JSON.
+// ground truth of a few rows reads their loops alone, not every loop's JSON; indexed_loops says
+// the loop is done.
 void index_loop_rows(sql::Connection& db, const std::string& loop, const nlohmann::json& input_content) {
-  if (!input_content.is_object() || !input_content.contains("records") || !input_content["records"].is_array()) return;
-  const std::string source = text_of(input_content, "source");
-  for (const nlohmann::json& rec : input_content["records"]) {
-    if (!rec.is_object() || !rec.contains("row") || !rec["row"].is_number_integer()) continue;
-    db.prepare("INSERT INTO loop_rows(source, record_row, loop) VALUES(?,?,?) ON CONFLICT DO NOTHING")
-        .bind(1, source).bind(2, rec["row"].get<std::int64_t>()).bind(3, loop).run();
+  if (input_content.is_object() && input_content.contains("records") && input_content["records"].is_array()) {
+    const std::string key = source_key(text_of(input_content, "source"));
+    for (const nlohmann::json& rec : input_content["records"]) {
+      if (!rec.is_object() || !rec.contains("row") || !rec["row"].is_number_integer()) continue;
+      db.prepare("INSERT INTO loop_rows(source_hash, record_row, loop) VALUES(?,?,?) ON CONFLICT DO NOTHING")
+          .bind(1, key).bind(2, rec["row"].get<std::int64_t>()).bind(3, loop).run();
+    }
   }
+  db.prepare("INSERT INTO indexed_loops(loop) VALUES(?) ON CONFLICT DO NOTHING").bind(1, loop).run();
 }
 
-// A database from before loop_rows (or copied from one) is indexed once, when a store opens it.
-void index_old_loops(sql::Connection& db) {
+// Loops no store of this version indexed (a database from before loop_rows, or loops an older
+// binary started since), indexed when a store opens the database; no write lock when there are none.
+void index_new_loops(sql::Connection& db) {
+  const std::string unindexed = "SELECT name FROM loops l WHERE NOT EXISTS (SELECT 1 FROM indexed_loops i WHERE i.loop=l.name)";
+  if (!db.prepare(unindexed + " LIMIT 1").step()) return;
   sql::Transaction tx(db);
   db.serialize("verdict-loop-rows");
-  if (db.prepare("SELECT 1 FROM store_facts WHERE name='loop_rows'").step()) return;
-  auto loops = db.prepare("SELECT name, input_content FROM loops ORDER BY name");
-  std::vector<std::pair<std::string, std::string>> all;
-  while (loops.step()) all.emplace_back(loops.text(0), loops.text(1));
-  for (const auto& [name, input] : all) index_loop_rows(db, name, nlohmann::json::parse(input, nullptr, false));
-  db.prepare("INSERT INTO store_facts(name, value) VALUES('loop_rows', 'indexed')").run();
+  std::vector<std::string> names;
+  for (auto s = db.prepare(unindexed + " ORDER BY name"); s.step();) names.push_back(s.text(0));
+  for (const std::string& name : names) {  // one input in memory at a time
+    auto input = db.prepare("SELECT input_content FROM loops WHERE name=?");
+    if (input.bind(1, name).step()) index_loop_rows(db, name, nlohmann::json::parse(input.text(0), nullptr, false));
+  }
   tx.commit();
 }
 
@@ -336,7 +347,7 @@ Store::Store(const std::string& target, Clock clock, OpenMode mode)
     db->serialize("verdict-review-schema");
     db->exec(review_schema(sql::Dialect::PostgreSQL));
     tx.commit();
-    index_old_loops(*db);
+    index_new_loops(*db);
   } else {
     if (mode == OpenMode::MustExist && !fs::exists(target)) {
       throw ReviewError(404, "no review database '" + target + "' (verdict flow create or verdict serve makes one)");
@@ -347,7 +358,7 @@ Store::Store(const std::string& target, Clock clock, OpenMode mode)
     odb_ = std::make_unique<sql::Database>(target);
     db_->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
     db_->exec(kSchema);
-    index_old_loops(*db_);
+    index_new_loops(*db_);
     rdb_->exec("PRAGMA foreign_keys=ON;");
     odb_->exec("PRAGMA foreign_keys=ON;");
   }
@@ -871,6 +882,8 @@ void Store::remove(const std::string& loop, const std::string& actor) {
     db.prepare("DELETE FROM drafts WHERE loop=?").bind(1, loop).run();
     db.prepare("DELETE FROM answers WHERE loop=?").bind(1, loop).run();
     db.prepare("DELETE FROM outputs WHERE loop=?").bind(1, loop).run();
+    db.prepare("DELETE FROM loop_rows WHERE loop=?").bind(1, loop).run();
+    db.prepare("DELETE FROM indexed_loops WHERE loop=?").bind(1, loop).run();
     db.prepare("DELETE FROM loops WHERE name=?").bind(1, loop).run();
     log(db, now, actor, "loop.delete", loop, {{"status", status}});
   });
@@ -1245,8 +1258,8 @@ nlohmann::json Store::ground_truth(const std::string& source, const std::set<std
     std::set<std::pair<std::int64_t, std::string>> holding;
     for (std::int64_t row : rows) {
       auto s = db.prepare("SELECT l.created_ms, l.name FROM loop_rows r JOIN loops l ON l.name=r.loop"
-                          " WHERE r.source=? AND r.record_row=? AND l.status='Completed'");
-      s.bind(1, source).bind(2, row);
+                          " WHERE r.source_hash=? AND r.record_row=? AND l.status='Completed'");
+      s.bind(1, source_key(source)).bind(2, row);
       while (s.step()) holding.emplace(s.integer(0), s.text(1));
     }
     for (const auto& [created, name] : holding) {

@@ -131,7 +131,7 @@ TEST_CASE("drafts: kept for the lease holder, returned with the task, gone once 
   CHECK(saved);
 }
 
-TEST_CASE("ground truth: loop_rows finds the loops holding the rows, and an older database is indexed when opened",
+TEST_CASE("ground truth: loop_rows finds the loops holding the rows; loops no store indexed are indexed when one opens",
           "[review-store][ground-truth]") {
   Fixture fx;
   fx.flow("f", 1, 2);
@@ -144,7 +144,9 @@ TEST_CASE("ground truth: loop_rows finds the loops holding the rows, and an olde
   fx.store->start_loop("f", loop_of("b.csv", {1, 2}), "loop-a", "test");
   fx.store->start_loop("f", loop_of("other.csv", {1}), "loop-b", "test");
   fx.store->start_loop("f", loop_of("b.csv", {2, 2}), "loop-c", "test");  // the same row twice in one loop
-  for (int i = 0; i < 3; ++i) {
+  const std::string long_source(8000, 's');  // longer than an index entry of PostgreSQL's may be
+  fx.store->start_loop("f", loop_of(long_source, {4}), "loop-d", "test");
+  for (int i = 0; i < 4; ++i) {
     const auto t = fx.store->next_task(a);
     REQUIRE(t);
     const std::string loop = (*t)["loop"];
@@ -159,16 +161,36 @@ TEST_CASE("ground truth: loop_rows finds the loops holding the rows, and an olde
                    {{"row", 2}, {"loop", "loop-c"}, {"labels", {"yes"}}}}}};
   CHECK(fx.store->ground_truth("b.csv", {1, 2, 3}) == want);
   CHECK(fx.store->ground_truth("other.csv", {2})["records"].empty());
+  CHECK(fx.store->ground_truth(long_source, {4})["records"].size() == 1);
+  CHECK(fx.store->ground_truth(long_source.substr(1), {4})["records"].empty());
 
-  // A database from before the index: its loops are indexed the next time a store opens it.
+  // A database from before the index, and a loop an older binary started (no index rows): indexed
+  // the next time a store opens the database.
   {
     auto db = sql::connect(fx.target);
-    db->exec("DROP TABLE loop_rows; DROP TABLE store_facts;");
+    db->exec("DROP TABLE loop_rows; DROP TABLE indexed_loops;");
   }
   fx.open();
   CHECK(fx.store->ground_truth("b.csv", {1, 2, 3}) == want);
+  {
+    auto db = sql::connect(fx.target);
+    db->prepare("INSERT INTO loops(name, flow, status, created_ms, expires_ms, updated_ms, input_content, required)"
+                " VALUES('loop-e', 'f', 'Completed', ?, ?, ?, ?, 1)")
+        .bind(1, fx.now).bind(2, fx.now + 1000).bind(3, fx.now).bind(4, loop_of("b.csv", {3}).dump()).run();
+  }
+  fx.open();
+  const nlohmann::json three = fx.store->ground_truth("b.csv", {3});
+  REQUIRE(three["records"].size() == 1);
+  CHECK(three["records"][0]["loop"] == "loop-e");
   auto db = sql::connect(fx.target);
   auto n = db->prepare("SELECT COUNT(*) FROM loop_rows");
   REQUIRE(n.step());
-  CHECK(n.integer(0) == 4);  // (b.csv, 1, a), (b.csv, 2, a), (other.csv, 1, b), (b.csv, 2, c)
+  CHECK(n.integer(0) == 6);  // (b.csv, 1, a), (b.csv, 2, a), (other.csv, 1, b), (b.csv, 2, c), (long, 4, d), (b.csv, 3, e)
+  // A deleted loop leaves no index rows behind.
+  fx.store->start_loop("f", loop_of("b.csv", {9}), "loop-f", "test");
+  fx.store->stop("loop-f", "test");
+  fx.store->remove("loop-f", "test");
+  auto m = db->prepare("SELECT COUNT(*) FROM loop_rows WHERE loop='loop-f'");
+  REQUIRE(m.step());
+  CHECK(m.integer(0) == 0);
 }
