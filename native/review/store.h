@@ -167,7 +167,7 @@ class Store {
   // an open loop's answers are never shown, so reviewers stay independent: {"source",
   // "records": [{"row", "loop", "labels": [...]}]} (agree counts as the model's label, as in
   // verdict merge). Reads only the loops that hold the rows (the loop_rows index, filled as
-  // loops start; a database from before it is indexed once when a store opens it).
+  // loops start; loops no store of this version indexed are indexed when a store opens).
   nlohmann::json ground_truth(const std::string& source, const std::set<std::int64_t>& rows);
   // Queues the output files a crash or a full disk left unwritten for the background writer
   // and removes the temp files beside them; returns how many (called at start-up).
