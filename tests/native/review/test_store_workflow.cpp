@@ -182,15 +182,17 @@ TEST_CASE("ground truth: loop_rows finds the loops holding the rows; loops no st
   const nlohmann::json three = fx.store->ground_truth("b.csv", {3});
   REQUIRE(three["records"].size() == 1);
   CHECK(three["records"][0]["loop"] == "loop-e");
-  auto db = sql::connect(fx.target);
-  auto n = db->prepare("SELECT COUNT(*) FROM loop_rows");
-  REQUIRE(n.step());
-  CHECK(n.integer(0) == 6);  // (b.csv, 1, a), (b.csv, 2, a), (other.csv, 1, b), (b.csv, 2, c), (long, 4, d), (b.csv, 3, e)
+  auto rows_of = [&](const std::string& where) {  // a fresh connection: no snapshot held between reads
+    auto db = sql::connect(fx.target);
+    auto n = db->prepare("SELECT COUNT(*) FROM loop_rows" + where);
+    REQUIRE(n.step());
+    return n.integer(0);
+  };
+  CHECK(rows_of("") == 6);  // (b.csv, 1, a), (b.csv, 2, a), (other.csv, 1, b), (b.csv, 2, c), (long, 4, d), (b.csv, 3, e)
   // A deleted loop leaves no index rows behind.
   fx.store->start_loop("f", loop_of("b.csv", {9}), "loop-f", "test");
+  CHECK(rows_of(" WHERE loop='loop-f'") == 1);
   fx.store->stop("loop-f", "test");
   fx.store->remove("loop-f", "test");
-  auto m = db->prepare("SELECT COUNT(*) FROM loop_rows WHERE loop='loop-f'");
-  REQUIRE(m.step());
-  CHECK(m.integer(0) == 0);
+  CHECK(rows_of(" WHERE loop='loop-f'") == 0);
 }
