@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <limits>
-#include <unordered_map>
 
 namespace verdict {
 
@@ -44,15 +43,18 @@ static_assert((std::size_t{1} << kMaxGroupBits) >= LeafTables::kGroupNumbers, "n
 class Planner {
  public:
   Planner(const Forest& f, const TreeScan& scan) : f_(f) {
+    std::vector<std::pair<int, int>> child_slot;  // (node, its slot)
     for (std::size_t i = 0; i < scan.splits.size(); ++i) {
       const TreeScan::Split& s = scan.splits[i];
-      split_[s.node] = static_cast<int>(i);
-      slot_[f.left[s.node]] = s.left;
-      slot_[f.right[s.node]] = s.right;
+      node_.push_back({s.node, 0, static_cast<int>(i), -1});
+      child_slot.emplace_back(f.left[s.node], s.left);
+      child_slot.emplace_back(f.right[s.node], s.right);
     }
-    for (std::size_t i = 0; i < scan.leaves.size(); ++i) leaf_[scan.leaves[i].node] = static_cast<int>(i);
+    for (std::size_t i = 0; i < scan.leaves.size(); ++i) node_.push_back({scan.leaves[i].node, 0, -1, static_cast<int>(i)});
+    std::sort(node_.begin(), node_.end(), [](const Node& a, const Node& b) { return a.node < b.node; });
+    for (const auto& [node, slot] : child_slot) at(node).slot = slot;
     const int root = scan.splits.empty() ? scan.leaves.front().node : scan.splits.front().node;
-    slot_[root] = 0;
+    at(root).slot = 0;
     // Each group of splits needs a slot of its own; past the slots' range, leaf by leaf.
     visit(root, {}, true);
     if (scan.slots + plan_.words > std::numeric_limits<std::uint16_t>::max()) {
@@ -67,7 +69,7 @@ class Planner {
   // any group may have, so a deep tree costs each node a bounded look below it.
   bool collect(int node, GroupPlan& g, std::vector<std::pair<int, int>>& way) {
     if (f_.is_leaf(node)) {
-      g.leaves.push_back(leaf_.at(node));
+      g.leaves.push_back(at(node).leaf);
       g.ways.push_back(way);
       return true;
     }
@@ -88,7 +90,7 @@ class Planner {
   void visit(int node, std::vector<int> up, bool merge) {
     GroupPlan g;
     g.node = node;
-    g.slot = slot_.at(node);
+    g.slot = at(node).slot;
     g.up = up;
     g.features = up;
     std::vector<std::pair<int, int>> way;
@@ -99,14 +101,21 @@ class Planner {
       plan_.groups.push_back(std::move(g));
       return;
     }
-    plan_.upper.push_back(split_.at(node));
+    plan_.upper.push_back(at(node).split);
     if (std::find(up.begin(), up.end(), f_.feature[node]) == up.end()) up.push_back(f_.feature[node]);
     visit(f_.left[node], up, merge);
     visit(f_.right[node], up, merge);
   }
 
   const Forest& f_;
-  std::unordered_map<int, int> split_, slot_, leaf_;
+  // The tree's nodes, sorted: each one's slot, and its index among the scan's splits or leaves.
+  struct Node {
+    int node, slot, split, leaf;
+  };
+  Node& at(int node) {
+    return *std::lower_bound(node_.begin(), node_.end(), node, [](const Node& n, int id) { return n.node < id; });
+  }
+  std::vector<Node> node_;
   TreePlan plan_;
 };
 
