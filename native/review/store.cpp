@@ -315,10 +315,6 @@ void index_new_loops(sql::Connection& db) {
   tx.commit();
 }
 
-}  // namespace
-
-namespace {
-
 // Connections a server opens to PostgreSQL at most (requests beyond wait for one).
 constexpr std::size_t kPoolSize = 16;
 
